@@ -1,0 +1,271 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"vme50-tui/cgroup"
+	"vme50-tui/runtime"
+)
+
+// result is one finished vme50-tui command.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// vme50 runs the binary with args and returns what it printed and its exit
+// status. It fails the test if the binary hangs.
+func vme50(t *testing.T, args ...string) result {
+	t.Helper()
+	cmd := vme50Cmd(t, args...)
+	return finish(t, cmd, cmd.Run())
+}
+
+func vme50Cmd(t *testing.T, args ...string) *exec.Cmd {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stdout, cmd.Stderr = new(bytes.Buffer), new(bytes.Buffer)
+	return cmd
+}
+
+func finish(t *testing.T, cmd *exec.Cmd, err error) result {
+	t.Helper()
+	r := result{
+		stdout: cmd.Stdout.(*bytes.Buffer).String(),
+		stderr: cmd.Stderr.(*bytes.Buffer).String(),
+	}
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+		if r.code == -1 {
+			t.Fatalf("%v: %v\nstderr: %s", cmd.Args, err, r.stderr)
+		}
+	default:
+		t.Fatalf("%v: %v", cmd.Args, err)
+	}
+	return r
+}
+
+// run starts a container on the test rootfs: flags, then the command.
+func run(t *testing.T, args ...string) result {
+	t.Helper()
+	return vme50(t, append([]string{"run", "--rootfs", rootfsOK}, args...)...)
+}
+
+func wantCode(t *testing.T, r result, code int) {
+	t.Helper()
+	if r.code != code {
+		t.Fatalf("exit status %d, want %d\nstdout: %s\nstderr: %s", r.code, code, r.stdout, r.stderr)
+	}
+}
+
+// host is the machine's cgroup layout, found the same way vme50-tui does.
+func host(t *testing.T) *cgroup.Host {
+	t.Helper()
+	h, err := cgroup.Detect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// leafDirs are the vme50 leaf directories present now, in every hierarchy.
+func leafDirs(t *testing.T) []string {
+	t.Helper()
+	h := host(t)
+	parents := []string{filepath.Join(h.Root, cgroup.Parent)}
+	if h.Version == cgroup.V1 {
+		parents = parents[:0]
+		for _, root := range h.V1Roots {
+			parents = append(parents, filepath.Join(root, cgroup.Parent))
+		}
+	}
+	var dirs []string
+	for _, p := range parents {
+		entries, _ := os.ReadDir(p)
+		for _, e := range entries {
+			if e.IsDir() {
+				dirs = append(dirs, filepath.Join(p, e.Name()))
+			}
+		}
+	}
+	slices.Sort(dirs)
+	return slices.Compact(dirs)
+}
+
+// snapshot is what a container could leave behind on the host.
+type snapshot struct {
+	leaves    []string // cgroup leaves under vme50
+	stateDirs []string // runtime.StateDir entries
+	mounts    []string // mount points of this mount namespace
+	pidNS     []string // PID namespaces other than ours that hold a process
+}
+
+func takeSnapshot(t *testing.T) snapshot {
+	t.Helper()
+	var s snapshot
+	s.leaves = leafDirs(t)
+	entries, _ := os.ReadDir(runtime.StateDir)
+	for _, e := range entries {
+		s.stateDirs = append(s.stateDirs, e.Name())
+	}
+	mi, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(mi)), "\n") {
+		if f := strings.Fields(line); len(f) > 4 {
+			s.mounts = append(s.mounts, f[4])
+		}
+	}
+	slices.Sort(s.mounts)
+	s.pidNS = foreignPidNamespaces()
+	return s
+}
+
+func foreignPidNamespaces() []string {
+	ours, _ := os.Readlink("/proc/self/ns/pid")
+	procs, _ := os.ReadDir("/proc")
+	var out []string
+	for _, p := range procs {
+		if _, err := strconv.Atoi(p.Name()); err != nil {
+			continue
+		}
+		ns, err := os.Readlink(filepath.Join("/proc", p.Name(), "ns/pid"))
+		if err == nil && ns != ours {
+			out = append(out, ns)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// noLeftovers checks, within a couple of seconds, that the host is as it
+// was at before: no cgroups, state, mounts or processes of a container.
+func noLeftovers(t *testing.T, before snapshot) {
+	t.Helper()
+	var after snapshot
+	for deadline := time.Now().Add(3 * time.Second); ; {
+		after = takeSnapshot(t)
+		if slices.Equal(before.leaves, after.leaves) && slices.Equal(before.stateDirs, after.stateDirs) &&
+			slices.Equal(before.mounts, after.mounts) && slices.Equal(before.pidNS, after.pidNS) {
+			return
+		}
+		if time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("left behind:\n cgroups %v -> %v\n state %v -> %v\n mounts %d -> %d (%v)\n pid namespaces %v -> %v",
+		before.leaves, after.leaves, before.stateDirs, after.stateDirs,
+		len(before.mounts), len(after.mounts), diff(before.mounts, after.mounts), before.pidNS, after.pidNS)
+}
+
+func diff(a, b []string) []string {
+	var out []string
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			out = append(out, "+"+x)
+		}
+	}
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, "-"+x)
+		}
+	}
+	return out
+}
+
+// clean runs a test body and then checks that it left nothing behind.
+func clean(t *testing.T) {
+	t.Helper()
+	needKernel(t)
+	before := takeSnapshot(t)
+	t.Cleanup(func() { noLeftovers(t, before) })
+}
+
+// startContainer starts `run` in the background and waits until its
+// container's cgroup appears; it returns the command and the leaf's id.
+func startContainer(t *testing.T, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	before := leafDirs(t)
+	cmd := vme50Cmd(t, append([]string{"run", "--rootfs", rootfsOK}, args...)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for _, d := range leafDirs(t) {
+			if !slices.Contains(before, d) && len(procsIn(d)) > 0 {
+				return cmd, filepath.Base(d)
+			}
+		}
+	}
+	t.Fatalf("no container cgroup with a process appeared; stderr: %s", cmd.Stderr)
+	return nil, ""
+}
+
+// procsIn lists the processes in a cgroup directory.
+func procsIn(dir string) []int {
+	data, _ := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+	var pids []int
+	for _, f := range strings.Fields(string(data)) {
+		if pid, err := strconv.Atoi(f); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// cgroupFile reads a file of a live leaf: the v2 name on v2, the v1 name
+// in the v1 controller's hierarchy on v1.
+func cgroupFile(t *testing.T, id, v2name, v1controller, v1name string) string {
+	t.Helper()
+	h := host(t)
+	path := filepath.Join(h.Root, cgroup.Parent, id, v2name)
+	if h.Version == cgroup.V1 {
+		path = filepath.Join(h.V1Roots[v1controller], cgroup.Parent, id, v1name)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(data))
+}
+
+// statField reads one "key value" line of a flat-keyed cgroup file.
+func statField(content, key string) int64 {
+	for _, line := range strings.Split(content, "\n") {
+		if k, v, ok := strings.Cut(line, " "); ok && k == key {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return -1
+}
+
+func signal(t *testing.T, cmd *exec.Cmd, sig syscall.Signal) {
+	t.Helper()
+	if err := cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+}

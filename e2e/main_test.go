@@ -1,0 +1,77 @@
+// Package e2e holds the kernel tests: real containers started by the real
+// vme50-tui binary, as root, on whatever cgroup version the machine runs.
+// They check effects (exit statuses, OOM kills, throttling, the pids cap,
+// cleanup) and the values in the live cgroup files.
+//
+// Without root they skip, unless VME50_E2E=1 (set by CI), which turns a
+// skip into a failure. VME50_BIN and VME50_ROOTFS point at a prebuilt
+// binary and a busybox rootfs (the qemu VM has no Go toolchain); without
+// them the tests build both.
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"vme50-tui/runtime/rootfs"
+)
+
+var (
+	bin      string // the vme50-tui binary under test
+	rootfsOK string // a busybox rootfs
+	skipWhy  string // why the kernel tests cannot run here
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(setup(m))
+}
+
+func setup(m *testing.M) int {
+	if os.Geteuid() != 0 {
+		skipWhy = "kernel tests need root"
+		return m.Run()
+	}
+	tmp, err := os.MkdirTemp("", "vme50-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(tmp)
+	// Other users (the not-root test) must reach the binary.
+	os.Chmod(tmp, 0o755)
+
+	bin = os.Getenv("VME50_BIN")
+	if bin == "" {
+		bin = filepath.Join(tmp, "vme50-tui")
+		build := exec.Command("go", "build", "-o", bin, "..")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "building vme50-tui: %v\n%s", err, out)
+			return 1
+		}
+	}
+	rootfsOK = os.Getenv("VME50_ROOTFS")
+	if rootfsOK == "" {
+		rootfsOK = filepath.Join(tmp, "busybox-rootfs")
+		if err := rootfs.CreateBusybox(rootfsOK, false); err != nil {
+			skipWhy = "no busybox rootfs: " + err.Error()
+		}
+	}
+	return m.Run()
+}
+
+// needKernel skips a test that cannot run here, or fails it under
+// VME50_E2E=1, where every kernel test must run.
+func needKernel(t *testing.T) {
+	t.Helper()
+	if skipWhy == "" {
+		return
+	}
+	if os.Getenv("VME50_E2E") == "1" {
+		t.Fatalf("VME50_E2E=1 but %s", skipWhy)
+	}
+	t.Skip(skipWhy)
+}

@@ -1,0 +1,85 @@
+// vme50-tui shows how containers work: build one, run it, watch its cgroup
+// limits bite.
+//
+//	vme50-tui [flags] [command [args...]]      the terminal UI
+//	vme50-tui run [flags] command [args...]    one container, no UI
+//	vme50-tui rootfs create [DIR]              a busybox root filesystem
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"vme50-tui/runtime"
+)
+
+// exitError ends the program with a status and, if msg is set, one line
+// on stderr.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func main() {
+	root := newRootCommand()
+	err := root.Execute()
+	if err == nil {
+		return
+	}
+	var ee *exitError
+	if !errors.As(err, &ee) {
+		// Flag parsing and other cobra errors: bad input, nothing started.
+		ee = &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
+	}
+	if ee.msg != "" {
+		fmt.Fprintf(os.Stderr, "vme50-tui: %s\n", ee.msg)
+	}
+	os.Exit(ee.code)
+}
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "vme50-tui",
+		Short: "Build a container and watch its cgroup limits bite",
+		Long: `vme50-tui starts containers the way Docker and runc do, but small enough to
+read: new PID, UTS, IPC and mount namespaces, pivot_root into a root
+filesystem, and cgroup limits on memory, CPU and processes.
+
+The terminal UI is not built yet; use "vme50-tui run".`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+	}
+	root.AddCommand(newRunCommand(), newRootfsCommand(), newInitCommand())
+	return root
+}
+
+// newInitCommand is the child side of every container: the parent re-execs
+// this binary as "/proc/self/exe init" inside the new namespaces.
+func newInitCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:                "init",
+		Hidden:             true,
+		DisableFlagParsing: true,
+		Run: func(*cobra.Command, []string) {
+			runtime.Init()
+		},
+	}
+}
+
+// requireRoot is the check of every command that touches the kernel.
+func requireRoot(cmdline string) error {
+	if os.Geteuid() != 0 {
+		return &exitError{code: runtime.ExitRuntimeFailed,
+			msg: fmt.Sprintf("%s needs root to create namespaces and cgroups: run it with sudo (sudo %s)", cmdline, cmdline)}
+	}
+	return nil
+}

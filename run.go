@@ -1,0 +1,166 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/creack/pty"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"vme50-tui/cgroup"
+	"vme50-tui/runtime"
+)
+
+// stopGrace is how long a container may take to exit after SIGINT or
+// SIGTERM is passed to it, before it is killed (docker stop waits 10 s).
+const stopGrace = 10 * time.Second
+
+func newRunCommand() *cobra.Command {
+	var flags containerFlags
+	cmd := &cobra.Command{
+		Use:   "run [flags] command [args...]",
+		Short: "Run one command in a new container, without the UI",
+		Long: `Run a command in a new container and exit with its status: the command's own,
+128+N when signal N ended it, 125 when vme50-tui failed before it ran,
+126 when it cannot be executed, 127 when it is not in the container's PATH.
+
+Flags stop at the command: run --rootfs r /bin/sh -c "echo hi" needs no "--".`,
+		Example: `  sudo vme50-tui run --rootfs busybox-rootfs --memory-limit 128M --cpu-shares 500 \
+      --hostname my-container /bin/sh -c "echo 'Inside container!'; hostname"`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			spec, err := flags.spec(args)
+			if err != nil {
+				return err
+			}
+			if err := requireRoot("vme50-tui run"); err != nil {
+				return err
+			}
+			return runContainer(spec)
+		},
+	}
+	// The command's own flags ("sh -c ...") belong to it, not to us.
+	cmd.Flags().SetInterspersed(false)
+	flags.register(cmd.Flags())
+	return cmd
+}
+
+func runContainer(spec runtime.Spec) error {
+	host, err := cgroup.Detect()
+	if err != nil {
+		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
+	}
+	if err := runtime.Sweep(host); err != nil {
+		fmt.Fprintf(os.Stderr, "vme50-tui: warning: removing leftovers of earlier containers: %v\n", err)
+	}
+
+	stdinFd := int(os.Stdin.Fd())
+	spec.Tty = term.IsTerminal(stdinFd) && term.IsTerminal(int(os.Stdout.Fd()))
+	if spec.Tty {
+		if t := os.Getenv("TERM"); t != "" {
+			spec.Env = append(spec.Env, "TERM="+t)
+		}
+	} else {
+		spec.Stdin, spec.Stdout, spec.Stderr = os.Stdin, os.Stdout, os.Stderr
+	}
+
+	c, err := runtime.New(host, spec)
+	if err != nil {
+		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
+	}
+	// Catch signals before the container exists, so that none is lost
+	// between its start and the forwarding below.
+	signals := make(chan os.Signal, 4)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGWINCH)
+	defer signal.Stop(signals)
+
+	if err := c.Start(); err != nil {
+		var se *runtime.StartError
+		if errors.As(err, &se) {
+			return &exitError{code: se.Code, msg: se.Message}
+		}
+		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
+	}
+
+	copied := make(chan struct{})
+	restoreTerminal := func() {}
+	if spec.Tty {
+		// Raw mode: every key goes to the container as it is typed, and
+		// ctrl+c becomes a byte for the container's terminal, not a signal
+		// for us.
+		if saved, err := term.MakeRaw(stdinFd); err == nil {
+			restoreTerminal = func() { term.Restore(stdinFd, saved) }
+		}
+		defer restoreTerminal()
+		pty.InheritSize(os.Stdin, c.Pty())
+		go io.Copy(c.Pty(), os.Stdin)
+		go func() {
+			// Ends with EIO once the container's last process is gone.
+			io.Copy(os.Stdout, c.Pty())
+			close(copied)
+		}()
+	} else {
+		close(copied)
+	}
+
+	result := forwardSignals(c, signals)
+	<-copied
+	c.Close()
+	// Leave the terminal as we found it before printing our own lines.
+	restoreTerminal()
+	reportEnd(c, result)
+	return &exitError{code: result.ExitCode}
+}
+
+// forwardSignals passes the signals we get on to the container until it
+// ends. A container that does not stop within stopGrace of a SIGINT or
+// SIGTERM, or gets a second one, is killed.
+func forwardSignals(c *runtime.Container, signals <-chan os.Signal) runtime.Result {
+	var deadline <-chan time.Time
+	stopping := false
+	for {
+		select {
+		case <-c.Done():
+			return c.Wait()
+		case <-deadline:
+			fmt.Fprintf(os.Stderr, "vme50-tui: container %s did not stop within %s: killing it\n", c.ID, stopGrace)
+			c.Kill()
+		case sig := <-signals:
+			if sig == syscall.SIGWINCH {
+				pty.InheritSize(os.Stdin, c.Pty())
+				continue
+			}
+			c.Signal(sig)
+			if sig == syscall.SIGINT || sig == syscall.SIGTERM {
+				if stopping {
+					c.Kill()
+				}
+				stopping = true
+				deadline = time.After(stopGrace)
+			}
+		}
+	}
+}
+
+// reportEnd tells on stderr what the exit status alone cannot: that the
+// kernel's OOM killer struck, and that something could not be cleaned up.
+func reportEnd(c *runtime.Container, r runtime.Result) {
+	if r.OOMKills > 0 {
+		limit := fmt.Sprintf("%s %s", c.Files().MemoryMax, cgroup.FormatSize(r.Stats.Memory.Max))
+		if r.OOMKilled {
+			fmt.Fprintf(os.Stderr, "vme50: container %s was OOM-killed (%s, oom_kill %d)\n", c.ID, limit, r.OOMKills)
+		} else {
+			fmt.Fprintf(os.Stderr, "vme50: container %s: OOM killer ended %d process(es) inside (%s, oom_kill %d)\n",
+				c.ID, r.OOMKills, limit, r.OOMKills)
+		}
+	}
+	if r.CleanupErr != nil {
+		fmt.Fprintf(os.Stderr, "vme50: container %s: cleanup: %v\n", c.ID, r.CleanupErr)
+	}
+}

@@ -1,0 +1,234 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/creack/pty"
+	"github.com/google/uuid"
+
+	"vme50-tui/cgroup"
+)
+
+// The parent side: a Container is created from a Spec, started, watched and
+// waited for. Whatever ends it, Wait returns only after every process of the
+// container is dead and its cgroup and state directory are gone.
+
+// Container is one container, seen from the program that started it.
+type Container struct {
+	ID   string
+	Spec Spec
+
+	host *cgroup.Host
+	cg   cgroup.Manager
+	dir  string   // state directory: owner file, overlay layers
+	pty  *os.File // the terminal's master side, when Spec.Tty
+	init *os.Process
+
+	done   chan struct{} // closed when the container is gone
+	mu     sync.Mutex    // guards result
+	result Result
+}
+
+// Result is how a container ended.
+type Result struct {
+	// ExitCode is the command's exit status, or 128+N when signal N ended
+	// it: what `vme50-tui run` exits with.
+	ExitCode int
+	Signal   syscall.Signal // the signal that ended the command, or 0
+	// OOMKills counts the container's processes the kernel killed for
+	// going over the memory limit; OOMKilled says the command itself was
+	// one of them.
+	OOMKills  uint64
+	OOMKilled bool
+	// Stats is the last reading of the cgroup, taken before it was removed.
+	Stats cgroup.Stats
+	// CleanupErr is set when something could not be removed.
+	CleanupErr error
+}
+
+// New checks spec and prepares a container; nothing is created until Start.
+func New(host *cgroup.Host, spec Spec) (*Container, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	spec.Rootfs, _ = ValidateRootfs(spec.Rootfs)
+	if spec.Network == "" {
+		spec.Network = NetworkHost
+	}
+	id := NewID()
+	if spec.Hostname == "" {
+		spec.Hostname = id
+	}
+	return &Container{
+		ID:   id,
+		Spec: spec,
+		host: host,
+		dir:  filepath.Join(StateDir, id),
+		done: make(chan struct{}),
+	}, nil
+}
+
+// NewID returns a short random container id, 12 hex digits.
+func NewID() string {
+	return strings.ReplaceAll(uuid.NewString(), "-", "")[:12]
+}
+
+// Start creates the container and runs its command. On error nothing is
+// left behind; a *StartError carries the exit status the CLI should give.
+func (c *Container) Start() (err error) {
+	defer func() {
+		if err != nil {
+			c.cleanup()
+			close(c.done)
+		}
+	}()
+	// The state directory comes first: it names our process as the owner,
+	// so that a concurrent sweep never takes the cgroup we are about to
+	// create for a leftover.
+	if err := c.makeStateDir(); err != nil {
+		return runtimeError(err)
+	}
+	// The limits are in place before any process of the container exists.
+	cg, err := c.host.Create(c.ID)
+	if err != nil {
+		return runtimeError(err)
+	}
+	c.cg = cg
+	if err := cg.Set(c.Spec.Limits); err != nil {
+		return runtimeError(err)
+	}
+	if err := c.startInit(); err != nil {
+		return err
+	}
+	go c.wait()
+	return nil
+}
+
+func runtimeError(err error) error {
+	return &StartError{Code: ExitRuntimeFailed, Message: err.Error()}
+}
+
+// wait reaps the command (PID 1 of the container) and tears everything down.
+func (c *Container) wait() {
+	state, _ := c.init.Wait()
+	ws := state.Sys().(syscall.WaitStatus)
+	r := Result{ExitCode: ws.ExitStatus()}
+	if ws.Signaled() {
+		r.Signal = ws.Signal()
+		r.ExitCode = 128 + int(r.Signal)
+	}
+	// PID 1 is gone, so the kernel is killing the rest of its PID
+	// namespace; the cgroup still holds the memory.events of what happened.
+	r.CleanupErr = c.killAll()
+	if st, err := c.cg.Stats(); err == nil {
+		r.Stats = st
+		r.OOMKills = st.Memory.Events.OOMKill
+		r.OOMKilled = r.Signal == syscall.SIGKILL && r.OOMKills > 0
+	}
+	if err := c.cleanup(); err != nil && r.CleanupErr == nil {
+		r.CleanupErr = err
+	}
+	c.mu.Lock()
+	c.result = r
+	c.mu.Unlock()
+	close(c.done)
+}
+
+// killAll kills every process left in the container's cgroup.
+func (c *Container) killAll() error {
+	if c.cg == nil {
+		return nil
+	}
+	return c.cg.Kill()
+}
+
+// cleanup removes the cgroup and the state directory. It is safe to call
+// on a half-made container.
+func (c *Container) cleanup() error {
+	var errs []error
+	if c.init != nil && c.cg == nil {
+		c.init.Kill()
+	}
+	if c.cg != nil {
+		errs = append(errs, c.cg.Kill(), c.cg.Destroy())
+	}
+	errs = append(errs, os.RemoveAll(c.dir))
+	return errors.Join(errs...)
+}
+
+// Done is closed when the container has ended and is cleaned up.
+func (c *Container) Done() <-chan struct{} { return c.done }
+
+// Wait blocks until the container has ended and everything it used is
+// removed, and tells how it ended.
+func (c *Container) Wait() Result {
+	<-c.done
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.result
+}
+
+// Signal sends sig to the container's PID 1. Note that PID 1 of a PID
+// namespace only gets the signals it has a handler for (SIGKILL aside):
+// "kill -TERM 1" does nothing to a shell that ignores it.
+func (c *Container) Signal(sig os.Signal) error {
+	select {
+	case <-c.done:
+		return fmt.Errorf("container %s has ended", c.ID)
+	default:
+	}
+	return c.init.Signal(sig)
+}
+
+// Kill kills every process of the container.
+func (c *Container) Kill() error {
+	select {
+	case <-c.done:
+		return nil
+	default:
+	}
+	return c.killAll()
+}
+
+// Stats reads the container's cgroup now; after the end, the last reading.
+func (c *Container) Stats() (cgroup.Stats, error) {
+	select {
+	case <-c.done:
+		return c.Wait().Stats, nil
+	default:
+	}
+	return c.cg.Stats()
+}
+
+// Files names the host's cgroup files behind each Stats value.
+func (c *Container) Files() cgroup.Files { return c.cg.Files() }
+
+// CgroupPaths are the container's cgroup directories on the host.
+func (c *Container) CgroupPaths() []string { return c.cg.Paths() }
+
+// Pty is the master side of the container's terminal (Spec.Tty only):
+// read the container's output from it, write its keyboard input to it.
+func (c *Container) Pty() *os.File { return c.pty }
+
+// Resize tells the container's terminal its new size; programs in it get
+// SIGWINCH.
+func (c *Container) Resize(rows, cols uint16) error {
+	if c.pty == nil {
+		return nil
+	}
+	return pty.Setsize(c.pty, &pty.Winsize{Rows: rows, Cols: cols})
+}
+
+// Close releases the terminal once the output has been read.
+func (c *Container) Close() error {
+	if c.pty != nil {
+		return c.pty.Close()
+	}
+	return nil
+}

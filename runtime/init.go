@@ -1,0 +1,161 @@
+package runtime
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// The init side: this file runs in the child, "/proc/self/exe init", born
+// in new namespaces. It is the container's first process until it execs the
+// user's command in its own place.
+
+// Descriptors the parent hands to init (ExtraFiles start at 3).
+const (
+	initConfigFD = 3 // parent -> init: the initConfig, then EOF
+	initStatusFD = 4 // init -> parent: a StartError, or EOF at a good exec
+)
+
+// initConfig is what init needs to know; the parent writes it as JSON.
+type initConfig struct {
+	Rootfs   string   `json:"rootfs"`
+	Overlay  *overlay `json:"overlay,omitempty"`
+	Hostname string   `json:"hostname"`
+	NewNet   bool     `json:"new_net"`
+	Args     []string `json:"args"`
+	Env      []string `json:"env"`
+}
+
+// overlay is where the container's writable layer lives on the host.
+type overlay struct {
+	Upper  string `json:"upper"`
+	Work   string `json:"work"`
+	Merged string `json:"merged"`
+}
+
+// StartError is a container that failed before its command ran: init
+// could not build it (Code 125), or the command cannot be executed (126) or
+// found (127). Code is the exit status the CLI gives. Init sends it to the
+// parent as JSON.
+type StartError struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *StartError) Error() string { return e.Message }
+
+// Init is the whole life of the child before exec. It never returns.
+func Init() {
+	status := os.NewFile(initStatusFD, "init-status")
+	// The status pipe closes itself when exec succeeds: that EOF is how the
+	// parent learns the command is running.
+	unix.CloseOnExec(initStatusFD)
+
+	err := initContainer()
+	var se *StartError
+	if !errors.As(err, &se) {
+		se = &StartError{Code: ExitRuntimeFailed, Message: err.Error()}
+	}
+	_ = json.NewEncoder(status).Encode(se)
+	os.Exit(se.Code)
+}
+
+func initContainer() error {
+	// Block until the parent has put us into our cgroup and sent the
+	// config: nothing of the container may run outside its limits.
+	cfg, err := readInitConfig()
+	if err != nil {
+		return fmt.Errorf("init: reading config: %w", err)
+	}
+	if err := buildRootfs(cfg); err != nil {
+		return err
+	}
+	if cfg.Hostname != "" {
+		if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {
+			return fmt.Errorf("sethostname %q: %w", cfg.Hostname, err)
+		}
+	}
+	if cfg.NewNet {
+		if err := bringUpLoopback(); err != nil {
+			return err
+		}
+	}
+	return execCommand(cfg.Args, cfg.Env)
+}
+
+func readInitConfig() (*initConfig, error) {
+	f := os.NewFile(initConfigFD, "init-config")
+	defer f.Close()
+	var cfg initConfig
+	if err := json.NewDecoder(f).Decode(&cfg); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// execCommand looks the command up in the container's PATH (we are already
+// inside the new root, so this is the container's /bin, not the host's) and
+// replaces this process with it: the command becomes PID 1.
+func execCommand(args, env []string) error {
+	path, err := lookPath(args[0], envValue(env, "PATH"))
+	if err != nil {
+		return err
+	}
+	err = unix.Exec(path, args, env)
+	// Only reached when exec failed.
+	code := ExitCannotExec
+	if errors.Is(err, unix.ENOENT) {
+		// The file exists, so what is missing is its interpreter or loader
+		// (a "#!" line or a dynamic binary without its libraries).
+		code = ExitNotFound
+	}
+	return &StartError{Code: code, Message: fmt.Sprintf("exec %s: %v", path, err)}
+}
+
+// lookPath finds name as a shell does: a name with a slash is used as it
+// is, any other is searched in each PATH directory. A file that exists but
+// is not executable gives 126, like bash's "Permission denied"; nothing
+// found gives 127. (os/exec.LookPath would call both "not found".)
+func lookPath(name, pathEnv string) (string, error) {
+	candidates := []string{name}
+	if !strings.Contains(name, "/") {
+		candidates = candidates[:0]
+		for _, dir := range filepath.SplitList(pathEnv) {
+			candidates = append(candidates, filepath.Join(dir, name))
+		}
+	}
+	var notExecutable error
+	for _, p := range candidates {
+		fi, err := os.Stat(p)
+		switch {
+		case err != nil:
+			continue
+		case fi.IsDir():
+			notExecutable = fmt.Errorf("%s: is a directory", p)
+		case fi.Mode()&0o111 == 0:
+			notExecutable = fmt.Errorf("%s: permission denied (not executable)", p)
+		default:
+			return p, nil
+		}
+	}
+	if notExecutable != nil {
+		return "", &StartError{Code: ExitCannotExec, Message: "cannot execute " + notExecutable.Error()}
+	}
+	return "", &StartError{Code: ExitNotFound,
+		Message: fmt.Sprintf("%s: command not found in the container (PATH=%s)", name, pathEnv)}
+}
+
+// envValue returns the value of key in a KEY=VALUE list.
+func envValue(env []string, key string) string {
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}

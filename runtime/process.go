@@ -1,0 +1,200 @@
+package runtime
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	goruntime "runtime"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/creack/pty"
+
+	"vme50-tui/cgroup"
+)
+
+// startInit starts "/proc/self/exe init" in new namespaces, puts it in the
+// cgroup, sends it its config and waits until it has exec'd the command or
+// failed trying.
+func (c *Container) startInit() error {
+	cfgR, cfgW, err := os.Pipe()
+	if err != nil {
+		return runtimeError(err)
+	}
+	defer cfgW.Close()
+	statusR, statusW, err := os.Pipe()
+	if err != nil {
+		cfgR.Close()
+		return runtimeError(err)
+	}
+	defer statusR.Close()
+
+	cmd, childFiles, err := c.initCommand(cfgR, statusW)
+	if err != nil {
+		return runtimeError(err)
+	}
+	err = startLocked(cmd)
+	// The child has its own copies now; ours would keep the pipes (and the
+	// terminal) open after the child is gone.
+	for _, f := range childFiles {
+		f.Close()
+	}
+	if err != nil {
+		return runtimeError(fmt.Errorf("start init: %w", err))
+	}
+	c.init = cmd.Process
+
+	if !cmd.SysProcAttr.UseCgroupFD {
+		// No CLONE_INTO_CGROUP (cgroup v1): move the child in by hand. It
+		// is still blocked reading its config, so nothing has run yet.
+		if err := c.cg.AddProc(cmd.Process.Pid); err != nil {
+			return runtimeError(err)
+		}
+	}
+	cfg := c.initConfig()
+	if err := json.NewEncoder(cfgW).Encode(cfg); err != nil {
+		return runtimeError(fmt.Errorf("send config to init: %w", err))
+	}
+	cfgW.Close()
+	return readStatus(statusR)
+}
+
+// initCommand prepares the child. childFiles are the parent's copies of the
+// descriptors the child inherits, to close once it has started.
+func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, error) {
+	// /proc/self/exe is this very binary, whatever path or name it was
+	// started by (os.Args[0] may be a bare name found through PATH).
+	cmd := exec.Command("/proc/self/exe", "init")
+	cmd.Args[0] = "vme50-init"
+	cmd.Env = []string{} // init builds the command's environment itself
+	cmd.ExtraFiles = []*os.File{cfgR, statusW}
+	childFiles := []*os.File{cfgR, statusW}
+
+	flags := syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC
+	if c.Spec.Network == NetworkNone {
+		flags |= syscall.CLONE_NEWNET
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Cloneflags: uintptr(flags),
+		// If we die, even by SIGKILL, the kernel kills init, and with it
+		// its whole PID namespace.
+		Pdeathsig: syscall.SIGKILL,
+		// A session of its own: the container's job control and terminal
+		// signals never reach us.
+		Setsid: true,
+	}
+	if fd, err := c.cg.OpenDir(); err == nil {
+		// cgroup v2: clone3 places the child in the cgroup at birth.
+		cmd.SysProcAttr.UseCgroupFD = true
+		cmd.SysProcAttr.CgroupFD = fd
+		childFiles = append(childFiles, os.NewFile(uintptr(fd), "cgroup"))
+	} else if !errors.Is(err, cgroup.ErrNoCloneInto) {
+		return nil, nil, err
+	}
+
+	if c.Spec.Tty {
+		master, slave, err := pty.Open()
+		if err != nil {
+			return nil, nil, fmt.Errorf("open pty: %w", err)
+		}
+		c.pty = master
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+		cmd.SysProcAttr.Setctty = true // the pty becomes the controlling terminal
+		cmd.SysProcAttr.Ctty = 0       // of fd 0 in the child
+		childFiles = append(childFiles, slave)
+	} else {
+		// A nil *os.File must stay an untyped nil, which exec maps to /dev/null.
+		if c.Spec.Stdin != nil {
+			cmd.Stdin = c.Spec.Stdin
+		}
+		if c.Spec.Stdout != nil {
+			cmd.Stdout = c.Spec.Stdout
+		}
+		if c.Spec.Stderr != nil {
+			cmd.Stderr = c.Spec.Stderr
+		}
+	}
+	return cmd, childFiles, nil
+}
+
+// startLocked starts cmd from a goroutine locked to its OS thread. The
+// parent-death signal fires when the *thread* that forked the child exits,
+// and Go only ends threads that a goroutine left locked: this thread
+// survives Start.
+func startLocked(cmd *exec.Cmd) error {
+	goruntime.LockOSThread()
+	defer goruntime.UnlockOSThread()
+	return cmd.Start()
+}
+
+// readStatus waits for init: EOF means the exec succeeded (the status pipe
+// is close-on-exec), anything else is init's StartError.
+func readStatus(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return runtimeError(err)
+	}
+	if len(data) == 0 {
+		return nil
+	}
+	var se StartError
+	if err := json.Unmarshal(data, &se); err != nil {
+		return runtimeError(fmt.Errorf("init: %s", data))
+	}
+	return &se
+}
+
+// initConfig is the part of the Spec that init needs.
+func (c *Container) initConfig() *initConfig {
+	cfg := &initConfig{
+		Rootfs:   c.Spec.Rootfs,
+		Hostname: c.Spec.Hostname,
+		NewNet:   c.Spec.Network == NetworkNone,
+		Args:     c.Spec.Args,
+		Env:      c.environment(),
+	}
+	if c.Spec.Overlay {
+		cfg.Overlay = &overlay{
+			Upper:  filepath.Join(c.dir, "upper"),
+			Work:   filepath.Join(c.dir, "work"),
+			Merged: filepath.Join(c.dir, "merged"),
+		}
+	}
+	return cfg
+}
+
+// environment is the command's environment: defaults first, Spec.Env last
+// so that it wins.
+func (c *Container) environment() []string {
+	term := "xterm"
+	if !c.Spec.Tty {
+		term = "dumb"
+	}
+	env := []string{
+		"PATH=" + DefaultPath,
+		"HOME=/root",
+		"TERM=" + term,
+		"HOSTNAME=" + c.Spec.Hostname,
+	}
+	return mergeEnv(env, c.Spec.Env)
+}
+
+// mergeEnv returns base with each KEY=VALUE of over replacing or adding to it.
+func mergeEnv(base, over []string) []string {
+	env := slices.Clone(base)
+	for _, kv := range over {
+		key, _, _ := strings.Cut(kv, "=")
+		i := slices.IndexFunc(env, func(e string) bool { return strings.HasPrefix(e, key+"=") })
+		if i >= 0 {
+			env[i] = kv
+		} else {
+			env = append(env, kv)
+		}
+	}
+	return env
+}

@@ -1,0 +1,203 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// The init side builds the container's filesystem, one kernel step per
+// function. Every mount here happens in the container's own mount
+// namespace, so none of them is ever seen by the host, and all of them
+// vanish when the last process of the container exits.
+
+func buildRootfs(cfg *initConfig) error {
+	// Mask the umask while we create device nodes and directories with the
+	// exact modes we ask for; the command gets the usual 022 back.
+	defer unix.Umask(unix.Umask(0))
+
+	if err := makeMountsPrivate(); err != nil {
+		return err
+	}
+	root, err := mountRoot(cfg)
+	if err != nil {
+		return err
+	}
+	steps := []func(string) error{mountProc, mountDev, mountSys, mountTmp}
+	for _, step := range steps {
+		if err := step(root); err != nil {
+			return err
+		}
+	}
+	return pivotRoot(root)
+}
+
+// makeMountsPrivate stops mount events crossing between our namespace and
+// the host's. Our mount namespace starts as a copy of the host's, and on
+// systemd hosts "/" is shared: without this, mounting /proc in the
+// container would mount it on the host too (the bug of the old runtime).
+func makeMountsPrivate() error {
+	return mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, "")
+}
+
+// mountRoot makes the directory that will become "/". With an overlay, the
+// rootfs is the read-only lower layer and writes go to a per-container upper
+// directory; without one the rootfs is bind-mounted onto itself, because
+// pivot_root needs the new root to be a mount point.
+func mountRoot(cfg *initConfig) (string, error) {
+	if o := cfg.Overlay; o != nil {
+		opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", cfg.Rootfs, o.Upper, o.Work)
+		if err := mount("overlay", o.Merged, "overlay", 0, opts); err != nil {
+			return "", fmt.Errorf("%w (try --overlay=false)", err)
+		}
+		return o.Merged, nil
+	}
+	if err := mount(cfg.Rootfs, cfg.Rootfs, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return "", err
+	}
+	return cfg.Rootfs, nil
+}
+
+// mountProc gives the container a /proc of its own PID namespace: "ps"
+// inside shows only the container's processes, its command as PID 1.
+func mountProc(root string) error {
+	return mountAt(root, "/proc", "proc", "proc", unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_NODEV, "")
+}
+
+// mountSys shows /sys read-only: programs may look, not reconfigure the host.
+func mountSys(root string) error {
+	return mountAt(root, "/sys", "sysfs", "sysfs",
+		unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_NODEV, "")
+}
+
+// mountTmp gives the container a fresh, empty, world-writable /tmp.
+func mountTmp(root string) error {
+	return mountAt(root, "/tmp", "tmpfs", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777")
+}
+
+// device is a character device the container gets in its /dev.
+type device struct {
+	name         string
+	major, minor uint32
+}
+
+// devices is the minimal set every program expects (the same as runc's).
+// The host's disks, consoles and everything else are simply not there.
+var devices = []device{
+	{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7},
+	{"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+}
+
+// mountDev builds a minimal /dev on a tmpfs, instead of exposing the host's.
+func mountDev(root string) error {
+	dev := filepath.Join(root, "dev")
+	if err := mountAt(root, "/dev", "tmpfs", "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k"); err != nil {
+		return err
+	}
+	for _, d := range devices {
+		path := filepath.Join(dev, d.name)
+		if err := unix.Mknod(path, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.minor))); err != nil {
+			return fmt.Errorf("mknod %s: %w", path, err)
+		}
+	}
+	// A private devpts instance: ptys opened inside are numbered from 0 and
+	// invisible to the host's /dev/pts.
+	if err := mountAt(root, "/dev/pts", "devpts", "devpts", unix.MS_NOSUID|unix.MS_NOEXEC,
+		"newinstance,ptmxmode=0666,mode=0620"); err != nil {
+		return err
+	}
+	if err := mountAt(root, "/dev/shm", "shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC,
+		"mode=1777,size=65536k"); err != nil {
+		return err
+	}
+	links := [][2]string{
+		{"pts/ptmx", "ptmx"}, {"/proc/self/fd", "fd"},
+		{"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+	}
+	for _, l := range links {
+		if err := os.Symlink(l[0], filepath.Join(dev, l[1])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pivotRoot makes root the new "/" and detaches the host's filesystem
+// entirely. Unlike chroot, which only changes how paths are resolved (and
+// can be escaped with a second chroot and "cd .."), pivot_root moves the old
+// root away so it can be unmounted: afterwards the host's files are not
+// reachable by any path.
+func pivotRoot(root string) error {
+	oldRoot, err := unix.Open("/", unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open /: %w", err)
+	}
+	defer unix.Close(oldRoot)
+	if err := unix.Chdir(root); err != nil {
+		return fmt.Errorf("chdir %s: %w", root, err)
+	}
+	// pivot_root(".", ".") stacks the old root on top of the new one, both
+	// at "/", without needing a directory to park the old root in.
+	if err := unix.PivotRoot(".", "."); err != nil {
+		if errors.Is(err, unix.EINVAL) && rootIsRamfs() {
+			return moveRoot(root)
+		}
+		return fmt.Errorf("pivot_root %s: %w", root, err)
+	}
+	// Now unmount the old root from on top. Make it a slave first, so the
+	// unmount cannot propagate anywhere.
+	if err := unix.Fchdir(oldRoot); err != nil {
+		return err
+	}
+	if err := mount("", ".", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
+		return err
+	}
+	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
+		return fmt.Errorf("umount old root: %w", err)
+	}
+	return unix.Chdir("/")
+}
+
+// rootIsRamfs tells whether "/" is the initramfs, which pivot_root cannot
+// move away from (it is the root of the mount tree).
+func rootIsRamfs() bool {
+	var st unix.Statfs_t
+	return unix.Statfs("/", &st) == nil && uint32(st.Type) == unix.RAMFS_MAGIC
+}
+
+// moveRoot is the fallback for an initramfs root: move the new root over
+// "/" and chroot into it, as switch_root does.
+func moveRoot(root string) error {
+	if err := mount(root, "/", "", unix.MS_MOVE, ""); err != nil {
+		return err
+	}
+	if err := unix.Chroot("."); err != nil {
+		return fmt.Errorf("chroot %s: %w", root, err)
+	}
+	return unix.Chdir("/")
+}
+
+// mountAt mounts a filesystem at target inside root, creating the mount
+// point when the rootfs lacks it.
+func mountAt(root, target, source, fstype string, flags uintptr, data string) error {
+	path := filepath.Join(root, target)
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return fmt.Errorf("mkdir %s: %w", path, err)
+	}
+	return mount(source, path, fstype, flags, data)
+}
+
+// mount is unix.Mount with an error that names what was being mounted.
+func mount(source, target, fstype string, flags uintptr, data string) error {
+	if err := unix.Mount(source, target, fstype, flags, data); err != nil {
+		what := fstype
+		if what == "" {
+			what = source
+		}
+		return fmt.Errorf("mount %s on %s: %w", what, target, err)
+	}
+	return nil
+}

@@ -1,0 +1,140 @@
+// Package runtime turns a Spec into a running Container: a process in new
+// PID, UTS, IPC and mount namespaces (and a network namespace on request),
+// pivot_root'ed into its root filesystem, held in a cgroup with limits.
+//
+// The story is told in two halves, as in runc's libcontainer:
+//
+//   - the parent side (container.go, process.go): create the cgroup, start
+//     "/proc/self/exe init" in new namespaces, put it in the cgroup, wait,
+//     clean up;
+//   - the init side (init.go, rootfs.go, network.go): runs inside the new
+//     namespaces, builds the container's filesystem, then execs the user's
+//     command so that it becomes PID 1.
+package runtime
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"vme50-tui/cgroup"
+)
+
+// Exit statuses of the CLI contract, for failures before the command runs.
+const (
+	ExitRuntimeFailed = 125 // vme50 itself failed: bad flag, bad rootfs, cgroup error
+	ExitCannotExec    = 126 // the command was found but cannot be executed
+	ExitNotFound      = 127 // the command is not in the container's PATH
+)
+
+// Network is the network a container sees.
+type Network string
+
+const (
+	NetworkHost Network = "host" // the host's interfaces (no network namespace)
+	NetworkNone Network = "none" // a new network namespace holding only lo
+)
+
+// DefaultPath is the PATH the command is looked up in inside the container.
+const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// StateDir holds one directory per container (overlay upper and work dirs,
+// the owner file). It lives on disk, not in RAM, so that what a container
+// writes is ordinary page cache.
+var StateDir = "/var/lib/vme50/containers"
+
+// Spec is everything needed to start a container.
+type Spec struct {
+	Rootfs   string
+	Args     []string // the command and its arguments
+	Hostname string   // empty: the container's id
+	Limits   cgroup.Limits
+	Network  Network
+	// Overlay mounts a fresh writable layer over Rootfs, so the rootfs on
+	// disk is never changed. Without it the container writes into Rootfs.
+	Overlay bool
+	// Env is added to the container's environment (PATH, HOME, HOSTNAME
+	// and TERM are set by default).
+	Env []string
+
+	// Tty gives the container a pseudo-terminal; read and write it through
+	// Container.Pty. Without it the container uses Stdin, Stdout, Stderr
+	// (nil means /dev/null).
+	Tty    bool
+	Stdin  *os.File
+	Stdout *os.File
+	Stderr *os.File
+}
+
+// hostnameRE is one RFC 1123 label: letters, digits and inner hyphens.
+var hostnameRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+
+// ValidateHostname accepts RFC 1123 host names of at most 64 bytes, the
+// kernel's limit for sethostname.
+func ValidateHostname(name string) error {
+	if name == "" {
+		return nil
+	}
+	if len(name) > 64 {
+		return fmt.Errorf("invalid hostname %q: longer than 64 characters", name)
+	}
+	for _, label := range strings.Split(name, ".") {
+		if !hostnameRE.MatchString(label) {
+			return fmt.Errorf("invalid hostname %q: use letters, digits and '-', "+
+				"dot-separated labels not starting or ending with '-'", name)
+		}
+	}
+	return nil
+}
+
+// ValidateRootfs checks that dir is a directory and returns its absolute path.
+func ValidateRootfs(dir string) (string, error) {
+	if dir == "" {
+		return "", fmt.Errorf("no rootfs given")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return "", fmt.Errorf("rootfs %s: %w", dir, unwrapPathError(err))
+	}
+	if !fi.IsDir() {
+		return "", fmt.Errorf("rootfs %s: not a directory", dir)
+	}
+	return abs, nil
+}
+
+// unwrapPathError drops the path and operation of an *os.PathError, whose
+// message would otherwise repeat the path we already name.
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// Validate checks a Spec before anything is created.
+func (s *Spec) Validate() error {
+	if len(s.Args) == 0 || s.Args[0] == "" {
+		return fmt.Errorf("no command given")
+	}
+	if _, err := ValidateRootfs(s.Rootfs); err != nil {
+		return err
+	}
+	if err := ValidateHostname(s.Hostname); err != nil {
+		return err
+	}
+	switch s.Network {
+	case "", NetworkHost, NetworkNone:
+	default:
+		return fmt.Errorf("invalid network %q: use host or none", s.Network)
+	}
+	if w := s.Limits.CPUWeight; w != 0 && (w < 1 || w > 10000) {
+		return fmt.Errorf("invalid cpu weight %d: use 1..10000", w)
+	}
+	return nil
+}

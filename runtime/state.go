@@ -1,0 +1,126 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"vme50-tui/cgroup"
+)
+
+// Each container has a state directory, StateDir/<id>, holding the overlay
+// layers and a file naming its owner: the vme50 process that started it.
+// When the owner dies without cleaning up (kill -9, a power cut), the
+// next vme50 to start finds the directory and the cgroup, sees the owner
+// is gone, and removes both.
+
+const ownerFile = "owner"
+
+// makeStateDir builds the directory under a temporary name and renames it
+// into place, so a sweep never sees a state directory without its owner.
+func (c *Container) makeStateDir() error {
+	if err := os.MkdirAll(StateDir, 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(StateDir, tmpPrefix)
+	if err != nil {
+		return err
+	}
+	owner, err := processIdentity(os.Getpid())
+	if err == nil {
+		err = os.WriteFile(filepath.Join(tmp, ownerFile), []byte(owner+"\n"), 0o600)
+	}
+	for _, d := range []string{"upper", "work", "merged"} {
+		if err == nil {
+			err = os.Mkdir(filepath.Join(tmp, d), 0o700)
+		}
+	}
+	if err == nil {
+		err = os.Rename(tmp, c.dir)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+	}
+	return err
+}
+
+// tmpPrefix marks state directories still being made. A sweep removes them
+// only when they are old enough to be the remains of a crash.
+const tmpPrefix = ".new-"
+
+const tmpMaxAge = time.Minute
+
+// processIdentity is "PID STARTTIME": a PID alone may have been reused by
+// another process since; with the start time (in clock ticks after boot,
+// field 22 of /proc/PID/stat) it cannot.
+func processIdentity(pid int) (string, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return "", err
+	}
+	// The command name, field 2, is in parentheses and may hold spaces.
+	s := string(data)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 20 {
+		return "", fmt.Errorf("unexpected /proc/%d/stat", pid)
+	}
+	return fmt.Sprintf("%d %s", pid, fields[19]), nil
+}
+
+// ownerAlive tells whether the process named in a state directory's owner
+// file still runs.
+func ownerAlive(dir string) bool {
+	data, err := os.ReadFile(filepath.Join(dir, ownerFile))
+	if err != nil {
+		return false
+	}
+	want := strings.TrimSpace(string(data))
+	pidStr, _, _ := strings.Cut(want, " ")
+	pid, err := strconv.Atoi(pidStr)
+	if err != nil {
+		return false
+	}
+	have, err := processIdentity(pid)
+	return err == nil && have == want
+}
+
+// Sweep removes what containers whose owner died left behind: their
+// processes (if any survived), cgroups and state directories. It never
+// touches a container whose owner is alive.
+func Sweep(host *cgroup.Host) error {
+	ids := map[string]bool{}
+	entries, err := os.ReadDir(StateDir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), tmpPrefix) {
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > tmpMaxAge {
+				os.RemoveAll(filepath.Join(StateDir, e.Name()))
+			}
+			continue
+		}
+		ids[e.Name()] = true
+	}
+	leaves, err := host.List()
+	if err != nil {
+		return err
+	}
+	for _, id := range leaves {
+		ids[id] = true
+	}
+	var errs []error
+	for id := range ids {
+		dir := filepath.Join(StateDir, id)
+		if ownerAlive(dir) {
+			continue
+		}
+		cg := host.Open(id)
+		errs = append(errs, cg.Kill(), cg.Destroy(), os.RemoveAll(dir))
+	}
+	return errors.Join(errs...)
+}
