@@ -66,6 +66,9 @@ func runContainer(spec runtime.Spec) error {
 		if t := os.Getenv("TERM"); t != "" {
 			spec.Env = append(spec.Env, "TERM="+t)
 		}
+		if size, err := pty.GetsizeFull(os.Stdin); err == nil {
+			spec.TtyRows, spec.TtyCols = size.Rows, size.Cols
+		}
 	} else {
 		spec.Stdin, spec.Stdout, spec.Stderr = os.Stdin, os.Stdout, os.Stderr
 	}
@@ -98,7 +101,6 @@ func runContainer(spec runtime.Spec) error {
 			restoreTerminal = func() { term.Restore(stdinFd, saved) }
 		}
 		defer restoreTerminal()
-		pty.InheritSize(os.Stdin, c.Pty())
 		go io.Copy(c.Pty(), os.Stdin)
 		go func() {
 			// Ends with EIO once the container's last process is gone.

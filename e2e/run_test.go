@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
 
 	"vme50-tui/cgroup"
 )
@@ -317,4 +320,42 @@ func TestSIGKILLOfRunLeavesNothing(t *testing.T) {
 		t.Log("the cgroup was already gone before the sweep")
 	}
 	wantCode(t, run(t, "/bin/true"), 0)
+}
+
+// With a terminal as stdin, the container gets a terminal of its own, made
+// inside it (/dev/pts/0 of its devpts), at our size, and job control works.
+func TestTerminal(t *testing.T) {
+	clean(t)
+	cmd := exec.Command(bin, "run", "--rootfs", rootfsOK, "/bin/sh")
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 33, Cols: 77})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	out := make(chan string)
+	go func() {
+		b, _ := io.ReadAll(ptmx) // ends with EIO when run exits
+		out <- string(b)
+	}()
+	io.WriteString(ptmx, "tty; stty size; echo $TERM; sleep 20\n")
+	time.Sleep(500 * time.Millisecond)
+	io.WriteString(ptmx, "\x03") // ctrl+c: SIGINT for the foreground sleep, not for run
+	io.WriteString(ptmx, "exit 4\n")
+	done := make(chan error)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("ctrl+c did not stop sleep; the shell never exited")
+	}
+	text := <-out
+	if cmd.ProcessState.ExitCode() != 4 {
+		t.Errorf("exit status %d, want 4\n%s", cmd.ProcessState.ExitCode(), text)
+	}
+	for _, want := range []string{"/dev/pts/0", "33 77"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("terminal output lacks %q:\n%s", want, text)
+		}
+	}
 }

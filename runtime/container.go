@@ -28,7 +28,9 @@ type Container struct {
 	cg   cgroup.Manager
 	dir  string   // state directory: owner file, overlay layers
 	pty  *os.File // the terminal's master side, when Spec.Tty
-	init *os.Process
+	// consoleSock receives pty from init.
+	consoleSock *os.File
+	init        *os.Process
 
 	done   chan struct{} // closed when the container is gone
 	mu     sync.Mutex    // guards result

@@ -27,8 +27,13 @@ type initConfig struct {
 	Overlay  *overlay `json:"overlay,omitempty"`
 	Hostname string   `json:"hostname"`
 	NewNet   bool     `json:"new_net"`
-	Args     []string `json:"args"`
-	Env      []string `json:"env"`
+	// Console asks for a terminal made inside the container (console.go),
+	// Rows by Cols characters.
+	Console bool     `json:"console"`
+	Rows    uint16   `json:"rows"`
+	Cols    uint16   `json:"cols"`
+	Args    []string `json:"args"`
+	Env     []string `json:"env"`
 }
 
 // overlay is where the container's writable layer lives on the host.
@@ -74,6 +79,11 @@ func initContainer() error {
 	}
 	if err := buildRootfs(cfg); err != nil {
 		return err
+	}
+	if cfg.Console {
+		if err := setupConsole(cfg.Rows, cfg.Cols); err != nil {
+			return err
+		}
 	}
 	if cfg.Hostname != "" {
 		if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {

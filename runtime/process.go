@@ -13,8 +13,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/creack/pty"
-
 	"vme50-tui/cgroup"
 )
 
@@ -35,6 +33,9 @@ func (c *Container) startInit() error {
 	defer statusR.Close()
 
 	cmd, childFiles, err := c.initCommand(cfgR, statusW)
+	if c.consoleSock != nil {
+		defer c.consoleSock.Close()
+	}
 	if err != nil {
 		return runtimeError(err)
 	}
@@ -61,6 +62,17 @@ func (c *Container) startInit() error {
 		return runtimeError(fmt.Errorf("send config to init: %w", err))
 	}
 	cfgW.Close()
+	if c.consoleSock != nil {
+		master, err := receiveConsole(c.consoleSock)
+		if err != nil {
+			// Init died before sending it: its status says why.
+			if serr := readStatus(statusR); serr != nil {
+				return serr
+			}
+			return runtimeError(fmt.Errorf("receive the container's terminal: %w", err))
+		}
+		c.pty = master
+	}
 	return readStatus(statusR)
 }
 
@@ -98,15 +110,15 @@ func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, 
 	}
 
 	if c.Spec.Tty {
-		master, slave, err := pty.Open()
+		// Init makes the terminal inside the container and sends it back
+		// on this socket.
+		parent, child, err := consoleSocket()
 		if err != nil {
-			return nil, nil, fmt.Errorf("open pty: %w", err)
+			return nil, nil, err
 		}
-		c.pty = master
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
-		cmd.SysProcAttr.Setctty = true // the pty becomes the controlling terminal
-		cmd.SysProcAttr.Ctty = 0       // of fd 0 in the child
-		childFiles = append(childFiles, slave)
+		c.consoleSock = parent
+		cmd.ExtraFiles = append(cmd.ExtraFiles, child) // consoleFD
+		childFiles = append(childFiles, child)
 	} else {
 		// A nil *os.File must stay an untyped nil, which exec maps to /dev/null.
 		if c.Spec.Stdin != nil {
@@ -155,6 +167,9 @@ func (c *Container) initConfig() *initConfig {
 		Rootfs:   c.Spec.Rootfs,
 		Hostname: c.Spec.Hostname,
 		NewNet:   c.Spec.Network == NetworkNone,
+		Console:  c.Spec.Tty,
+		Rows:     c.Spec.TtyRows,
+		Cols:     c.Spec.TtyCols,
 		Args:     c.Spec.Args,
 		Env:      c.environment(),
 	}

@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"vme50-tui/cgroup"
@@ -59,17 +58,16 @@ type Spec struct {
 	// and TERM are set by default).
 	Env []string
 
-	// Tty gives the container a pseudo-terminal; read and write it through
+	// Tty gives the container a pseudo-terminal of TtyRows by TtyCols
+	// (0: the kernel's 0x0 until Resize); read and write it through
 	// Container.Pty. Without it the container uses Stdin, Stdout, Stderr
 	// (nil means /dev/null).
-	Tty    bool
-	Stdin  *os.File
-	Stdout *os.File
-	Stderr *os.File
+	Tty              bool
+	TtyRows, TtyCols uint16
+	Stdin            *os.File
+	Stdout           *os.File
+	Stderr           *os.File
 }
-
-// hostnameRE is one RFC 1123 label: letters, digits and inner hyphens.
-var hostnameRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 
 // ValidateHostname accepts RFC 1123 host names of at most 64 bytes, the
 // kernel's limit for sethostname.
@@ -81,12 +79,28 @@ func ValidateHostname(name string) error {
 		return fmt.Errorf("invalid hostname %q: longer than 64 characters", name)
 	}
 	for _, label := range strings.Split(name, ".") {
-		if !hostnameRE.MatchString(label) {
+		if !validLabel(label) {
 			return fmt.Errorf("invalid hostname %q: use letters, digits and '-', "+
 				"dot-separated labels not starting or ending with '-'", name)
 		}
 	}
 	return nil
+}
+
+// validLabel tells whether s is one RFC 1123 label: 1 to 63 letters,
+// digits and hyphens, not starting or ending with a hyphen. (A loop, not a
+// regexp: compiling one costs every start of the binary half a millisecond,
+// init included.)
+func validLabel(s string) bool {
+	if len(s) == 0 || len(s) > 63 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // ValidateRootfs checks that dir is a directory and returns its absolute path.

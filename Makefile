@@ -1,0 +1,45 @@
+# vme50-tui: build, run, test, bench, install.
+# `sudo make run` and `sudo make test` work on a fresh Debian/Ubuntu machine
+# with Go: they install the Debian packages they need themselves.
+
+BIN     := vme50-tui
+ROOTFS  ?= /var/lib/vme50/rootfs/busybox
+PREFIX  ?= /usr/local
+# sudo resets PATH; Go's usual home is added so `sudo make` finds it.
+export PATH := $(PATH):/usr/local/go/bin
+# Static, so the re-exec'd init needs nothing from the container's rootfs.
+export CGO_ENABLED := 0
+
+.PHONY: build run rootfs deps test unit bench install clean
+
+build:
+	go build -o $(BIN) .
+
+deps:
+	scripts/install-deps.sh
+
+rootfs: build
+	test -d $(ROOTFS) || ./$(BIN) rootfs create $(ROOTFS)
+
+# A shell in a container on the default rootfs (the TUI comes later).
+run: deps rootfs
+	./$(BIN) run --rootfs $(ROOTFS) --memory-limit 64M --hostname vme50 /bin/sh
+
+# Everything: unit tests, and the kernel tests as root, where VME50_E2E=1
+# makes a kernel test that cannot run fail instead of skip.
+test: deps build
+	go vet ./...
+	VME50_E2E=1 go test -count=1 ./...
+
+# Unit tests only: no root, no kernel features.
+unit:
+	go test -count=1 $$(go list ./... | grep -v /e2e)
+
+bench: deps build
+	go test -count=1 -run '^$$' -bench . -benchtime 40x ./e2e/
+
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)
+
+clean:
+	rm -f $(BIN)

@@ -1,0 +1,140 @@
+package cgroup
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Cgroup files come in three shapes, and these helpers read each:
+//
+//	one value      memory.max        "33554432" or "max"
+//	keyed values   memory.events     "oom 8\noom_kill 1\n"
+//	a list         cgroup.procs      "104\n105\n"
+
+// parseValue reads one number as the kernel prints it. "max" (v2) and "-1"
+// (v1's cpu.cfs_quota_us) both mean no limit, which is Unlimited here.
+func parseValue(text string) (uint64, error) {
+	switch text {
+	case "max", "-1":
+		return Unlimited, nil
+	}
+	return strconv.ParseUint(text, 10, 64)
+}
+
+// readValue reads a one-value file.
+func readValue(path string) (uint64, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	v, err := parseValue(strings.TrimSpace(string(data)))
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", path, err)
+	}
+	return v, nil
+}
+
+// readPids reads a cgroup.procs file: one process id a line.
+func readPids(path string) ([]int, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var pids []int
+	for _, field := range strings.Fields(string(data)) {
+		pid, err := strconv.Atoi(field)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		pids = append(pids, pid)
+	}
+	return pids, nil
+}
+
+// statsReader fills Stats from the files of one leaf directory.
+//
+// Stats are read several times a second, on kernels of every age, so a
+// file that is not there (memory.peak before Linux 5.19, a controller that
+// is off) leaves its field alone instead of failing the whole reading. Any
+// other trouble, such as text that is not a number, is an error; the first
+// one is kept in err and stops further reading.
+type statsReader struct {
+	dir string
+	err error
+}
+
+// read returns a file's text, or false when it is missing or broken.
+func (r *statsReader) read(name string) (string, bool) {
+	if r.err != nil {
+		return "", false
+	}
+	data, err := os.ReadFile(filepath.Join(r.dir, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", false
+	}
+	if err != nil {
+		r.err = err
+		return "", false
+	}
+	return string(data), true
+}
+
+// fail records that a file's text made no sense.
+func (r *statsReader) fail(name string, err error) {
+	r.err = fmt.Errorf("read %s: %w", filepath.Join(r.dir, name), err)
+}
+
+// value reads a one-value file into *dst and reports whether it did.
+func (r *statsReader) value(name string, dst *uint64) bool {
+	text, ok := r.read(name)
+	if !ok {
+		return false
+	}
+	v, err := parseValue(strings.TrimSpace(text))
+	if err != nil {
+		r.fail(name, err)
+		return false
+	}
+	*dst = v
+	return true
+}
+
+// keyed reads the wanted keys of a "key value" file, such as
+// memory.events or cpu.stat. Keys the kernel has but we do not want are
+// skipped; a wanted key the kernel lacks leaves its field alone.
+func (r *statsReader) keyed(name string, want map[string]*uint64) bool {
+	text, ok := r.read(name)
+	if !ok {
+		return false
+	}
+	for line := range strings.Lines(text) {
+		key, value, _ := strings.Cut(strings.TrimSpace(line), " ")
+		dst := want[key]
+		if dst == nil {
+			continue
+		}
+		v, err := parseValue(strings.TrimSpace(value))
+		if err != nil {
+			r.fail(name, fmt.Errorf("%s: %w", key, err))
+			return false
+		}
+		*dst = v
+	}
+	return true
+}
+
+// leafExists is the one check that makes Stats fail: reading a leaf that
+// is gone would otherwise return an all-zero Stats that looks real.
+func leafExists(dirs ...string) error {
+	for _, dir := range dirs {
+		if _, err := os.Stat(dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,267 @@
+package cgroup
+
+import (
+	"errors"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// cgroup v1: one hierarchy (one mounted tree) per controller, or per group
+// of co-mounted controllers. Our leaf is a directory vme50/<id> made in
+// each hierarchy, and a process must be moved into each of them. The file
+// names differ from v2's: memory.limit_in_bytes for memory.max,
+// cpu.shares for cpu.weight, cpu.cfs_quota_us for cpu.max.
+
+// v1Huge is where v1 memory limits stop being limits: "no limit" reads
+// as the largest page-aligned number of bytes, 9223372036854771712 on
+// x86-64. Anything from 2^62 up is treated as Unlimited.
+const v1Huge = 1 << 62
+
+// createV1 makes vme50/<id> in every hierarchy; a co-mounted hierarchy
+// (cpu,cpuacct) gets one directory that serves both controllers.
+func (h *Host) createV1(id string) (Manager, error) {
+	made := madeDirs{fs: cgfs{host: h}}
+	for _, mount := range h.v1Mounts() {
+		parent := filepath.Join(mount, Parent)
+		if err := made.mkdir(parent, true); err != nil {
+			return nil, made.undo(err)
+		}
+		if err := made.mkdir(filepath.Join(parent, id), false); err != nil {
+			return nil, made.undo(err)
+		}
+	}
+	return h.openV1(id), nil
+}
+
+func (h *Host) openV1(id string) *v1Leaf {
+	l := &v1Leaf{id: id, dirs: map[string]string{}, fs: cgfs{host: h}}
+	for _, c := range v1Controllers {
+		l.dirs[c] = filepath.Join(h.V1Roots[c], Parent, id)
+	}
+	for _, mount := range h.v1Mounts() {
+		l.paths = append(l.paths, filepath.Join(mount, Parent, id))
+	}
+	return l
+}
+
+// v1Leaf is a container's cgroup on a v1 host.
+type v1Leaf struct {
+	id    string
+	dirs  map[string]string // controller -> the leaf in its hierarchy
+	paths []string          // each distinct leaf directory once
+	fs    cgfs
+}
+
+// file is a controller's file in the leaf, e.g. file("cpu", "cpu.shares").
+func (l *v1Leaf) file(controller, name string) string {
+	return filepath.Join(l.dirs[controller], name)
+}
+
+// procsFiles are the cgroup.procs of every hierarchy.
+func (l *v1Leaf) procsFiles() []string {
+	var files []string
+	for _, dir := range l.paths {
+		files = append(files, filepath.Join(dir, "cgroup.procs"))
+	}
+	return files
+}
+
+func (l *v1Leaf) ID() string       { return l.id }
+func (l *v1Leaf) Version() Version { return V1 }
+func (l *v1Leaf) Paths() []string  { return append([]string(nil), l.paths...) }
+
+func (l *v1Leaf) Files() Files {
+	return Files{
+		MemoryCurrent: "memory.usage_in_bytes",
+		MemoryMax:     "memory.limit_in_bytes",
+		MemoryPeak:    "memory.max_usage_in_bytes",
+		MemoryEvents:  "memory.oom_control",
+		MemoryStat:    "memory.stat",
+		CPUUsage:      "cpuacct.usage",
+		CPUStat:       "cpu.stat",
+		CPUWeight:     "cpu.shares",
+		CPUMax:        "cpu.cfs_quota_us",
+		PidsCurrent:   "pids.current",
+		PidsMax:       "pids.max",
+	}
+}
+
+// Set writes each limit that is not zero into its v1 file.
+func (l *v1Leaf) Set(lim Limits) error {
+	if lim.MemoryMax != 0 {
+		if err := l.setMemory(lim.MemoryMax); err != nil {
+			return err
+		}
+	}
+	var todo []setting
+	if lim.CPUWeight != 0 {
+		shares := strconv.FormatUint(SharesFromWeight(lim.CPUWeight), 10)
+		todo = append(todo, setting{l.file("cpu", "cpu.shares"), shares})
+	}
+	if lim.CPUQuotaUsec != 0 {
+		// v1 splits cpu.max in two files. The period goes first, so the
+		// quota, the number that says how much, is written last and
+		// checked by the kernel against the right period.
+		todo = append(todo,
+			setting{l.file("cpu", "cpu.cfs_period_us"), strconv.FormatUint(period(lim), 10)},
+			setting{l.file("cpu", "cpu.cfs_quota_us"), v1Value(lim.CPUQuotaUsec)})
+	}
+	if lim.PidsMax != 0 {
+		// pids is the one v1 controller that speaks v2: "max" or a number.
+		todo = append(todo, setting{l.file("pids", "pids.max"), v2Value(lim.PidsMax)})
+	}
+	return l.fs.writeAll(todo)
+}
+
+// setMemory writes the memory limit, and the same value as the limit of
+// memory+swap where the kernel accounts swap (memory.memsw.*), or the
+// container could go on past its limit by swapping.
+//
+// The kernel insists that memsw is never below the memory limit, so the
+// order matters: when lowering, the memory limit first; when raising
+// above the current memsw, memsw first.
+func (l *v1Leaf) setMemory(limit uint64) error {
+	mem := setting{l.file("memory", "memory.limit_in_bytes"), v1Value(limit)}
+	swapFile := l.file("memory", "memory.memsw.limit_in_bytes")
+	if !exists(swapFile) {
+		return l.fs.write(mem.file, mem.value)
+	}
+	swap := setting{swapFile, mem.value}
+	todo := []setting{mem, swap}
+	if current, err := readValue(swapFile); err == nil && limit > current {
+		todo = []setting{swap, mem}
+	}
+	return l.fs.writeAll(todo)
+}
+
+// v1Value is how v1's limit files take a number: no limit is -1.
+func v1Value(v uint64) string {
+	if v == Unlimited {
+		return "-1"
+	}
+	return strconv.FormatUint(v, 10)
+}
+
+// AddProc moves a process into the leaf of every hierarchy: in v1 each
+// hierarchy places the process on its own.
+func (l *v1Leaf) AddProc(pid int) error {
+	for _, file := range l.procsFiles() {
+		if err := l.fs.write(file, strconv.Itoa(pid)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Procs lists the processes found in any hierarchy's leaf.
+func (l *v1Leaf) Procs() ([]int, error) {
+	if err := leafExists(l.paths...); err != nil {
+		return nil, err
+	}
+	return listPids(l.procsFiles()...)
+}
+
+// Kill empties the leaf. v1 has no cgroup.kill (and the freezer is a
+// hierarchy of its own that we do not use), so it is rounds of: read
+// cgroup.procs, SIGKILL each, until no process is left.
+func (l *v1Leaf) Kill() error {
+	files := l.procsFiles()
+	return killUntilEmpty(filepath.Join(Parent, l.id), files, func() (bool, error) {
+		pids, err := listPids(files...)
+		return len(pids) == 0, err
+	})
+}
+
+// Destroy removes the leaf from every hierarchy, going on past a failure
+// so as to remove as much as it can.
+func (l *v1Leaf) Destroy() error {
+	var errs []error
+	for _, dir := range l.paths {
+		errs = append(errs, l.fs.rmdir(dir))
+	}
+	return errors.Join(errs...)
+}
+
+// OpenDir: clone3 can start a child in a v2 cgroup only.
+func (l *v1Leaf) OpenDir() (int, error) { return -1, ErrNoCloneInto }
+
+// Stats reads the leaf's files in each hierarchy. A limit whose file is
+// missing reads as Unlimited. On error, Stats holds what was read.
+func (l *v1Leaf) Stats() (Stats, error) {
+	s := Stats{Time: time.Now()}
+	if err := leafExists(l.paths...); err != nil {
+		return s, err
+	}
+	pids := statsReader{dir: l.dirs["pids"]}
+	s.Pids.Max = Unlimited
+	pids.value("pids.current", &s.Pids.Current)
+	pids.value("pids.max", &s.Pids.Max)
+	return s, errors.Join(
+		v1MemoryStats(l.dirs["memory"], &s.Memory),
+		v1CPUStats(l.dirs["cpu"], &s.CPU),
+		v1CPUAcctStats(l.dirs["cpuacct"], &s.CPU),
+		pids.err)
+}
+
+func v1MemoryStats(dir string, m *MemoryStats) error {
+	r := statsReader{dir: dir}
+	m.Max = Unlimited
+	r.value("memory.usage_in_bytes", &m.Current)
+	r.value("memory.limit_in_bytes", &m.Max)
+	r.value("memory.max_usage_in_bytes", &m.Peak)
+	if m.Max >= v1Huge {
+		m.Max = Unlimited
+	}
+	// failcnt counts the times usage hit the limit, like v2's "max".
+	r.value("memory.failcnt", &m.Events.Max)
+	// v1 counts only OOMs that killed (oom_kill, Linux 4.13+).
+	r.keyed("memory.oom_control", map[string]*uint64{"oom_kill": &m.Events.OOMKill})
+	m.Events.OOM = m.Events.OOMKill
+	// The total_ lines include child groups, like v2's memory.stat.
+	r.keyed("memory.stat", map[string]*uint64{
+		"total_rss":   &m.Anon,
+		"total_cache": &m.File,
+	})
+	return r.err
+}
+
+func v1CPUStats(dir string, c *CPUStats) error {
+	r := statsReader{dir: dir}
+	var shares, throttledNs uint64
+	r.keyed("cpu.stat", map[string]*uint64{
+		"nr_periods":     &c.NrPeriods,
+		"nr_throttled":   &c.NrThrottled,
+		"throttled_time": &throttledNs,
+	})
+	c.ThrottledUsec = throttledNs / 1000
+	if r.value("cpu.shares", &shares) {
+		c.Weight = WeightFromShares(shares)
+	}
+	c.QuotaUsec, c.PeriodUsec = Unlimited, defaultPeriodUsec
+	r.value("cpu.cfs_quota_us", &c.QuotaUsec) // -1 reads as Unlimited
+	r.value("cpu.cfs_period_us", &c.PeriodUsec)
+	return r.err
+}
+
+// usecPerUserTick converts cpuacct.stat, which counts clock ticks of
+// USER_HZ: 1/100 s on every common architecture, whatever the kernel's
+// own HZ.
+const usecPerUserTick = 1_000_000 / 100
+
+func v1CPUAcctStats(dir string, c *CPUStats) error {
+	r := statsReader{dir: dir}
+	var usageNs, userNs, systemNs uint64
+	r.value("cpuacct.usage", &usageNs)
+	c.UsageUsec = usageNs / 1000
+	// cpuacct.usage_user and _sys (Linux 4.7+) are in nanoseconds;
+	// older kernels only have cpuacct.stat, in clock ticks.
+	if r.value("cpuacct.usage_user", &userNs) && r.value("cpuacct.usage_sys", &systemNs) {
+		c.UserUsec, c.SystemUsec = userNs/1000, systemNs/1000
+		return r.err
+	}
+	var userTicks, systemTicks uint64
+	r.keyed("cpuacct.stat", map[string]*uint64{"user": &userTicks, "system": &systemTicks})
+	c.UserUsec, c.SystemUsec = userTicks*usecPerUserTick, systemTicks*usecPerUserTick
+	return r.err
+}

@@ -1,0 +1,83 @@
+package runtime
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+)
+
+// The container's terminal. Like runc, init opens it inside the container,
+// from the container's own devpts, so that programs find their terminal
+// at /dev/pts/0 ("tty" prints it; a pty opened by the host would be a
+// /dev/pts/N that does not exist in here). Init then passes the master side
+// to the parent over a unix socket (SCM_RIGHTS); the parent reads and writes
+// the container's screen and keyboard through it.
+
+// consoleFD is the socket init sends the terminal's master side on.
+const consoleFD = 5
+
+// setupConsole runs in init, after pivot_root: it opens a new pty in the
+// container's /dev/pts, gives its size, sends the master to the parent and
+// makes the slave our stdin, stdout, stderr and controlling terminal.
+func setupConsole(rows, cols uint16) error {
+	sock := os.NewFile(consoleFD, "console-socket")
+	defer sock.Close()
+	master, slave, err := pty.Open()
+	if err != nil {
+		return fmt.Errorf("open a pty in the container: %w", err)
+	}
+	defer slave.Close()
+	if rows > 0 && cols > 0 {
+		if err := pty.Setsize(master, &pty.Winsize{Rows: rows, Cols: cols}); err != nil {
+			return err
+		}
+	}
+	err = unix.Sendmsg(int(sock.Fd()), []byte{0}, unix.UnixRights(int(master.Fd())), nil, 0)
+	master.Close()
+	if err != nil {
+		return fmt.Errorf("send the pty to the parent: %w", err)
+	}
+	for fd := 0; fd <= 2; fd++ {
+		if err := unix.Dup3(int(slave.Fd()), fd, 0); err != nil {
+			return err
+		}
+	}
+	// We lead a session of our own (setsid at clone); this makes the pty
+	// its controlling terminal, so ctrl+c becomes SIGINT for the
+	// foreground job and /dev/tty works.
+	return unix.IoctlSetInt(0, unix.TIOCSCTTY, 0)
+}
+
+// receiveConsole runs in the parent: it waits for the master side of the
+// container's terminal. If init dies first, the socket closes and the
+// caller learns why from the status pipe.
+func receiveConsole(sock *os.File) (*os.File, error) {
+	buf := make([]byte, 1)
+	oob := make([]byte, unix.CmsgSpace(4))
+	_, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, 0)
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
+	if err != nil || len(msgs) != 1 {
+		return nil, fmt.Errorf("init sent no terminal")
+	}
+	fds, err := unix.ParseUnixRights(&msgs[0])
+	if err != nil || len(fds) != 1 {
+		return nil, fmt.Errorf("init sent no terminal")
+	}
+	unix.CloseOnExec(fds[0])
+	return os.NewFile(uintptr(fds[0]), "pty-master"), nil
+}
+
+// consoleSocket makes the socket pair: the parent keeps one end, init
+// gets the other as consoleFD.
+func consoleSocket() (parent, child *os.File, err error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return os.NewFile(uintptr(fds[0]), "console-parent"), os.NewFile(uintptr(fds[1]), "console-child"), nil
+}

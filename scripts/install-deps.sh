@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages vme50-tui's tests and default rootfs need,
+# only those that are missing.
+set -euo pipefail
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
+
+need=()
+# A static busybox makes the default and the tests' root filesystems.
+installed busybox-static || need+=(busybox-static)
+# unshare, the baseline of `make bench`.
+command -v unshare >/dev/null || need+=(util-linux)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing packages: ${need[*]}; install them as root (sudo make ...)" >&2
+  exit 1
+fi
+echo "installing: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${need[@]}" >/dev/null
