@@ -1,0 +1,80 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+)
+
+func parse(t *testing.T, args ...string) (containerFlags, []string) {
+	t.Helper()
+	var f containerFlags
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	fs.SetInterspersed(false)
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return f, fs.Args()
+}
+
+func TestFlagsToSpec(t *testing.T) {
+	dir := t.TempDir()
+	f, rest := parse(t, "--rootfs", dir, "--memory-limit", "128M", "--cpu-shares", "500", "--cpus", "0.5",
+		"--pids-limit", "30", "--hostname", "my-container", "--network", "none", "--overlay=false",
+		"/bin/sh", "-c", "echo hi")
+	// The command's own -c is not ours.
+	if strings.Join(rest, " ") != "/bin/sh -c echo hi" {
+		t.Fatalf("command %q", rest)
+	}
+	s, err := f.spec(rest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := s.Limits
+	if l.MemoryMax != 128<<20 || l.CPUWeight != 500 || l.CPUQuotaUsec != 50000 || l.CPUPeriodUsec != 100000 || l.PidsMax != 30 {
+		t.Errorf("limits %+v", l)
+	}
+	if s.Hostname != "my-container" || s.Network != "none" || s.Overlay || s.Rootfs != dir {
+		t.Errorf("spec %+v", s)
+	}
+	// Defaults: no limits, overlay on, host network.
+	f, rest = parse(t, "--rootfs", dir, "true")
+	s, err = f.spec(rest)
+	if err != nil || s.Limits.MemoryMax != 0 || s.Limits.CPUWeight != 0 || !s.Overlay || s.Network != "host" {
+		t.Errorf("defaults: %+v %v", s, err)
+	}
+}
+
+func TestFlagErrorsNameFlagAndValue(t *testing.T) {
+	dir := t.TempDir()
+	cases := [][]string{
+		{"--memory-limit", "12X"},
+		{"--memory-limit", "-1M"},
+		{"--cpu-shares", "10001"},
+		{"--cpus", "0.001"},
+		{"--cpus", "4096"},
+		{"--pids-limit", "-1"},
+		{"--hostname", "no_underscores"},
+		{"--network", "bridge"},
+		{"--rootfs", dir + "/missing"},
+	}
+	for _, c := range cases {
+		args := append([]string{"--rootfs", dir}, c...)
+		f, rest := parse(t, append(args, "true")...)
+		_, err := f.spec(rest)
+		ee, ok := err.(*exitError)
+		if !ok || ee.code != 125 {
+			t.Errorf("%v: got %v, want exit 125", c, err)
+			continue
+		}
+		if !strings.Contains(ee.msg, c[0]) || !strings.Contains(ee.msg, c[1]) || strings.Contains(ee.msg, "\n") {
+			t.Errorf("%v: message %q should name the flag and the value on one line", c, ee.msg)
+		}
+	}
+	f, _ := parse(t, "--rootfs", dir)
+	if _, err := f.spec(nil); err == nil || !strings.Contains(err.Error(), "no command") {
+		t.Errorf("no command: %v", err)
+	}
+}
