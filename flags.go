@@ -1,93 +1,39 @@
 package main
 
 import (
-	"fmt"
-	"math"
-	goruntime "runtime"
+	"errors"
 
 	"github.com/spf13/pflag"
 
-	"vme50-tui/cgroup"
 	"vme50-tui/runtime"
-	"vme50-tui/runtime/rootfs"
 )
 
-// containerFlags are the flags of `run` and of the TUI's form: the
-// original vme50-container's flags, and a few more.
-type containerFlags struct {
-	rootfs      string
-	memoryLimit string
-	cpuShares   int
-	cpus        float64
-	pidsLimit   int
-	hostname    string
-	network     string
-	overlay     bool
+// registerContainerFlags binds the flags of `run` and of the TUI's form to
+// o: the original vme50-container's flags, and a few more. The values stay
+// as typed; runtime.Options.Spec checks them, for the form too.
+func registerContainerFlags(fs *pflag.FlagSet, o *runtime.Options) {
+	*o = runtime.DefaultOptions()
+	fs.StringVar(&o.Rootfs, "rootfs", o.Rootfs, "root filesystem `directory` of the container")
+	fs.StringVar(&o.MemoryLimit, "memory-limit", "", "memory limit `size`, e.g. 64M, 1.5G, 512k, 128MiB (max or empty: none)")
+	fs.StringVar(&o.CPUShares, "cpu-shares", "", "relative CPU `weight` 1..10000, 100 is the default\n(cgroup v2 cpu.weight; v1 cpu.shares = weight*1024/100)")
+	fs.StringVar(&o.CPUs, "cpus", "", "CPU quota in `cores`, e.g. 0.5 (cpu.max); 0: none")
+	fs.StringVar(&o.PidsLimit, "pids-limit", "", "most `processes` at once (pids.max); 0: none")
+	fs.StringVar(&o.Hostname, "hostname", "", "`name` of the container's host (default: its id)")
+	fs.StringVar(&o.Network, "network", o.Network, "`network`: host (the host's interfaces) or none (only lo)")
+	fs.BoolVar(&o.Overlay, "overlay", o.Overlay, "write into a throw-away overlay, not into the rootfs itself")
 }
 
-func (f *containerFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.rootfs, "rootfs", rootfs.DefaultBusybox, "root filesystem directory of the container")
-	fs.StringVar(&f.memoryLimit, "memory-limit", "", "memory limit, e.g. 64M, 1.5G, 512k, 128MiB (max or empty: none)")
-	fs.IntVar(&f.cpuShares, "cpu-shares", 0, "relative CPU weight 1..10000, 100 is the default (cgroup v2 cpu.weight; v1 cpu.shares = N*1024/100)")
-	fs.Float64Var(&f.cpus, "cpus", 0, "CPU quota in cores, e.g. 0.5 (cpu.max); 0: none")
-	fs.IntVar(&f.pidsLimit, "pids-limit", 0, "most processes at once (pids.max); 0: none")
-	fs.StringVar(&f.hostname, "hostname", "", "hostname inside the container (default: the container's id)")
-	fs.StringVar(&f.network, "network", string(runtime.NetworkHost), "network: host (the host's interfaces) or none (only lo)")
-	fs.BoolVar(&f.overlay, "overlay", true, "write into a throw-away overlay instead of the rootfs itself")
-}
-
-// cpuPeriodUsec is the bandwidth period --cpus is spread over, the
-// kernel's default.
-const cpuPeriodUsec = 100000
-
-// spec checks every flag and builds the container's Spec. Each error names
-// the flag and the value, so the user knows what to fix.
-func (f *containerFlags) spec(args []string) (runtime.Spec, error) {
-	s := runtime.Spec{
-		Args:     args,
-		Hostname: f.hostname,
-		Network:  runtime.Network(f.network),
-		Overlay:  f.overlay,
-	}
-	var err error
-	if s.Rootfs, err = runtime.ValidateRootfs(f.rootfs); err != nil {
-		if f.rootfs == rootfs.DefaultBusybox {
-			err = fmt.Errorf("%w (make it with: sudo vme50-tui rootfs create)", err)
+// specFrom checks the options and builds the container's Spec; a bad
+// setting is one line naming the flag and the value, and status 125.
+func specFrom(o runtime.Options, args []string) (runtime.Spec, error) {
+	o.Args = args
+	s, err := o.Spec()
+	if err != nil {
+		var fe *runtime.FieldError
+		if !errors.As(err, &fe) {
+			err = errors.New(err.Error() + " (e.g. vme50-tui run /bin/sh)")
 		}
-		return s, flagError("rootfs", f.rootfs, err)
-	}
-	if s.Limits.MemoryMax, err = cgroup.ParseSize(f.memoryLimit); err != nil {
-		return s, flagError("memory-limit", f.memoryLimit, err)
-	}
-	if f.cpuShares < 0 || f.cpuShares > 10000 {
-		return s, flagError("cpu-shares", f.cpuShares, fmt.Errorf("must be between 1 and 10000 (100 is the default)"))
-	}
-	s.Limits.CPUWeight = uint64(f.cpuShares)
-	if f.cpus != 0 {
-		maxCPUs := float64(goruntime.NumCPU())
-		if math.IsNaN(f.cpus) || f.cpus < 0.01 || f.cpus > maxCPUs {
-			return s, flagError("cpus", f.cpus, fmt.Errorf("must be between 0.01 and %g, the CPUs of this host", maxCPUs))
-		}
-		s.Limits.CPUQuotaUsec = uint64(math.Round(f.cpus * cpuPeriodUsec))
-		s.Limits.CPUPeriodUsec = cpuPeriodUsec
-	}
-	if f.pidsLimit < 0 {
-		return s, flagError("pids-limit", f.pidsLimit, fmt.Errorf("must be 1 or more (0: no limit)"))
-	}
-	s.Limits.PidsMax = uint64(f.pidsLimit)
-	if err := runtime.ValidateHostname(f.hostname); err != nil {
-		return s, flagError("hostname", f.hostname, err)
-	}
-	if s.Network != runtime.NetworkHost && s.Network != runtime.NetworkNone {
-		return s, flagError("network", f.network, fmt.Errorf("use host or none"))
-	}
-	if len(args) == 0 {
-		return s, &exitError{code: runtime.ExitRuntimeFailed, msg: "no command given (e.g. vme50-tui run /bin/sh)"}
+		return s, &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
 	}
 	return s, nil
-}
-
-func flagError(name string, value any, err error) error {
-	return &exitError{code: runtime.ExitRuntimeFailed,
-		msg: fmt.Sprintf("--%s %q: %v", name, fmt.Sprint(value), err)}
 }

@@ -5,14 +5,16 @@ import (
 	"testing"
 
 	"github.com/spf13/pflag"
+
+	"vme50-tui/runtime"
 )
 
-func parse(t *testing.T, args ...string) (containerFlags, []string) {
+func parse(t *testing.T, args ...string) (runtime.Options, []string) {
 	t.Helper()
-	var f containerFlags
+	var f runtime.Options
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
 	fs.SetInterspersed(false)
-	f.register(fs)
+	registerContainerFlags(fs, &f)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +30,7 @@ func TestFlagsToSpec(t *testing.T) {
 	if strings.Join(rest, " ") != "/bin/sh -c echo hi" {
 		t.Fatalf("command %q", rest)
 	}
-	s, err := f.spec(rest)
+	s, err := specFrom(f, rest)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +43,7 @@ func TestFlagsToSpec(t *testing.T) {
 	}
 	// Defaults: no limits, overlay on, host network.
 	f, rest = parse(t, "--rootfs", dir, "true")
-	s, err = f.spec(rest)
+	s, err = specFrom(f, rest)
 	if err != nil || s.Limits.MemoryMax != 0 || s.Limits.CPUWeight != 0 || !s.Overlay || s.Network != "host" {
 		t.Errorf("defaults: %+v %v", s, err)
 	}
@@ -53,6 +55,7 @@ func TestFlagErrorsNameFlagAndValue(t *testing.T) {
 		{"--memory-limit", "12X"},
 		{"--memory-limit", "-1M"},
 		{"--cpu-shares", "10001"},
+		{"--cpu-shares", "lots"},
 		{"--cpus", "0.001"},
 		{"--cpus", "4096"},
 		{"--pids-limit", "-1"},
@@ -63,7 +66,7 @@ func TestFlagErrorsNameFlagAndValue(t *testing.T) {
 	for _, c := range cases {
 		args := append([]string{"--rootfs", dir}, c...)
 		f, rest := parse(t, append(args, "true")...)
-		_, err := f.spec(rest)
+		_, err := specFrom(f, rest)
 		ee, ok := err.(*exitError)
 		if !ok || ee.code != 125 {
 			t.Errorf("%v: got %v, want exit 125", c, err)
@@ -74,7 +77,7 @@ func TestFlagErrorsNameFlagAndValue(t *testing.T) {
 		}
 	}
 	f, _ := parse(t, "--rootfs", dir)
-	if _, err := f.spec(nil); err == nil || !strings.Contains(err.Error(), "no command") {
+	if _, err := specFrom(f, nil); err == nil || !strings.Contains(err.Error(), "no command") {
 		t.Errorf("no command: %v", err)
 	}
 }

@@ -22,7 +22,7 @@ import (
 const stopGrace = 10 * time.Second
 
 func newRunCommand() *cobra.Command {
-	var flags containerFlags
+	var opts runtime.Options
 	cmd := &cobra.Command{
 		Use:   "run [flags] command [args...]",
 		Short: "Run one command in a new container, without the UI",
@@ -35,7 +35,7 @@ Flags stop at the command: run --rootfs r /bin/sh -c "echo hi" needs no "--".`,
       --hostname my-container /bin/sh -c "echo 'Inside container!'; hostname"`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			spec, err := flags.spec(args)
+			spec, err := specFrom(opts, args)
 			if err != nil {
 				return err
 			}
@@ -47,7 +47,7 @@ Flags stop at the command: run --rootfs r /bin/sh -c "echo hi" needs no "--".`,
 	}
 	// The command's own flags ("sh -c ...") belong to it, not to us.
 	cmd.Flags().SetInterspersed(false)
-	flags.register(cmd.Flags())
+	registerContainerFlags(cmd.Flags(), &opts)
 	return cmd
 }
 

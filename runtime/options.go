@@ -1,0 +1,148 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+	goruntime "runtime"
+	"strconv"
+	"strings"
+
+	"vme50-tui/cgroup"
+	"vme50-tui/runtime/rootfs"
+)
+
+// Options are a container's settings as a person types them, on the
+// command line (`run`'s flags) or in the TUI's form. Both check them with
+// the functions below, one source of truth, and turn them into a Spec.
+type Options struct {
+	Rootfs      string
+	MemoryLimit string // e.g. "64M"; "" or "max": no limit
+	CPUShares   string // 1..10000; "": the kernel's default (100)
+	CPUs        string // e.g. "0.5"; "" or "0": no quota
+	PidsLimit   string // "" or "0": no limit
+	Hostname    string
+	Network     string // host or none
+	Overlay     bool
+	Args        []string
+}
+
+// DefaultOptions are the settings a new container starts from.
+func DefaultOptions() Options {
+	return Options{Rootfs: rootfs.DefaultBusybox, Network: string(NetworkHost), Overlay: true}
+}
+
+// FieldError is a bad setting: which one (its flag name), what was typed,
+// and why it is wrong.
+type FieldError struct {
+	Field string // the flag's name: memory-limit, cpu-shares, ...
+	Value string
+	Err   error
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("--%s %q: %v", e.Field, e.Value, e.Err)
+}
+
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Spec checks every setting and builds the container's Spec. The error is
+// a *FieldError naming the first bad setting.
+func (o Options) Spec() (Spec, error) {
+	s := Spec{Args: o.Args, Hostname: o.Hostname, Overlay: o.Overlay}
+	var err error
+	field := func(name, value string, e error) error {
+		return &FieldError{Field: name, Value: value, Err: e}
+	}
+	if s.Rootfs, err = CheckRootfs(o.Rootfs); err != nil {
+		return s, field("rootfs", o.Rootfs, err)
+	}
+	if s.Limits.MemoryMax, err = cgroup.ParseSize(o.MemoryLimit); err != nil {
+		return s, field("memory-limit", o.MemoryLimit, err)
+	}
+	if s.Limits.CPUWeight, err = ParseCPUShares(o.CPUShares); err != nil {
+		return s, field("cpu-shares", o.CPUShares, err)
+	}
+	if s.Limits.CPUQuotaUsec, s.Limits.CPUPeriodUsec, err = ParseCPUs(o.CPUs); err != nil {
+		return s, field("cpus", o.CPUs, err)
+	}
+	if s.Limits.PidsMax, err = ParsePidsLimit(o.PidsLimit); err != nil {
+		return s, field("pids-limit", o.PidsLimit, err)
+	}
+	if err := ValidateHostname(o.Hostname); err != nil {
+		return s, field("hostname", o.Hostname, err)
+	}
+	if s.Network, err = ParseNetwork(o.Network); err != nil {
+		return s, field("network", o.Network, err)
+	}
+	if len(o.Args) == 0 || o.Args[0] == "" {
+		return s, fmt.Errorf("no command given (e.g. /bin/sh)")
+	}
+	return s, nil
+}
+
+// CheckRootfs is ValidateRootfs with a hint for the default rootfs, which
+// a fresh machine does not have yet.
+func CheckRootfs(dir string) (string, error) {
+	abs, err := ValidateRootfs(dir)
+	if err != nil && dir == rootfs.DefaultBusybox {
+		err = fmt.Errorf("%w (make it with: sudo vme50-tui rootfs create)", err)
+	}
+	return abs, err
+}
+
+// ParseCPUShares reads --cpu-shares, the original tool's name for the
+// cgroup v2 weight: 1..10000, 100 is every group's default.
+func ParseCPUShares(s string) (uint64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n < 1 || n > 10000 {
+		return 0, fmt.Errorf("must be a whole number from 1 to 10000 (100 is the default)")
+	}
+	return n, nil
+}
+
+// cpuPeriodUsec is the bandwidth period a --cpus quota is spread over,
+// the kernel's default.
+const cpuPeriodUsec = 100000
+
+// ParseCPUs reads --cpus, a number of cores, into a cpu.max quota and
+// period: 0.5 is 50000 µs of CPU time in every 100000 µs.
+func ParseCPUs(s string) (quota, period uint64, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "0" {
+		return 0, 0, nil
+	}
+	maxCPUs := float64(goruntime.NumCPU())
+	cpus, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(cpus) || cpus < 0.01 || cpus > maxCPUs {
+		return 0, 0, fmt.Errorf("must be a number of cores from 0.01 to %g, the CPUs of this host (0: no quota)", maxCPUs)
+	}
+	return uint64(math.Round(cpus * cpuPeriodUsec)), cpuPeriodUsec, nil
+}
+
+// ParsePidsLimit reads --pids-limit: the most processes at once.
+func ParsePidsLimit(s string) (uint64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "0" || s == "max" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n > math.MaxInt32 {
+		return 0, fmt.Errorf("must be a whole number of processes, 1 or more (0: no limit)")
+	}
+	return n, nil
+}
+
+// ParseNetwork reads --network.
+func ParseNetwork(s string) (Network, error) {
+	switch n := Network(strings.TrimSpace(s)); n {
+	case "", NetworkHost:
+		return NetworkHost, nil
+	case NetworkNone:
+		return n, nil
+	}
+	return "", fmt.Errorf("use host (the host's interfaces) or none (only lo)")
+}
