@@ -112,7 +112,7 @@ func readInitConfig() (*initConfig, error) {
 // inside the new root, so this is the container's /bin, not the host's) and
 // replaces this process with it: the command becomes PID 1.
 func execCommand(args, env []string) error {
-	path, err := lookPath(args[0], envValue(env, "PATH"))
+	path, err := lookPath("/", args[0], envValue(env, "PATH"))
 	if err != nil {
 		return err
 	}
@@ -130,8 +130,10 @@ func execCommand(args, env []string) error {
 // lookPath finds name as a shell does: a name with a slash is used as it
 // is, any other is searched in each PATH directory. A file that exists but
 // is not executable gives 126, like bash's "Permission denied"; nothing
-// found gives 127. (os/exec.LookPath would call both "not found".)
-func lookPath(name, pathEnv string) (string, error) {
+// found gives 127. (os/exec.LookPath would call both "not found".) The
+// search happens under root: "/" inside the container, the rootfs from
+// outside.
+func lookPath(root, name, pathEnv string) (string, error) {
 	candidates := []string{name}
 	if !strings.Contains(name, "/") {
 		candidates = candidates[:0]
@@ -141,7 +143,7 @@ func lookPath(name, pathEnv string) (string, error) {
 	}
 	var notExecutable error
 	for _, p := range candidates {
-		fi, err := os.Stat(p)
+		fi, err := os.Stat(filepath.Join(root, p))
 		switch {
 		case err != nil:
 			continue
@@ -158,6 +160,18 @@ func lookPath(name, pathEnv string) (string, error) {
 	}
 	return "", &StartError{Code: ExitNotFound,
 		Message: fmt.Sprintf("%s: command not found in the container (PATH=%s)", name, pathEnv)}
+}
+
+// FindCommand checks from outside that name would be found and could run
+// in a container of rootfs, as init will look it up. (A symlink in the
+// rootfs that points to an absolute path is followed on the host here, so
+// this is a check for typing errors, not a guarantee.)
+func FindCommand(rootfs, name string) error {
+	if name == "" {
+		return fmt.Errorf("no command given")
+	}
+	_, err := lookPath(rootfs, name, DefaultPath)
+	return err
 }
 
 // envValue returns the value of key in a KEY=VALUE list.

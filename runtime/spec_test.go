@@ -93,7 +93,7 @@ func TestLookPath(t *testing.T) {
 		{filepath.Join(dir, "a/data"), "126"},
 	}
 	for _, c := range cases {
-		got, err := lookPath(c.name, path)
+		got, err := lookPath("/", c.name, path)
 		if se, ok := err.(*StartError); ok {
 			got = map[int]string{126: "126", 127: "127"}[se.Code]
 			if !strings.Contains(se.Message, c.name) && !strings.Contains(se.Message, filepath.Base(c.name)) {
@@ -113,5 +113,21 @@ func TestMergeEnv(t *testing.T) {
 	want := "PATH=/bin TERM=xterm LANG=C"
 	if strings.Join(got, " ") != want {
 		t.Errorf("got %v, want %s", got, want)
+	}
+}
+
+func TestFindCommand(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "bin"), 0o755)
+	os.WriteFile(filepath.Join(root, "bin/sh"), nil, 0o755)
+	if err := FindCommand(root, "sh"); err != nil {
+		t.Errorf("sh in rootfs/bin: %v", err)
+	}
+	if err := FindCommand(root, "/bin/sh"); err != nil {
+		t.Errorf("/bin/sh: %v", err)
+	}
+	// The host has a /bin/true; the rootfs does not.
+	if err := FindCommand(root, "true"); err == nil {
+		t.Error("found the host's true in the rootfs")
 	}
 }
