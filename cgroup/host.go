@@ -193,3 +193,12 @@ func (b badLeaf) Stats() (Stats, error)      { return Stats{}, b.err }
 func (b badLeaf) Kill() error                { return b.err }
 func (b badLeaf) Destroy() error             { return b.err }
 func (b badLeaf) OpenDir() (fd int, e error) { return -1, b.err }
+
+// Files names this host's cgroup files, before any leaf exists (a form
+// can say which file a limit will be written to).
+func (h *Host) Files() Files {
+	if h.Version == V2 {
+		return (&v2Leaf{}).Files()
+	}
+	return (&v1Leaf{}).Files()
+}
