@@ -1,0 +1,251 @@
+package ui
+
+import (
+	"math"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+)
+
+// A Chart draws a history of values as text, so a class can watch a number
+// climb towards its limit. It is a filled area chart: every sample is a
+// column that rises from the bottom to its value, the oldest sample on the
+// left and the newest on the right, like a strip of paper in a chart
+// recorder.
+//
+// The y-axis is fixed (Max), not scaled to the data: a memory graph whose
+// top is memory.max shows how close the container is to the limit, which
+// an auto-scaled graph would hide.
+
+// ChartKind picks the characters a Chart draws with.
+type ChartKind int
+
+const (
+	// Braille draws each cell as a 2x4 grid of dots (U+2800..U+28FF): two
+	// samples per cell, four levels per row. The most history in the
+	// fewest columns.
+	Braille ChartKind = iota
+	// Blocks draws one sample per cell with the eighth blocks ▁▂▃▄▅▆▇█:
+	// less history, but bolder on a projector.
+	Blocks
+)
+
+// Limit line character: a dashed line, so it is not mistaken for data.
+const limitRune = '┄'
+
+// Chart is a w x h cell chart of a series. The zero styles draw plain text.
+type Chart struct {
+	Width, Height int
+	// Max is the value at the top edge; larger values are clipped to it.
+	Max float64
+	// Limit, when above zero and not above Max, is drawn as a dashed
+	// horizontal line. Data in the line's row or above is drawn in
+	// LimitStyle too, so the graph changes colour where it hits the limit.
+	Limit float64
+	Kind  ChartKind
+
+	DataStyle  lipgloss.Style
+	LimitStyle lipgloss.Style
+}
+
+// cellKind says which style a cell is drawn in.
+type cellKind int
+
+const (
+	cellBlank cellKind = iota
+	cellData
+	cellLimit // the dashed line, or data at or above the limit
+)
+
+type cell struct {
+	r    rune
+	kind cellKind
+}
+
+// Rows returns the chart as plain text, one string per row, top first:
+// exactly Height rows of exactly Width cells.
+func (c Chart) Rows(series []float64) []string {
+	grid := c.grid(series)
+	rows := make([]string, len(grid))
+	for i, row := range grid {
+		var b strings.Builder
+		for _, cl := range row {
+			b.WriteRune(cl.r)
+		}
+		rows[i] = b.String()
+	}
+	return rows
+}
+
+// Render returns the chart with its styles, rows joined by newlines.
+func (c Chart) Render(series []float64) string {
+	grid := c.grid(series)
+	rows := make([]string, len(grid))
+	for i, row := range grid {
+		rows[i] = c.styleRow(row)
+	}
+	return strings.Join(rows, "\n")
+}
+
+// styleRow renders runs of cells of one kind with one style each, so a row
+// costs a few escape sequences, not one per cell.
+func (c Chart) styleRow(row []cell) string {
+	var out, run strings.Builder
+	kind := cellBlank
+	flush := func() {
+		out.WriteString(c.styleFor(kind).Render(run.String()))
+		run.Reset()
+	}
+	for _, cl := range row {
+		if cl.kind != kind && run.Len() > 0 {
+			flush()
+		}
+		kind = cl.kind
+		run.WriteRune(cl.r)
+	}
+	if run.Len() > 0 {
+		flush()
+	}
+	return out.String()
+}
+
+func (c Chart) styleFor(kind cellKind) lipgloss.Style {
+	switch kind {
+	case cellData:
+		return c.DataStyle
+	case cellLimit:
+		return c.LimitStyle
+	}
+	return lipgloss.NewStyle()
+}
+
+// grid computes every cell: first the data, then the limit line in the
+// cells of its row that the data left empty.
+func (c Chart) grid(series []float64) [][]cell {
+	w, h := max(c.Width, 0), max(c.Height, 0)
+	grid := make([][]cell, h)
+	for row := range grid {
+		grid[row] = make([]cell, w)
+		for col := range grid[row] {
+			grid[row][col] = cell{' ', cellBlank}
+		}
+	}
+	if w == 0 || h == 0 {
+		return grid
+	}
+	limitRow := c.limitRow()
+	levels := c.levels(series)
+	perCell := c.samplesPerCell()
+	for col := range w {
+		column := levels[col*perCell : (col+1)*perCell]
+		for row := range h {
+			r := c.cellRune(column, h-1-row)
+			switch {
+			case r != ' ' && row <= limitRow:
+				grid[row][col] = cell{r, cellLimit}
+			case r != ' ':
+				grid[row][col] = cell{r, cellData}
+			case row == limitRow:
+				grid[row][col] = cell{limitRune, cellLimit}
+			}
+		}
+	}
+	return grid
+}
+
+func (c Chart) samplesPerCell() int {
+	if c.Kind == Blocks {
+		return 1
+	}
+	return 2
+}
+
+// levelsPerCell is how many steps of height one cell shows.
+func (c Chart) levelsPerCell() int {
+	if c.Kind == Blocks {
+		return 8
+	}
+	return 4
+}
+
+// levels converts the newest Width*samplesPerCell values to heights in
+// levels, right-aligned: a short series leaves the left side empty, and the
+// newest sample is always the rightmost column.
+func (c Chart) levels(series []float64) []int {
+	slots := c.Width * c.samplesPerCell()
+	out := make([]int, slots)
+	if len(series) > slots {
+		series = series[len(series)-slots:]
+	}
+	offset := slots - len(series)
+	for i, v := range series {
+		out[offset+i] = c.level(v)
+	}
+	return out
+}
+
+// level is a value's height in levels, 0..Height*levelsPerCell. Any value
+// above zero gets at least one level, so a small but real reading (a few
+// pages of memory, a sliver of CPU) never looks like nothing.
+func (c Chart) level(v float64) int {
+	top := c.Height * c.levelsPerCell()
+	if !(v > 0) || !(c.Max > 0) { // also catches NaN
+		return 0
+	}
+	if v >= c.Max {
+		return top
+	}
+	n := int(math.Round(v / c.Max * float64(top)))
+	return min(max(n, 1), top)
+}
+
+// limitRow is the row (0 = top) that holds the Limit's level, or -1 when
+// there is no line to draw. A limit exactly on a row boundary belongs to
+// the row below it: a limit equal to Max is the top row.
+func (c Chart) limitRow() int {
+	if !(c.Limit > 0) || !(c.Max > 0) || c.Limit > c.Max {
+		return -1
+	}
+	rowsBelowTop := int(math.Ceil(c.Limit / c.Max * float64(c.Height)))
+	return min(max(c.Height-rowsBelowTop, 0), c.Height-1)
+}
+
+// cellRune draws the cell at cellFromBottom (0 = bottom row) for the
+// column's samples, or ' ' when no sample reaches it.
+func (c Chart) cellRune(column []int, cellFromBottom int) rune {
+	per := c.levelsPerCell()
+	filled := make([]int, len(column))
+	some := false
+	for i, lv := range column {
+		filled[i] = min(max(lv-cellFromBottom*per, 0), per)
+		some = some || filled[i] > 0
+	}
+	switch {
+	case !some:
+		return ' '
+	case c.Kind == Blocks:
+		return []rune(" ▁▂▃▄▅▆▇█")[filled[0]]
+	}
+	return brailleRune(filled[0], filled[1])
+}
+
+// brailleDots are the bits of a braille character's dots, per column, from
+// the bottom dot up. Unicode numbered the dots for six-dot braille first,
+// so the bottom row (dots 7 and 8) has the high bits.
+var brailleDots = [2][4]rune{
+	{0x40, 0x04, 0x02, 0x01}, // left column: dots 7, 3, 2, 1
+	{0x80, 0x20, 0x10, 0x08}, // right column: dots 8, 6, 5, 4
+}
+
+// brailleRune fills the bottom left dots of the left column and the bottom
+// right dots of the right column.
+func brailleRune(left, right int) rune {
+	r := rune(0x2800)
+	for i := range left {
+		r |= brailleDots[0][i]
+	}
+	for i := range right {
+		r |= brailleDots[1][i]
+	}
+	return r
+}
