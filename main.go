@@ -1,7 +1,7 @@
 // vme50-tui shows how containers work: build one, run it, watch its cgroup
 // limits bite.
 //
-//	vme50-tui [flags] [command [args...]]      the terminal UI
+//	vme50-tui [flags] [command [args...]]      the terminal UI (ui/)
 //	vme50-tui run [flags] command [args...]    one container, no UI
 //	vme50-tui rootfs create [DIR]              a busybox root filesystem
 package main
@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -43,21 +44,30 @@ func main() {
 }
 
 func newRootCommand() *cobra.Command {
+	var opts runtime.Options
+	var interval time.Duration
 	root := &cobra.Command{
-		Use:   "vme50-tui",
+		Use:   "vme50-tui [flags] [command [args...]]",
 		Short: "Build a container and watch its cgroup limits bite",
 		Long: `vme50-tui starts containers the way Docker and runc do, but small enough to
 read: new PID, UTS, IPC and mount namespaces, pivot_root into a root
 filesystem, and cgroup limits on memory, CPU and processes.
 
-The terminal UI is not built yet; use "vme50-tui run".`,
+Without a subcommand it opens the terminal UI: a form (prefilled from the
+flags below and the command) builds a container, whose terminal is shown
+beside live panels of its cgroup files. In the container screen every key
+goes to the container except ctrl+g, the prefix of the UI's own keys:
+ctrl+g q quits, ctrl+g n starts another container, ctrl+g ? shows them all.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cmd.Help()
+			return runTUI(opts, args, interval)
 		},
 	}
+	root.Flags().SetInterspersed(false)
+	registerContainerFlags(root.Flags(), &opts)
+	root.Flags().DurationVar(&interval, "interval", 250*time.Millisecond, "time between two readings of the cgroup files")
 	root.AddCommand(newRunCommand(), newRootfsCommand(), newInitCommand())
 	return root
 }

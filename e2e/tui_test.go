@@ -1,0 +1,128 @@
+package e2e
+
+import (
+	"fmt"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The TUI driven as a person would: in tmux, with keys typed and the
+// screen read back.
+
+// tmux is one detached tmux session running the binary.
+type tmux struct {
+	t    *testing.T
+	name string
+}
+
+func startTmux(t *testing.T, cols, rows int, args ...string) *tmux {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if skipWhy == "" {
+			t.Fatal("tmux is not installed (make test installs it)")
+		}
+	}
+	name := fmt.Sprintf("vme50-e2e-%d", time.Now().UnixNano())
+	cmdline := append([]string{bin}, args...)
+	for i, a := range cmdline {
+		cmdline[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	// remain-on-exit keeps the pane (and its last screen) after the
+	// program quits, so the test can read how it ended.
+	cmd := exec.Command("tmux", "new-session", "-d", "-s", name, "-x", fmt.Sprint(cols), "-y", fmt.Sprint(rows),
+		"env TERM=xterm-256color "+strings.Join(cmdline, " ")+"; echo EXIT=$?; sleep 60")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux: %v\n%s", err, out)
+	}
+	tm := &tmux{t: t, name: name}
+	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", name).Run() })
+	return tm
+}
+
+// keys types keys, in tmux's send-keys names ("Enter", "C-g") or as text.
+func (tm *tmux) keys(keys ...string) {
+	tm.t.Helper()
+	args := append([]string{"send-keys", "-t", tm.name}, keys...)
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+		tm.t.Fatalf("send-keys %v: %v\n%s", keys, err, out)
+	}
+}
+
+// text types literal text.
+func (tm *tmux) text(s string) {
+	tm.t.Helper()
+	if out, err := exec.Command("tmux", "send-keys", "-t", tm.name, "-l", s).CombinedOutput(); err != nil {
+		tm.t.Fatalf("send-keys -l: %v\n%s", err, out)
+	}
+}
+
+func (tm *tmux) screen() string {
+	out, err := exec.Command("tmux", "capture-pane", "-p", "-t", tm.name).Output()
+	if err != nil {
+		tm.t.Fatalf("capture-pane: %v", err)
+	}
+	return string(out)
+}
+
+// waitFor waits until the screen matches re, and returns the screen.
+func (tm *tmux) waitFor(re string, timeout time.Duration) string {
+	tm.t.Helper()
+	rx := regexp.MustCompile(re)
+	deadline := time.Now().Add(timeout)
+	for {
+		s := tm.screen()
+		if rx.MatchString(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the screen never showed %q; it shows:\n%s", re, s)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestTUIMemoryLimitBites(t *testing.T) {
+	clean(t)
+	files := host(t).Files()
+	tm := startTmux(t, 200, 50, "--rootfs", rootfsOK, "--memory-limit", "48M", "--hostname", "tuibox")
+	tm.waitFor("New container", 10*time.Second)
+	// The form is prefilled: Enter through every field launches.
+	for i := 0; i < 12; i++ {
+		tm.keys("Enter")
+		time.Sleep(150 * time.Millisecond)
+		if strings.Contains(tm.screen(), "running") {
+			break
+		}
+	}
+	tm.waitFor(`tuibox running`, 10*time.Second)
+	tm.waitFor(`/ # `, 10*time.Second)
+	tm.text("echo hello-from-$((6*7))")
+	tm.keys("Enter")
+	tm.waitFor(`hello-from-42`, 5*time.Second)
+	// The panels, titled with this host's file names.
+	s := tm.waitFor(regexp.QuoteMeta(files.MemoryCurrent), 5*time.Second)
+	for _, name := range []string{files.MemoryMax, files.CPUStat, files.PidsCurrent} {
+		if !strings.Contains(s, name) {
+			t.Errorf("the panels do not name %s:\n%s", name, s)
+		}
+	}
+	if !strings.Contains(s, "48.0 MiB") {
+		t.Errorf("the memory limit 48.0 MiB is not shown:\n%s", s)
+	}
+	// A memory hog in a pipeline: the kernel kills tail, the shell lives.
+	tm.text("head -c 300m /dev/zero | tail; echo shell-lives")
+	tm.keys("Enter")
+	s = tm.waitFor(`oom_kill\D{0,20}1\b`, 20*time.Second)
+	tm.waitFor(`shell-lives`, 10*time.Second)
+	if !strings.Contains(tm.screen(), "tuibox running") {
+		t.Errorf("the container did not survive the OOM kill of tail:\n%s", s)
+	}
+	// Quit: ctrl+g q asks, y confirms; everything is removed (clean checks).
+	tm.keys("C-g", "q")
+	tm.waitFor(`Quit\?`, 5*time.Second)
+	tm.keys("y")
+	tm.waitFor(`EXIT=0`, 15*time.Second)
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"vme50-tui/cgroup"
+	"vme50-tui/runtime"
+	"vme50-tui/ui"
+)
+
+// runTUI opens the terminal UI with the form prefilled from the flags.
+func runTUI(opts runtime.Options, args []string, interval time.Duration) error {
+	// Checked before the screen is touched: a refusal is one line on an
+	// untouched terminal.
+	if err := requireRoot("vme50-tui"); err != nil {
+		return err
+	}
+	if interval < 50*time.Millisecond {
+		return &exitError{code: runtime.ExitRuntimeFailed,
+			msg: fmt.Sprintf("--interval %s: sample at most every 50ms", interval)}
+	}
+	host, err := cgroup.Detect()
+	if err != nil {
+		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
+	}
+	if err := runtime.Sweep(host); err != nil {
+		fmt.Fprintf(os.Stderr, "vme50-tui: warning: removing leftovers of earlier containers: %v\n", err)
+	}
+	opts.Args = args
+	app := ui.New(ui.Config{Host: host, Options: opts, Interval: interval})
+	p := tea.NewProgram(app)
+
+	// Bubble Tea turns SIGTERM into a quit; SIGHUP (the terminal closed)
+	// must end us the same way. Either way, Shutdown below kills and
+	// removes every container, as it does after a panic in the UI, which
+	// Bubble Tea recovers from after restoring the terminal.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		if _, ok := <-hup; ok {
+			p.Quit()
+		}
+	}()
+	_, err = p.Run()
+	app.Shutdown()
+	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
+		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
+	}
+	return nil
+}

@@ -1,0 +1,360 @@
+// Package ui is vme50-tui's terminal UI: a form to build a container, its
+// terminal beside live cgroup panels, several containers in tabs. The root
+// model (this file) only composes the components (Form, Pane, Panels) and
+// routes messages to them; the containers themselves come from the runtime
+// package, and their readings from its cgroup Stats.
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"vme50-tui/cgroup"
+	"vme50-tui/runtime"
+)
+
+// Config is what the app starts from.
+type Config struct {
+	Host     *cgroup.Host
+	Options  runtime.Options // prefills the form
+	Interval time.Duration   // between cgroup samples; 0 means 250 ms
+}
+
+// App is the root model.
+type App struct {
+	cfg    Config
+	width  int
+	height int
+
+	form   *Form // non-nil while the form is on screen
+	tabs   []*tab
+	active int
+	ends   []int // where each tab label ends in the tab bar, for clicks
+
+	prefix      bool // ctrl+g was pressed: the next key is ours
+	confirmQuit bool // asked "quit? y" while containers run
+	showHelp    bool
+	showPanels  bool // on a small screen: panels instead of the terminal
+	quitting    bool
+	status      string // one line: the last error or question
+
+	keys keyMap
+	help help.Model
+
+	// all holds every container ever started, running or not, so that
+	// Shutdown finds even one whose start was still under way.
+	all *registry
+}
+
+// registry is the set of started containers, shared with the Cmds that
+// start them (they run on other goroutines).
+type registry struct {
+	mu sync.Mutex
+	cs []*runtime.Container
+}
+
+func (r *registry) add(c *runtime.Container) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cs = append(r.cs, c)
+}
+
+func (r *registry) list() []*runtime.Container {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.cs)
+}
+
+// New returns the app, showing the form.
+func New(cfg Config) *App {
+	if cfg.Interval <= 0 {
+		cfg.Interval = 250 * time.Millisecond
+	}
+	a := &App{cfg: cfg, keys: newKeyMap(), help: help.New(), all: &registry{}}
+	a.form = NewForm(cfg.Options, cfg.Host.Files())
+	return a
+}
+
+func (a *App) Init() tea.Cmd {
+	return tea.Batch(a.form.Init(), sampleEvery(a.cfg.Interval))
+}
+
+// Update routes each message to the component it concerns.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		a.resize()
+		if a.form != nil {
+			return a.updateForm(msg)
+		}
+		return a, nil
+
+	case FormSubmitMsg:
+		a.form = nil
+		a.status = ""
+		a.cfg.Options = msg.Options
+		cols, rows := a.paneSize()
+		return a, startContainer(a.cfg.Host, a.all, msg.Options, msg.Spec, cols, rows, -1)
+	case FormCancelMsg:
+		a.form = nil
+		if len(a.tabs) == 0 {
+			return a, a.shutdown()
+		}
+		return a, nil
+
+	case startedMsg:
+		return a, a.addTab(msg)
+	case endedMsg:
+		if t := a.tabByID(msg.id); t != nil {
+			t.ended, t.result = true, msg.result
+			t.panels.Push(msg.result.Stats)
+		}
+		return a, nil
+	case statsMsg:
+		if t := a.tabByID(msg.id); t != nil && !t.ended {
+			t.panels.Push(msg.stats)
+		}
+		return a, nil
+	case sampleTickMsg:
+		cmds := []tea.Cmd{sampleEvery(a.cfg.Interval)}
+		for _, t := range a.tabs {
+			if !t.ended {
+				cmds = append(cmds, readStats(t.c))
+			}
+		}
+		return a, tea.Batch(cmds...)
+
+	case PaneOutputMsg:
+		return a, a.updatePane(msg.ID, msg)
+	case PaneClosedMsg:
+		return a, a.updatePane(msg.ID, msg)
+
+	case errMsg:
+		a.status = msg.err.Error()
+		if len(a.tabs) == 0 && a.form == nil {
+			// Nothing to look at: back to the form, to fix what failed.
+			a.form = NewForm(a.cfg.Options, a.cfg.Host.Files())
+			a.resize()
+			return a, a.form.Init()
+		}
+		return a, nil
+	case shutdownMsg:
+		return a, tea.Quit
+	}
+
+	if a.form != nil {
+		return a.updateForm(msg)
+	}
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return a, a.handleKey(msg)
+	case tea.PasteMsg, tea.MouseWheelMsg:
+		if t := a.current(); t != nil && !t.ended {
+			return a, a.updatePane(t.c.ID, msg)
+		}
+	case tea.MouseClickMsg:
+		if m := msg.Mouse(); m.Y == 0 {
+			if i := tabAt(a.ends, m.X); i >= 0 {
+				a.switchTo(i)
+			}
+		}
+	}
+	return a, nil
+}
+
+func (a *App) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	a.form, cmd = a.form.Update(msg)
+	return a, cmd
+}
+
+// updatePane gives msg to the pane of container id.
+func (a *App) updatePane(id string, msg tea.Msg) tea.Cmd {
+	t := a.tabByID(id)
+	if t == nil {
+		return nil
+	}
+	var cmd tea.Cmd
+	t.pane, cmd = t.pane.Update(msg)
+	return cmd
+}
+
+// handleKey: in the container screen every key goes to the container,
+// except the prefix and the key after it.
+func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	t := a.current()
+	switch {
+	case a.confirmQuit:
+		a.confirmQuit = false
+		a.status = ""
+		if key.Matches(msg, a.keys.Confirm) {
+			return a.shutdown()
+		}
+		return nil
+	case a.prefix:
+		a.prefix = false
+		return a.prefixCommand(msg)
+	case key.Matches(msg, a.keys.Prefix):
+		a.prefix = true
+		return nil
+	case a.showHelp:
+		a.showHelp = false // any key closes the help
+		return nil
+	case t == nil:
+		return nil
+	case t.ended:
+		// An ended container takes no keys: r and x need no prefix.
+		switch {
+		case key.Matches(msg, a.keys.Restart):
+			return a.restart(a.active)
+		case key.Matches(msg, a.keys.Close):
+			a.closeTab(a.active)
+		}
+		return nil
+	}
+	return a.updatePane(t.c.ID, msg)
+}
+
+// prefixCommand runs the command of the key after ctrl+g.
+func (a *App) prefixCommand(msg tea.KeyPressMsg) tea.Cmd {
+	k := a.keys
+	switch {
+	case key.Matches(msg, k.Prefix):
+		// ctrl+g twice sends one ctrl+g to the container.
+		if t := a.current(); t != nil && !t.ended {
+			return a.updatePane(t.c.ID, msg)
+		}
+	case key.Matches(msg, k.Quit):
+		if n := a.running(); n > 0 {
+			a.confirmQuit = true
+			a.status = fmt.Sprintf("Quit? %d running container(s) will be killed. y: quit, any other key: stay", n)
+			return nil
+		}
+		return a.shutdown()
+	case key.Matches(msg, k.New):
+		a.form = NewForm(a.cfg.Options, a.cfg.Host.Files())
+		a.resize()
+		return a.form.Init()
+	case key.Matches(msg, k.Kill):
+		if t := a.current(); t != nil && !t.ended {
+			go t.c.Kill() // endedMsg reports it
+		}
+	case key.Matches(msg, k.Next):
+		if len(a.tabs) > 0 {
+			a.switchTo((a.active + 1) % len(a.tabs))
+		}
+	case key.Matches(msg, k.Switch):
+		a.switchTo(int(msg.String()[0] - '1'))
+	case key.Matches(msg, k.Panels):
+		a.showPanels = !a.showPanels
+	case key.Matches(msg, k.Help):
+		a.showHelp = true
+	case key.Matches(msg, k.Restart):
+		if t := a.current(); t != nil && t.ended {
+			return a.restart(a.active)
+		}
+	case key.Matches(msg, k.Close):
+		if t := a.current(); t != nil && t.ended {
+			a.closeTab(a.active)
+		}
+	}
+	return nil
+}
+
+// addTab shows a container that has just started.
+func (a *App) addTab(msg startedMsg) tea.Cmd {
+	cols, rows := a.paneSize()
+	t := &tab{c: msg.c, opts: msg.opts, spec: msg.spec,
+		pane:   NewPane(msg.c.ID, msg.c.Pty(), cols, rows, msg.c.Resize),
+		panels: NewPanels(msg.c.Files(), a.cfg.Host.Version)}
+	a.resizeTab(t)
+	if msg.replace >= 0 && msg.replace < len(a.tabs) {
+		a.tabs[msg.replace] = t
+		a.active = msg.replace
+	} else {
+		a.tabs = append(a.tabs, t)
+		a.active = len(a.tabs) - 1
+	}
+	return tea.Batch(t.pane.Init(), waitContainer(t.c), readStats(t.c))
+}
+
+// restart starts a new container with the settings of tab i, in its place.
+func (a *App) restart(i int) tea.Cmd {
+	t := a.tabs[i]
+	t.pane.Close()
+	t.c.Close()
+	cols, rows := a.paneSize()
+	return startContainer(a.cfg.Host, a.all, t.opts, t.spec, cols, rows, i)
+}
+
+func (a *App) closeTab(i int) {
+	t := a.tabs[i]
+	t.pane.Close()
+	t.c.Close()
+	a.tabs = append(a.tabs[:i], a.tabs[i+1:]...)
+	a.active = max(0, min(a.active, len(a.tabs)-1))
+}
+
+func (a *App) switchTo(i int) {
+	if i >= 0 && i < len(a.tabs) {
+		a.active = i
+	}
+}
+
+func (a *App) current() *tab {
+	if a.active < len(a.tabs) {
+		return a.tabs[a.active]
+	}
+	return nil
+}
+
+func (a *App) tabByID(id string) *tab {
+	for _, t := range a.tabs {
+		if t.c.ID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+func (a *App) running() int {
+	n := 0
+	for _, t := range a.tabs {
+		if !t.ended {
+			n++
+		}
+	}
+	return n
+}
+
+// shutdown kills every container, waits until each is cleaned up (its
+// processes, cgroup and overlay gone), then quits.
+func (a *App) shutdown() tea.Cmd {
+	a.quitting = true
+	a.status = "stopping containers…"
+	return func() tea.Msg {
+		a.Shutdown()
+		return shutdownMsg{}
+	}
+}
+
+// Shutdown kills every container and waits for their cleanup. It is safe
+// to call more than once, from any goroutine, and after the program has
+// ended (main does, for the ways out that bypass the quit key).
+func (a *App) Shutdown() {
+	cs := a.all.list()
+	for _, c := range cs {
+		c.Kill()
+	}
+	for _, c := range cs {
+		c.Wait()
+		c.Close()
+	}
+}

@@ -1,0 +1,143 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
+
+	"vme50-tui/cgroup"
+	"vme50-tui/runtime"
+)
+
+// Form collects a new container's settings: a huh form whose fields are
+// bound to a runtime.Options and checked, as the user leaves each field,
+// by the same parsers as `vme50-tui run`'s flags. Enter moves to the next
+// field; Enter on the last one launches, so a prefilled form launches with
+// repeated Enter.
+type Form struct {
+	form    *huh.Form
+	opts    runtime.Options
+	command string // the command field: one line, split like a shell
+	width   int
+}
+
+// FormSubmitMsg carries the checked settings of a filled-in form.
+type FormSubmitMsg struct {
+	Options runtime.Options
+	Spec    runtime.Spec
+}
+
+// FormCancelMsg says the user left the form with esc.
+type FormCancelMsg struct{}
+
+// NewForm returns a form prefilled with opts; files names the host's
+// cgroup files, shown beside the limits they set.
+func NewForm(opts runtime.Options, files cgroup.Files) *Form {
+	f := &Form{opts: opts, command: joinWords(opts.Args)}
+	if f.command == "" {
+		f.command = "/bin/sh"
+	}
+	// One line per field, so the form fits an 80x24 screen: the title
+	// names the cgroup file the value goes to, the placeholder says what
+	// to type.
+	input := func(title, hint string, value *string, check func(string) error) *huh.Input {
+		return huh.NewInput().Title(title).Inline(true).Placeholder(hint).Value(value).Validate(check)
+	}
+	f.form = huh.NewForm(huh.NewGroup(
+		input("Root filesystem  ", "a directory holding the container's /", &f.opts.Rootfs, f.checkRootfs),
+		input("Memory limit     ", "e.g. 64M, 1.5G; empty: none → "+files.MemoryMax, &f.opts.MemoryLimit,
+			func(s string) error { _, err := cgroup.ParseSize(s); return err }),
+		input("CPU weight       ", "1..10000, default 100 → "+files.CPUWeight, &f.opts.CPUShares,
+			func(s string) error { _, err := runtime.ParseCPUShares(s); return err }),
+		input("CPU quota (cores) ", "e.g. 0.5; empty: none → "+files.CPUMax, &f.opts.CPUs,
+			func(s string) error { _, _, err := runtime.ParseCPUs(s); return err }),
+		input("Process limit    ", "empty: none → "+files.PidsMax, &f.opts.PidsLimit,
+			func(s string) error { _, err := runtime.ParsePidsLimit(s); return err }),
+		input("Hostname         ", "empty: the container's id", &f.opts.Hostname, runtime.ValidateHostname),
+		huh.NewSelect[string]().Title("Network          ").Inline(true).
+			Options(huh.NewOption("host", "host"), huh.NewOption("none (only lo)", "none")).
+			Value(&f.opts.Network),
+		huh.NewConfirm().Title("Overlay          ").Affirmative("yes").Negative("no (write into the rootfs)").
+			Inline(true).Value(&f.opts.Overlay),
+		input("Command          ", "run as PID 1; quotes work as in a shell", &f.command, f.checkCommand),
+	)).WithShowHelp(true).WithKeyMap(formKeyMap()).WithTheme(huh.ThemeFunc(huh.ThemeBase16))
+	return f
+}
+
+// formKeyMap is huh's, with esc (not ctrl+c, which a container may want
+// later) leaving the form.
+func formKeyMap() *huh.KeyMap {
+	km := huh.NewDefaultKeyMap()
+	km.Quit = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	return km
+}
+
+// checkRootfs checks that the directory exists and holds the command
+// typed so far.
+func (f *Form) checkRootfs(dir string) error {
+	if _, err := runtime.CheckRootfs(dir); err != nil {
+		return err
+	}
+	if words, err := splitWords(f.command); err == nil && len(words) > 0 {
+		return runtime.FindCommand(dir, words[0])
+	}
+	return nil
+}
+
+func (f *Form) checkCommand(line string) error {
+	words, err := splitWords(line)
+	if err != nil {
+		return err
+	}
+	if len(words) == 0 {
+		return errors.New("type a command, e.g. /bin/sh")
+	}
+	return runtime.FindCommand(f.opts.Rootfs, words[0])
+}
+
+func (f *Form) Init() tea.Cmd { return f.form.Init() }
+
+// Update passes msg to the huh form and reports its end.
+func (f *Form) Update(msg tea.Msg) (*Form, tea.Cmd) {
+	m, cmd := f.form.Update(msg)
+	f.form = m.(*huh.Form)
+	switch f.form.State {
+	case huh.StateAborted:
+		return f, func() tea.Msg { return FormCancelMsg{} }
+	case huh.StateCompleted:
+		return f, f.submit
+	}
+	return f, cmd
+}
+
+// submit builds the Spec. The fields were checked one by one; Spec checks
+// them all again, together, exactly as `run` does.
+func (f *Form) submit() tea.Msg {
+	opts := f.opts
+	opts.Args, _ = splitWords(f.command)
+	spec, err := opts.Spec()
+	if err != nil {
+		return errMsg{err}
+	}
+	return FormSubmitMsg{Options: opts, Spec: spec}
+}
+
+// SetWidth fits the form into a screen width.
+func (f *Form) SetWidth(w int) {
+	f.width = min(w, 90)
+	f.form = f.form.WithWidth(f.width - 4)
+}
+
+var formTitle = lipgloss.NewStyle().Bold(true).Padding(0, 1)
+
+func (f *Form) View() string {
+	return formTitle.Render("New container") + "\n" +
+		lipgloss.NewStyle().Padding(0, 2).Render(strings.TrimRight(f.form.View(), "\n"))
+}
+
+// errMsg carries an error to show on the status line.
+type errMsg struct{ err error }

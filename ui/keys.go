@@ -1,0 +1,67 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap holds the app's own keys. In the container screen every key goes
+// to the container, except the prefix ctrl+g: the key after it is one of
+// ours. (tmux and screen do the same, with ctrl+b and ctrl+a.)
+type keyMap struct {
+	Prefix  key.Binding
+	Quit    key.Binding
+	New     key.Binding
+	Kill    key.Binding
+	Next    key.Binding
+	Switch  key.Binding
+	Panels  key.Binding
+	Help    key.Binding
+	Restart key.Binding
+	Close   key.Binding
+	Confirm key.Binding
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Prefix:  key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "prefix")),
+		Quit:    key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new container")),
+		Kill:    key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "kill")),
+		Next:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next")),
+		Switch:  key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "switch")),
+		Panels:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "panels")),
+		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Restart: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
+		Close:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "close tab")),
+		Confirm: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
+	}
+}
+
+// prefixed is how a binding that follows the prefix shows in the help.
+func prefixed(b key.Binding) key.Binding {
+	h := b.Help()
+	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp("^g "+h.Key, h.Desc))
+}
+
+// ShortHelp is the help bar: always the prefix, and what follows it.
+func (k keyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Prefix, prefixed(k.Quit), prefixed(k.New), prefixed(k.Kill),
+		prefixed(k.Switch), prefixed(k.Help)}
+}
+
+// FullHelp is the ? screen.
+func (k keyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Prefix, prefixed(k.Quit), prefixed(k.New), prefixed(k.Kill)},
+		{prefixed(k.Next), prefixed(k.Switch), prefixed(k.Panels), prefixed(k.Help)},
+		{k.Restart, k.Close},
+	}
+}
+
+// endedKeys are the keys of a tab whose container has ended: it takes no
+// keys itself any more, so these need no prefix.
+type endedKeys struct{ k keyMap }
+
+func (e endedKeys) ShortHelp() []key.Binding {
+	return []key.Binding{e.k.Restart, e.k.Close, e.k.Prefix, prefixed(e.k.Quit), prefixed(e.k.New), prefixed(e.k.Help)}
+}
+
+func (e endedKeys) FullHelp() [][]key.Binding { return [][]key.Binding{e.ShortHelp()} }

@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+)
+
+// The tab bar: one label per container, "1 3f2a9c1d box running". It also
+// tells where each label is, so that a click can pick a tab.
+
+var (
+	tabStyle       = lipgloss.NewStyle().Padding(0, 1)
+	tabActiveStyle = tabStyle.Reverse(true).Bold(true)
+	tabEndedStyle  = tabStyle.Faint(true)
+	tabOOMStyle    = tabStyle.Foreground(lipgloss.Color("1")).Bold(true)
+)
+
+// renderTabs draws the bar in width cells and returns, for each tab, the
+// column where its label ends (exclusive).
+func renderTabs(tabs []*tab, active, width int) (string, []int) {
+	var b strings.Builder
+	ends := make([]int, len(tabs))
+	x := 0
+	for i, t := range tabs {
+		label := fmt.Sprintf("%d %s %s %s", i+1, shortID(t.c.ID), t.spec.Hostname, t.status())
+		if t.spec.Hostname == t.c.ID {
+			label = fmt.Sprintf("%d %s %s", i+1, shortID(t.c.ID), t.status())
+		}
+		style := tabStyle
+		switch {
+		case i == active:
+			style = tabActiveStyle
+		case t.result.OOMKilled:
+			style = tabOOMStyle
+		case t.ended:
+			style = tabEndedStyle
+		}
+		cell := style.Render(label)
+		x += lipgloss.Width(cell)
+		ends[i] = x
+		b.WriteString(cell)
+	}
+	return lipgloss.NewStyle().Width(width).MaxWidth(width).Render(b.String()), ends
+}
+
+// tabAt returns the tab under column x, or -1.
+func tabAt(ends []int, x int) int {
+	for i, end := range ends {
+		if x < end {
+			return i
+		}
+	}
+	return -1
+}
+
+// shortID is the first 8 hex digits of a container id, enough to tell
+// containers apart on one screen.
+func shortID(id string) string {
+	return id[:min(8, len(id))]
+}

@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// Layout. From 120x30 up the panels stand beside the terminal; below
+// that the terminal takes the whole width, a one-line summary of the
+// panels sits under it, and ctrl+g p swaps the terminal for the panels.
+const (
+	fullWidth  = 120
+	fullHeight = 30
+)
+
+// isFull tells whether the screen is big enough for panels beside the
+// terminal.
+func (a *App) isFull() bool { return a.width >= fullWidth && a.height >= fullHeight }
+
+// panelsWidth is the width of the panels column in the full layout.
+func (a *App) panelsWidth() int { return min(max(a.width*2/5, 44), 64) }
+
+// paneSize is the size of the terminal pane: the screen minus the tab bar
+// and the help line, minus the panels (beside it, or their summary below).
+func (a *App) paneSize() (cols, rows int) {
+	cols, rows = a.width, a.height-2
+	if a.isFull() {
+		cols -= a.panelsWidth()
+	} else {
+		rows -= compactLines
+	}
+	return max(cols, 10), max(rows, 3)
+}
+
+// compactLines is the height of the panels' summary on a small screen.
+const compactLines = 1
+
+// resize fits every component to the screen.
+func (a *App) resize() {
+	if a.form != nil {
+		a.form.SetWidth(a.width)
+	}
+	for _, t := range a.tabs {
+		a.resizeTab(t)
+	}
+	a.help.SetWidth(a.width)
+}
+
+func (a *App) resizeTab(t *tab) {
+	cols, rows := a.paneSize()
+	t.pane.SetSize(cols, rows)
+	if a.isFull() {
+		t.panels.SetSize(a.panelsWidth(), rows)
+	} else {
+		t.panels.SetSize(a.width, rows)
+	}
+}
+
+var (
+	statusStyle = lipgloss.NewStyle().Foreground(lipgloss.Color("3")).Bold(true)
+	prefixStyle = lipgloss.NewStyle().Reverse(true).Bold(true)
+	boxStyle    = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(1, 2)
+)
+
+// View composes the screen: tab bar, content, help line.
+func (a *App) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	if a.width == 0 {
+		return v
+	}
+	var content string
+	switch {
+	case a.form != nil:
+		content = a.form.View()
+	case a.showHelp:
+		content = boxStyle.Render("vme50-tui keys\n\n" + a.help.FullHelpView(a.keys.FullHelp()))
+	case len(a.tabs) == 0:
+		content = "starting…"
+	default:
+		var cursor *tea.Cursor
+		content, cursor = a.containerView()
+		v.Cursor = cursor
+	}
+	bar, ends := renderTabs(a.tabs, a.active, a.width)
+	a.ends = ends
+	body := lipgloss.NewStyle().Width(a.width).Height(a.height - 2).MaxHeight(a.height - 2).Render(content)
+	v.SetContent(bar + "\n" + body + "\n" + a.bottomLine())
+	return v
+}
+
+// containerView is the current tab: its terminal and its panels, and the
+// terminal's cursor placed on the screen.
+func (a *App) containerView() (string, *tea.Cursor) {
+	t := a.current()
+	cursor := t.pane.Cursor()
+	if cursor != nil {
+		cursor.Y++ // below the tab bar
+	}
+	if t.ended || a.prefix || a.confirmQuit {
+		cursor = nil
+	}
+	if a.isFull() {
+		return lipgloss.JoinHorizontal(lipgloss.Top, t.pane.View(), t.panels.View()), cursor
+	}
+	if a.showPanels {
+		return t.panels.View(), nil
+	}
+	return t.pane.View() + "\n" + t.panels.Compact(), cursor
+}
+
+// bottomLine is the status (an error, a question, the prefix waiting) or
+// the help bar, which always shows the prefix.
+func (a *App) bottomLine() string {
+	switch {
+	case a.status != "":
+		return statusStyle.Render(truncate(a.status, a.width))
+	case a.prefix:
+		return prefixStyle.Render(" ctrl+g ") + " " + a.help.ShortHelpView(a.keys.FullHelp()[0][1:]) +
+			" · " + a.help.ShortHelpView(a.keys.FullHelp()[1])
+	case a.form != nil:
+		return ""
+	}
+	if t := a.current(); t != nil && t.ended {
+		return a.help.View(endedKeys{a.keys})
+	}
+	return a.help.View(a.keys)
+}
+
+// truncate cuts s to w cells.
+func truncate(s string, w int) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+}
