@@ -199,7 +199,8 @@ func clean(t *testing.T) {
 }
 
 // startContainer starts `run` in the background and waits until its
-// container's cgroup appears; it returns the command and the leaf's id.
+// container's cgroup appears with the command running in it; it returns
+// the command and the leaf's id.
 func startContainer(t *testing.T, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	before := leafDirs(t)
@@ -215,13 +216,34 @@ func startContainer(t *testing.T, args ...string) (*exec.Cmd, string) {
 	})
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		for _, d := range leafDirs(t) {
-			if !slices.Contains(before, d) && len(procsIn(d)) > 0 {
+			if !slices.Contains(before, d) && commandRuns(procsIn(d)) {
 				return cmd, filepath.Base(d)
 			}
 		}
 	}
-	t.Fatalf("no container cgroup with a process appeared; stderr: %s", cmd.Stderr)
+	t.Fatalf("no container cgroup with its command running appeared; stderr: %s", cmd.Stderr)
 	return nil, ""
+}
+
+// commandRuns tells whether one of pids runs the container's command, not
+// our own binary. A process in the leaf is not enough: on cgroup v2 init
+// is born in the leaf (CLONE_INTO_CGROUP) and waits there for its config
+// before it builds the container and execs the command. A test that took
+// it for the command killed vme50's init, not the command (exit status
+// 125 for a failed start instead of 137; seen in the v2 VM). On v1 init
+// joins the leaf just before its config is sent: the same race, narrower.
+func commandRuns(pids []int) bool {
+	self, err := os.Stat(bin)
+	if err != nil {
+		return false
+	}
+	for _, pid := range pids {
+		exe, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid), "exe"))
+		if err == nil && !os.SameFile(exe, self) {
+			return true
+		}
+	}
+	return false
 }
 
 // procsIn lists the processes in a cgroup directory.
