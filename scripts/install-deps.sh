@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages vme50-tui's tests and default rootfs need,
-# only those that are missing.
+# only those that are missing. With the argument "vm", also those of the
+# cgroup v2 test VM (scripts/vmtest.sh): qemu and cpio.
 set -euo pipefail
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
@@ -10,6 +11,11 @@ need=()
 installed busybox-static || need+=(busybox-static)
 # unshare, the baseline of `make bench`.
 command -v unshare >/dev/null || need+=(util-linux)
+if [ "${1:-}" = vm ]; then
+  # The VM: qemu to boot Debian's kernel, cpio to pack its initramfs.
+  command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+  command -v cpio >/dev/null || need+=(cpio)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
@@ -21,4 +27,5 @@ fi
 echo "installing: ${need[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq "${need[@]}" >/dev/null
+# No recommends: qemu's would bring a desktop's worth of packages.
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
