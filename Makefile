@@ -10,7 +10,7 @@ export PATH := $(PATH):/usr/local/go/bin
 # Static, so the re-exec'd init needs nothing from the container's rootfs.
 export CGO_ENABLED := 0
 
-.PHONY: build run rootfs deps test unit bench install clean
+.PHONY: build run rootfs deps test vmtest unit bench install clean
 
 build:
 	go build -o $(BIN) .
@@ -26,10 +26,18 @@ run: deps rootfs
 	./$(BIN) run --rootfs $(ROOTFS) --memory-limit 64M --hostname vme50 /bin/sh
 
 # Everything: unit tests, and the kernel tests as root, where VME50_E2E=1
-# makes a kernel test that cannot run fail instead of skip.
+# makes a kernel test that cannot run fail instead of skip; then the kernel
+# tests again on cgroup v2, in a VM (vmtest), whatever this machine runs.
 test: deps build
 	go vet ./...
 	VME50_E2E=1 go test -count=1 ./...
+	VME50_VM_OPTIONAL=1 scripts/vmtest.sh
+
+# The kernel tests on cgroup v2: Debian's kernel booted in qemu with an
+# initramfs of static test binaries. scripts/vmtest.sh installs qemu and
+# fetches the kernel itself.
+vmtest:
+	scripts/vmtest.sh
 
 # Unit tests only: no root, no kernel features.
 unit:
@@ -43,3 +51,4 @@ install: build
 
 clean:
 	rm -f $(BIN)
+	rm -rf .cache/vm/build
