@@ -205,6 +205,9 @@ func (c *Container) Stats() (cgroup.Stats, error) {
 		return c.Wait().Stats, nil
 	default:
 	}
+	if c.cg == nil {
+		return cgroup.Stats{}, fmt.Errorf("container %s has not started", c.ID)
+	}
 	return c.cg.Stats()
 }
 

@@ -47,9 +47,14 @@ type App struct {
 	keys keyMap
 	help help.Model
 
+	frame frameCache // the last screen, to skip composing an equal one
+	side  sideBySide // the last terminal+panels join
+
 	// all holds every container ever started, running or not, so that
 	// Shutdown finds even one whose start was still under way.
 	all *registry
+	// start starts a container (startContainer; tests replace it).
+	start func(opts runtime.Options, spec runtime.Spec, cols, rows, replace int) tea.Cmd
 }
 
 // registry is the set of started containers, shared with the Cmds that
@@ -77,6 +82,9 @@ func New(cfg Config) *App {
 		cfg.Interval = 250 * time.Millisecond
 	}
 	a := &App{cfg: cfg, keys: newKeyMap(), help: help.New(), all: &registry{}}
+	a.start = func(opts runtime.Options, spec runtime.Spec, cols, rows, replace int) tea.Cmd {
+		return startContainer(cfg.Host, a.all, opts, spec, cols, rows, replace)
+	}
 	a.form = NewForm(cfg.Options, cfg.Host.Files())
 	return a
 }
@@ -101,7 +109,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.status = ""
 		a.cfg.Options = msg.Options
 		cols, rows := a.paneSize()
-		return a, startContainer(a.cfg.Host, a.all, msg.Options, msg.Spec, cols, rows, -1)
+		return a, a.start(msg.Options, msg.Spec, cols, rows, -1)
 	case FormCancelMsg:
 		a.form = nil
 		if len(a.tabs) == 0 {
@@ -272,8 +280,8 @@ func (a *App) prefixCommand(msg tea.KeyPressMsg) tea.Cmd {
 func (a *App) addTab(msg startedMsg) tea.Cmd {
 	cols, rows := a.paneSize()
 	t := &tab{c: msg.c, opts: msg.opts, spec: msg.spec,
-		pane:   NewPane(msg.c.ID, msg.c.Pty(), cols, rows, msg.c.Resize),
-		panels: NewPanels(msg.c.Files(), a.cfg.Host.Version)}
+		pane:   NewPane(msg.c.ID, msg.pty, cols, rows, msg.c.Resize),
+		panels: NewPanels(a.cfg.Host.Files(), a.cfg.Host.Version)}
 	a.resizeTab(t)
 	if msg.replace >= 0 && msg.replace < len(a.tabs) {
 		a.tabs[msg.replace] = t
@@ -291,7 +299,7 @@ func (a *App) restart(i int) tea.Cmd {
 	t.pane.Close()
 	t.c.Close()
 	cols, rows := a.paneSize()
-	return startContainer(a.cfg.Host, a.all, t.opts, t.spec, cols, rows, i)
+	return a.start(t.opts, t.spec, cols, rows, i)
 }
 
 func (a *App) closeTab(i int) {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -45,25 +46,25 @@ func NewForm(opts runtime.Options, files cgroup.Files) *Form {
 	// names the cgroup file the value goes to, the placeholder says what
 	// to type.
 	input := func(title, hint string, value *string, check func(string) error) *huh.Input {
-		return huh.NewInput().Title(title).Inline(true).Placeholder(hint).Value(value).Validate(check)
+		return huh.NewInput().Title(fmt.Sprintf("%-18s", title)).Inline(true).Placeholder(hint).Value(value).Validate(check)
 	}
 	f.form = huh.NewForm(huh.NewGroup(
-		input("Root filesystem  ", "a directory holding the container's /", &f.opts.Rootfs, f.checkRootfs),
-		input("Memory limit     ", "e.g. 64M, 1.5G; empty: none → "+files.MemoryMax, &f.opts.MemoryLimit,
+		input("Root filesystem", "a directory holding the container's /", &f.opts.Rootfs, f.checkRootfs),
+		input("Memory limit", "e.g. 64M, 1.5G; empty: none → "+files.MemoryMax, &f.opts.MemoryLimit,
 			func(s string) error { _, err := cgroup.ParseSize(s); return err }),
-		input("CPU weight       ", "1..10000, default 100 → "+files.CPUWeight, &f.opts.CPUShares,
+		input("CPU weight", "1..10000, default 100 → "+files.CPUWeight, &f.opts.CPUShares,
 			func(s string) error { _, err := runtime.ParseCPUShares(s); return err }),
-		input("CPU quota (cores) ", "e.g. 0.5; empty: none → "+files.CPUMax, &f.opts.CPUs,
+		input("CPU quota (cores)", "e.g. 0.5; empty: none → "+files.CPUMax, &f.opts.CPUs,
 			func(s string) error { _, _, err := runtime.ParseCPUs(s); return err }),
-		input("Process limit    ", "empty: none → "+files.PidsMax, &f.opts.PidsLimit,
+		input("Process limit", "empty: none → "+files.PidsMax, &f.opts.PidsLimit,
 			func(s string) error { _, err := runtime.ParsePidsLimit(s); return err }),
-		input("Hostname         ", "empty: the container's id", &f.opts.Hostname, runtime.ValidateHostname),
-		huh.NewSelect[string]().Title("Network          ").Inline(true).
+		input("Hostname", "empty: the container's id", &f.opts.Hostname, runtime.ValidateHostname),
+		huh.NewSelect[string]().Title(fmt.Sprintf("%-18s", "Network")).Inline(true).
 			Options(huh.NewOption("host", "host"), huh.NewOption("none (only lo)", "none")).
 			Value(&f.opts.Network),
-		huh.NewConfirm().Title("Overlay          ").Affirmative("yes").Negative("no (write into the rootfs)").
+		huh.NewConfirm().Title(fmt.Sprintf("%-18s", "Overlay")).Affirmative("yes").Negative("no (write into the rootfs)").
 			Inline(true).Value(&f.opts.Overlay),
-		input("Command          ", "run as PID 1; quotes work as in a shell", &f.command, f.checkCommand),
+		input("Command", "run as PID 1; quotes work as in a shell", &f.command, f.checkCommand),
 	)).WithShowHelp(true).WithKeyMap(formKeyMap()).WithTheme(huh.ThemeFunc(huh.ThemeBase16))
 	return f
 }

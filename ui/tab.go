@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"syscall"
 	"time"
 
@@ -27,6 +28,7 @@ type tab struct {
 type (
 	startedMsg struct {
 		c    *runtime.Container
+		pty  io.ReadWriter // the container's terminal
 		opts runtime.Options
 		spec runtime.Spec
 		// replace is the tab a restart replaces, or -1 for a new tab.
@@ -61,7 +63,7 @@ func startContainer(host *cgroup.Host, all *registry, opts runtime.Options, spec
 			return errMsg{fmt.Errorf("container did not start: %w", err)}
 		}
 		all.add(c)
-		return startedMsg{c: c, opts: opts, spec: spec, replace: replace}
+		return startedMsg{c: c, pty: c.Pty(), opts: opts, spec: spec, replace: replace}
 	}
 }
 

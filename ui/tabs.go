@@ -24,8 +24,9 @@ func renderTabs(tabs []*tab, active, width int) (string, []int) {
 	ends := make([]int, len(tabs))
 	x := 0
 	for i, t := range tabs {
-		label := fmt.Sprintf("%d %s %s %s", i+1, shortID(t.c.ID), t.spec.Hostname, t.status())
-		if t.spec.Hostname == t.c.ID {
+		// The runtime names an unnamed container's host after its id.
+		label := fmt.Sprintf("%d %s %s %s", i+1, shortID(t.c.ID), t.c.Spec.Hostname, t.status())
+		if t.c.Spec.Hostname == t.c.ID {
 			label = fmt.Sprintf("%d %s %s", i+1, shortID(t.c.ID), t.status())
 		}
 		style := tabStyle

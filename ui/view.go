@@ -87,9 +87,42 @@ func (a *App) View() tea.View {
 	}
 	bar, ends := renderTabs(a.tabs, a.active, a.width)
 	a.ends = ends
-	body := lipgloss.NewStyle().Width(a.width).Height(a.height - 2).MaxHeight(a.height - 2).Render(content)
-	v.SetContent(bar + "\n" + body + "\n" + a.bottomLine())
+	v.SetContent(a.frame.compose(a.width, a.height, bar, content, a.bottomLine()))
 	return v
+}
+
+// frameCache keeps the last screen. Most frames (a sampler tick with
+// nothing new, a key echoed elsewhere) are made of the very same parts as
+// the last one; then composing them again, which means measuring every
+// line's width, is skipped, and Bubble Tea sees an equal view and draws
+// nothing.
+type frameCache struct {
+	w, h              int
+	bar, body, bottom string
+	out               string
+}
+
+func (f *frameCache) compose(w, h int, bar, body, bottom string) string {
+	if f.out != "" && f.w == w && f.h == h && f.bar == bar && f.body == body && f.bottom == bottom {
+		return f.out
+	}
+	*f = frameCache{w: w, h: h, bar: bar, body: body, bottom: bottom,
+		out: bar + "\n" + fitLines(body, h-2) + "\n" + bottom}
+	return f.out
+}
+
+// fitLines gives s exactly n lines, so the help line stays at the bottom.
+// Widths need no measuring: a line shorter than the screen leaves the rest
+// of its row blank, and the components never draw wider than they are told.
+func fitLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	for len(lines) < n {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // containerView is the current tab: its terminal and its panels, and the
@@ -104,12 +137,45 @@ func (a *App) containerView() (string, *tea.Cursor) {
 		cursor = nil
 	}
 	if a.isFull() {
-		return lipgloss.JoinHorizontal(lipgloss.Top, t.pane.View(), t.panels.View()), cursor
+		return a.side.join(t.pane.View(), t.panels.View()), cursor
 	}
 	if a.showPanels {
 		return t.panels.View(), nil
 	}
 	return t.pane.View() + "\n" + t.panels.Compact(), cursor
+}
+
+// sideBySide keeps the last join of the terminal and the panels: both
+// are cached by their components, so equal inputs mean an equal join.
+type sideBySide struct{ left, right, out string }
+
+func (s *sideBySide) join(left, right string) string {
+	if s.out == "" || s.left != left || s.right != right {
+		*s = sideBySide{left, right, joinColumns(left, right)}
+	}
+	return s.out
+}
+
+// joinColumns puts right beside left, row by row. The pane draws exactly
+// its width in every row, so a plain concatenation lines the panels up;
+// lipgloss.JoinHorizontal would measure every line's width again, which
+// costs more than the rest of a frame.
+func joinColumns(left, right string) string {
+	l, r := strings.Split(left, "\n"), strings.Split(right, "\n")
+	var b strings.Builder
+	b.Grow(len(left) + len(right) + 8)
+	for i := range max(len(l), len(r)) {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(l) {
+			b.WriteString(l[i])
+		}
+		if i < len(r) {
+			b.WriteString(r[i])
+		}
+	}
+	return b.String()
 }
 
 // bottomLine is the status (an error, a question, the prefix waiting) or

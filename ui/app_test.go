@@ -1,0 +1,317 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"vme50-tui/cgroup"
+	"vme50-tui/runtime"
+)
+
+// testRootfs is a directory with an executable /bin/sh, enough for the
+// form's checks.
+func testRootfs(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "bin"), 0o755)
+	os.WriteFile(filepath.Join(dir, "bin/sh"), nil, 0o755)
+	return dir
+}
+
+// launch records what the app asked to start, instead of starting it.
+type launch struct {
+	opts       runtime.Options
+	spec       runtime.Spec
+	cols, rows int
+}
+
+// newTestApp returns an app on a fake v2 host whose starts are recorded.
+func newTestApp(t *testing.T, opts runtime.Options) (*App, *[]launch) {
+	t.Helper()
+	host := cgroup.NewHost(cgroup.V2, t.TempDir(), nil)
+	a := New(Config{Host: host, Options: opts})
+	var launches []launch
+	a.start = func(o runtime.Options, s runtime.Spec, cols, rows, _ int) tea.Cmd {
+		launches = append(launches, launch{o, s, cols, rows})
+		return nil
+	}
+	return a, &launches
+}
+
+func prefilled(t *testing.T) runtime.Options {
+	o := runtime.DefaultOptions()
+	o.Rootfs = testRootfs(t)
+	o.MemoryLimit = "48M"
+	o.Hostname = "box"
+	o.Args = []string{"/bin/sh"}
+	return o
+}
+
+// drive feeds msg to the app and runs the Cmds it returns (and theirs),
+// as Bubble Tea would, but leaves out the sampler's ticks.
+func drive(a *App, msg tea.Msg) {
+	queue := []tea.Msg{msg}
+	for len(queue) > 0 && len(queue) < 200 {
+		m := queue[0]
+		queue = queue[1:]
+		_, cmd := a.Update(m)
+		queue = append(queue, runAll(cmd)...)
+	}
+}
+
+// runAll runs a Cmd, unpacking batches; ticks and slow Cmds are dropped.
+func runAll(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-ch:
+	case <-time.After(100 * time.Millisecond):
+		return nil // a tick, or a wait for output
+	}
+	switch m := msg.(type) {
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range m {
+			out = append(out, runAll(c)...)
+		}
+		return out
+	case sampleTickMsg, nil:
+		return nil
+	}
+	return []tea.Msg{msg}
+}
+
+func press(code rune, mod tea.KeyMod) tea.KeyPressMsg {
+	return tea.KeyPressMsg{Code: code, Mod: mod}
+}
+
+func text(s string) tea.KeyPressMsg { return tea.KeyPressMsg{Code: rune(s[0]), Text: s} }
+
+func enter() tea.KeyPressMsg { return press(tea.KeyEnter, 0) }
+
+func plain(a *App) string { return ansi.Strip(a.View().Content) }
+
+// A prefilled form launches with repeated Enter, with the Spec that
+// `run` would build from the same flags.
+func TestFormEnterThroughLaunches(t *testing.T) {
+	a, launches := newTestApp(t, prefilled(t))
+	drive(a, a.Init())
+	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
+	for i := 0; i < 9 && len(*launches) == 0; i++ {
+		drive(a, enter())
+	}
+	if len(*launches) != 1 {
+		t.Fatalf("%d launches after Enter through the form:\n%s", len(*launches), plain(a))
+	}
+	l := (*launches)[0]
+	if l.spec.Limits.MemoryMax != 48<<20 || l.spec.Hostname != "box" || l.spec.Args[0] != "/bin/sh" || !l.spec.Overlay {
+		t.Errorf("spec %+v", l.spec)
+	}
+	// The terminal gets the screen minus the tab bar, help and summary.
+	if l.cols != 80 || l.rows != 24-2-compactLines {
+		t.Errorf("terminal %dx%d", l.cols, l.rows)
+	}
+}
+
+// A bad value shows its message beside the field, and nothing starts.
+func TestFormRejectsBadValue(t *testing.T) {
+	o := prefilled(t)
+	o.MemoryLimit = "12X"
+	a, launches := newTestApp(t, o)
+	drive(a, a.Init())
+	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
+	for i := 0; i < 12; i++ {
+		drive(a, enter())
+	}
+	if len(*launches) != 0 {
+		t.Fatal("a form with a bad memory limit launched")
+	}
+	if s := plain(a); !strings.Contains(s, `invalid size "12X"`) {
+		t.Errorf("no error beside the field:\n%s", s)
+	}
+}
+
+// The command must be in the rootfs.
+func TestFormChecksCommandInRootfs(t *testing.T) {
+	o := prefilled(t)
+	o.Args = []string{"no-such-command"}
+	a, launches := newTestApp(t, o)
+	drive(a, a.Init())
+	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
+	for i := 0; i < 12; i++ {
+		drive(a, enter())
+	}
+	if len(*launches) != 0 || !strings.Contains(plain(a), "command not found") {
+		t.Errorf("launched %d; screen:\n%s", len(*launches), plain(a))
+	}
+}
+
+func TestFormGolden(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {200, 50}} {
+		o := prefilled(t)
+		o.Rootfs = "/var/lib/vme50/rootfs/busybox" // a stable path in the picture
+		a, _ := newTestApp(t, o)
+		drive(a, a.Init())
+		drive(a, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		requireGolden(t, "form-"+sizeName(size), plain(a))
+	}
+}
+
+func sizeName(s [2]int) string { return fmt.Sprintf("%dx%d", s[0], s[1]) }
+
+// withTab puts a container on screen whose terminal is a fake pty and
+// whose panels have one reading.
+func withTab(t *testing.T, a *App) *fakePty {
+	t.Helper()
+	r, w := io.Pipe()
+	f := &fakePty{out: r, prog: w}
+	t.Cleanup(func() { w.Close() })
+	spec := runtime.Spec{Rootfs: testRootfs(t), Args: []string{"/bin/sh"}, Hostname: "box"}
+	c, err := runtime.New(a.cfg.Host, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.ID = "3f2a9c1d0b7e"
+	drive(a, startedMsg{c: c, pty: f, opts: prefilled(t), spec: spec, replace: -1})
+	tab := a.tabs[len(a.tabs)-1]
+	t.Cleanup(tab.pane.Close)
+	st := cgroup.Stats{Time: time.Unix(1000, 0)}
+	st.Memory = cgroup.MemoryStats{Current: 12 << 20, Max: 48 << 20, Peak: 13 << 20, Anon: 10 << 20, File: 2 << 20}
+	st.CPU = cgroup.CPUStats{Weight: 100, QuotaUsec: cgroup.Unlimited, PeriodUsec: 100000}
+	st.Pids = cgroup.PidsStats{Current: 1, Max: cgroup.Unlimited}
+	tab.panels.SetClock(func() time.Time { return time.Unix(1000, 0) })
+	drive(a, statsMsg{id: c.ID, stats: st})
+	f.program(t, "BusyBox v1.35.0 built-in shell (ash)\r\n/ # ")
+	eventually(t, "the prompt on screen", func() bool { return strings.Contains(plain(a), "/ # ") })
+	return f
+}
+
+func TestLayoutGolden(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {200, 50}} {
+		a, _ := newTestApp(t, prefilled(t))
+		drive(a, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		a.form = nil // no form: straight to the container
+		withTab(t, a)
+		requireGolden(t, "layout-"+sizeName(size), plain(a))
+	}
+}
+
+// Every key goes to the container but the prefix; ctrl+g twice sends one.
+func TestKeysGoToContainerExceptPrefix(t *testing.T) {
+	a, _ := newTestApp(t, prefilled(t))
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 30})
+	a.form = nil
+	f := withTab(t, a)
+	drive(a, text("l"))
+	drive(a, text("s"))
+	drive(a, press('c', tea.ModCtrl))
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, press('g', tea.ModCtrl))
+	f.expectInput(t, "ls\x03\x07")
+	if a.prefix {
+		t.Error("the prefix is still pending")
+	}
+}
+
+func TestPrefixCommands(t *testing.T) {
+	a, launches := newTestApp(t, prefilled(t))
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 30})
+	a.form = nil
+	withTab(t, a)
+
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("?"))
+	if !strings.Contains(plain(a), "vme50-tui keys") {
+		t.Errorf("ctrl+g ? shows no help:\n%s", plain(a))
+	}
+	drive(a, text("z")) // any key closes it
+	if strings.Contains(plain(a), "vme50-tui keys") {
+		t.Error("the help stays")
+	}
+
+	// Quitting with a container running asks first.
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("q"))
+	if !strings.Contains(plain(a), "Quit?") || a.quitting {
+		t.Errorf("ctrl+g q did not ask:\n%s", plain(a))
+	}
+	drive(a, text("n")) // not y: stay
+	if a.quitting || strings.Contains(plain(a), "Quit?") {
+		t.Error("answering n quit, or the question stayed")
+	}
+
+	// ctrl+g n: the form again, prefilled; Enter through starts a second.
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("n"))
+	if a.form == nil {
+		t.Fatal("ctrl+g n shows no form")
+	}
+	for i := 0; i < 9 && len(*launches) == 0; i++ {
+		drive(a, enter())
+	}
+	if len(*launches) != 1 {
+		t.Errorf("the second form did not launch")
+	}
+}
+
+// An ended container shows how it ended; r restarts it, x closes it.
+func TestEndedTab(t *testing.T) {
+	a, launches := newTestApp(t, prefilled(t))
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 30})
+	a.form = nil
+	withTab(t, a)
+	id := a.tabs[0].c.ID
+	res := runtime.Result{ExitCode: 137, Signal: 9, OOMKills: 1, OOMKilled: true}
+	drive(a, endedMsg{id: id, result: res})
+	if s := plain(a); !strings.Contains(s, "OOM-killed") {
+		t.Errorf("the tab does not say OOM-killed:\n%s", s)
+	}
+	drive(a, text("r"))
+	if len(*launches) != 1 || (*launches)[0].spec.Hostname != "box" {
+		t.Errorf("r did not restart with the same settings: %+v", *launches)
+	}
+	drive(a, text("x"))
+	if len(a.tabs) != 0 {
+		t.Errorf("x did not close the tab")
+	}
+}
+
+// Clicking a tab switches to it.
+func TestClickSwitchesTab(t *testing.T) {
+	a, _ := newTestApp(t, prefilled(t))
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 30})
+	a.form = nil
+	withTab(t, a)
+	withTab(t, a)
+	a.View()
+	if a.active != 1 {
+		t.Fatalf("active %d after the second start", a.active)
+	}
+	drive(a, tea.MouseClickMsg{X: 1, Y: 0, Button: tea.MouseLeft})
+	if a.active != 0 {
+		t.Errorf("a click on the first tab left %d active", a.active)
+	}
+}
+
+// The form model also runs in a real Bubble Tea program.
+func TestFormInProgram(t *testing.T) {
+	a, _ := newTestApp(t, prefilled(t))
+	tm := teatest.NewTestModel(t, a, teatest.WithInitialTermSize(80, 24))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "New container") },
+		teatest.WithDuration(5*time.Second))
+	tm.Send(press(tea.KeyEscape, 0)) // esc with no container: quit
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
