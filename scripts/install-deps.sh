@@ -9,6 +9,8 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok instal
 need=()
 # A static busybox makes the default and the tests' root filesystems.
 installed busybox-static || need+=(busybox-static)
+# tmux, to drive the TUI in the end-to-end tests as a person would.
+command -v tmux >/dev/null || need+=(tmux)
 # unshare, the baseline of `make bench`.
 command -v unshare >/dev/null || need+=(util-linux)
 if [ "${1:-}" = vm ]; then
