@@ -21,9 +21,10 @@ deps:
 rootfs: build
 	test -d $(ROOTFS) || ./$(BIN) rootfs create $(ROOTFS)
 
-# A shell in a container on the default rootfs (the TUI comes later).
+# The TUI, its form prefilled for a shell in a container on the default
+# rootfs: press Enter through the form to launch it.
 run: deps rootfs
-	./$(BIN) run --rootfs $(ROOTFS) --memory-limit 64M --hostname vme50 /bin/sh
+	./$(BIN) --rootfs $(ROOTFS) --memory-limit 64M /bin/sh
 
 # Everything: unit tests, and the kernel tests as root, where VME50_E2E=1
 # makes a kernel test that cannot run fail instead of skip; then the kernel
