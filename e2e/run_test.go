@@ -109,7 +109,8 @@ func TestBadInputStartsNothing(t *testing.T) {
 
 func TestNotRoot(t *testing.T) {
 	needKernel(t)
-	for _, args := range [][]string{{"run", "--rootfs", rootfsOK, "/bin/true"}, {"rootfs", "create", "/tmp/x"}} {
+	for _, args := range [][]string{{"run", "--rootfs", rootfsOK, "/bin/true"}, {"rootfs", "create", "/tmp/x"},
+		{"--rootfs", rootfsOK, "/bin/sh"}} { // the TUI: refused before the screen is touched
 		cmd := vme50Cmd(t, args...)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 		r := finish(t, cmd, cmd.Run())

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -125,4 +127,50 @@ func TestTUIMemoryLimitBites(t *testing.T) {
 	tm.waitFor(`Quit\?`, 5*time.Second)
 	tm.keys("y")
 	tm.waitFor(`EXIT=0`, 15*time.Second)
+}
+
+// launchInTmux starts the TUI on a prefilled form and Enters through it.
+func launchInTmux(t *testing.T, args ...string) *tmux {
+	t.Helper()
+	tm := startTmux(t, 120, 30, append([]string{"--rootfs", rootfsOK, "--hostname", "sigbox"}, args...)...)
+	tm.waitFor("New container", 10*time.Second)
+	for i := 0; i < 12 && !strings.Contains(tm.screen(), "sigbox running"); i++ {
+		tm.keys("Enter")
+		time.Sleep(150 * time.Millisecond)
+	}
+	tm.waitFor(`/ # `, 10*time.Second)
+	return tm
+}
+
+// tuiPid finds the vme50-tui process that tmux runs.
+func tuiPid(t *testing.T) int {
+	t.Helper()
+	out, _ := exec.Command("pgrep", "-f", "-x", regexp.QuoteMeta(bin)+" --rootfs .*sigbox.*").Output()
+	fields := strings.Fields(string(out))
+	if len(fields) != 1 {
+		t.Fatalf("want one vme50-tui process, found %q", out)
+	}
+	pid, err := strconv.Atoi(fields[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pid
+}
+
+// SIGTERM and SIGHUP (the terminal closed) end the TUI cleanly: every
+// container killed, every cgroup and overlay removed (clean checks).
+func TestTUISignalsCleanUp(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			clean(t)
+			tm := launchInTmux(t)
+			tm.text("sleep 1000 &")
+			tm.keys("Enter")
+			time.Sleep(300 * time.Millisecond)
+			if err := syscall.Kill(tuiPid(t), sig); err != nil {
+				t.Fatal(err)
+			}
+			tm.waitFor(`EXIT=\d+`, 15*time.Second)
+		})
+	}
 }
