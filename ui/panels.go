@@ -732,7 +732,7 @@ func (p *Panels) weightLine() string {
 // "+N" is the limit biting right now.
 func (p *Panels) throttledLine() string {
 	return "nr_throttled " + fmt.Sprint(p.last.CPU.NrThrottled) +
-		p.sinceLast(fmt.Sprint(p.cpu.throttled), p.cpu.throttled > 0)
+		p.sinceLast(fmt.Sprintf("%.0f", p.perSecond(p.cpu.throttled)), p.cpu.throttled > 0)
 }
 
 // throttledTimeLine is the time spent waiting for the next period. v1's
@@ -743,19 +743,27 @@ func (p *Panels) throttledTimeLine() string {
 		name = "throttled_time"
 	}
 	return name + " " + formatUsec(p.last.CPU.ThrottledUsec) +
-		p.sinceLast(formatUsec(p.cpu.throttledUsec), p.cpu.throttledUsec > 0)
+		p.sinceLast(formatUsec(uint64(p.perSecond(p.cpu.throttledUsec))), p.cpu.throttledUsec > 0)
 }
 
-// sinceLast is " (+delta in 250ms)", yellow when the delta is not zero.
-func (p *Panels) sinceLast(delta string, moved bool) string {
+// perSecond turns a counter's increase over the last interval into a rate.
+// A rate, not the raw increase: the interval jitters by a millisecond or
+// two, and "+0/s" of an idle container then reads the same every sample,
+// so the panels need not be drawn again.
+func (p *Panels) perSecond(delta uint64) float64 {
+	return float64(delta) / p.cpu.interval.Seconds()
+}
+
+// sinceLast is " (+rate/s)", yellow when the counter moved.
+func (p *Panels) sinceLast(rate string, moved bool) string {
 	if !p.cpu.ok {
 		return ""
 	}
-	text := "+" + delta
+	text := "+" + rate + "/s"
 	if moved {
 		text = panelStyle.warn.Render(text)
 	}
-	return " (" + text + " in " + p.cpu.interval.Round(time.Millisecond).String() + ")"
+	return " (" + text + ")"
 }
 
 // formatUsec writes microseconds as a Go duration, rounded to what a

@@ -235,18 +235,18 @@ func TestPanelsThrottleDeltas(t *testing.T) {
 	}
 	view := stripANSI(p.View())
 	wantContains(t, view,
-		"nr_throttled 13 (+3 in 250ms)",
-		"throttled_usec 1.12s (+120ms in 250ms)",
+		"nr_throttled 13 (+12/s)",
+		"throttled_usec 1.12s (+480ms/s)",
 	)
 	// A moving counter is drawn in the warning style.
-	wantContains(t, p.View(), panelStyle.warn.Render("+3"))
+	wantContains(t, p.View(), panelStyle.warn.Render("+12/s"))
 
 	// Nothing throttled in the next interval: +0, plain.
 	c := panelSample(500 * time.Millisecond)
 	c.CPU = b.CPU
 	c.CPU.UsageUsec += 10_000
 	p.Push(c)
-	wantContains(t, stripANSI(p.View()), "nr_throttled 13 (+0 in 250ms)", "throttled_usec 1.12s (+0s in 250ms)")
+	wantContains(t, stripANSI(p.View()), "nr_throttled 13 (+0/s)", "throttled_usec 1.12s (+0s/s)")
 }
 
 func TestPanelsFlashOnOOMKill(t *testing.T) {
