@@ -95,17 +95,37 @@ func (p *Panels) Push(s cgroup.Stats) {
 	}
 	// The first sample is only a baseline: counters that were already
 	// above zero (a restarted container, panels opened late) do not flash.
+	prevCPU := p.cpu
 	if p.have {
 		p.cpu = cpuBetween(p.last, s)
 		p.flashIncreases(p.last.Memory.Events, s.Memory.Events, now)
 	}
+	same := p.drawsTheSame(s, prevCPU)
 	p.memory.add(s.Time, float64(s.Memory.Current))
 	if p.cpu.ok {
 		p.cores.add(s.Time, p.cpu.cores)
 	}
 	p.peakSeen = max(p.peakSeen, s.Memory.Current)
 	p.last, p.have = s, true
-	p.invalidate()
+	if !same {
+		p.invalidate()
+	}
+}
+
+// drawsTheSame tells whether the panels with sample s would look exactly
+// as they do: the same reading as the last one, the same rates, and graphs
+// already full of that very value (dropping the oldest sample and adding
+// an equal one moves nothing). An idle container is like that most of the
+// time; then nothing is drawn again.
+func (p *Panels) drawsTheSame(s cgroup.Stats, prevCPU cpuDelta) bool {
+	if !p.have || !p.cpu.ok || !prevCPU.ok {
+		return false
+	}
+	a, b := p.last, s
+	a.Time, b.Time = time.Time{}, time.Time{}
+	return a == b && p.cpu.cores == prevCPU.cores && p.cpu.throttled == prevCPU.throttled &&
+		p.cpu.throttledUsec == prevCPU.throttledUsec &&
+		p.memory.fullOf(float64(s.Memory.Current)) && p.cores.fullOf(p.cpu.cores)
 }
 
 // View draws the panels in exactly the size SetSize gave.
@@ -271,6 +291,19 @@ func (h *sampleHistory) add(t time.Time, v float64) {
 		h.values = h.values[len(h.values)-HistoryLen:]
 		h.times = h.times[len(h.times)-HistoryLen:]
 	}
+}
+
+// fullOf tells whether the history is full and every sample in it is v.
+func (h *sampleHistory) fullOf(v float64) bool {
+	if len(h.values) < HistoryLen {
+		return false
+	}
+	for _, x := range h.values {
+		if x != v {
+			return false
+		}
+	}
+	return true
 }
 
 // span is the time covered by the newest n samples.

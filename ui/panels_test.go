@@ -595,3 +595,32 @@ func BenchmarkPanelsViewCached(b *testing.B) {
 		_ = p.View()
 	}
 }
+
+// An idle container's panels are not drawn again once its graphs are flat.
+func TestPanelsIdleIsNotRedrawn(t *testing.T) {
+	p := NewPanels(cgroup.Files{}, cgroup.V2)
+	p.SetSize(50, 28)
+	s := panelSample(0)
+	for i := 0; i < HistoryLen+2; i++ {
+		s.Time = time.Unix(1000, 0).Add(time.Duration(i) * 250 * time.Millisecond)
+		p.Push(s)
+		p.View()
+	}
+	before := p.renders
+	for i := 0; i < 10; i++ {
+		s.Time = s.Time.Add(250 * time.Millisecond)
+		p.Push(s)
+		p.View()
+	}
+	if p.renders != before {
+		t.Errorf("%d redraws of an unchanged idle container", p.renders-before)
+	}
+	// Anything new is drawn at once.
+	s.Time = s.Time.Add(250 * time.Millisecond)
+	s.Memory.Current += 4096
+	p.Push(s)
+	p.View()
+	if p.renders != before+1 {
+		t.Errorf("a new reading was not drawn")
+	}
+}
