@@ -86,6 +86,12 @@ func NewID() string {
 func (c *Container) Start() (err error) {
 	defer func() {
 		if err != nil {
+			// On v1 a child that failed to join its cgroup is not in it,
+			// so the cgroup's kill would miss it: kill and reap it here.
+			if c.init != nil {
+				c.init.Kill()
+				c.init.Wait()
+			}
 			c.cleanup()
 			close(c.done)
 		}
@@ -154,9 +160,6 @@ func (c *Container) killAll() error {
 // on a half-made container.
 func (c *Container) cleanup() error {
 	var errs []error
-	if c.init != nil && c.cg == nil {
-		c.init.Kill()
-	}
 	if c.cg != nil {
 		errs = append(errs, c.cg.Kill(), c.cg.Destroy())
 	}
