@@ -62,29 +62,18 @@ func isStatic(path string) (bool, error) {
 const ptInterp = 3 // PT_INTERP: the path of the dynamic loader
 
 // CreateBusybox makes a minimal rootfs in dir: the static busybox, a link
-// for each of its applets, and the few files programs expect in /etc. It
-// works in dir.tmp and renames at the end, so a failure leaves nothing half
-// made. An existing dir is replaced only with force.
+// for each of its applets, and the few files programs expect in /etc. Like
+// every rootfs here it is made in DIR.tmp and renamed at the end (see
+// build), so a failure leaves nothing half made. An existing dir is
+// replaced only with force.
 func CreateBusybox(dir string, force bool) error {
-	if _, err := os.Lstat(dir); err == nil && !force {
-		return fmt.Errorf("%s already exists (use --force to replace it)", dir)
-	}
-	bb, err := FindStaticBusybox()
-	if err != nil {
-		return err
-	}
-	tmp := dir + ".tmp"
-	if err := os.RemoveAll(tmp); err != nil {
-		return err
-	}
-	if err := buildBusybox(tmp, bb); err != nil {
-		os.RemoveAll(tmp)
-		return err
-	}
-	if err := os.RemoveAll(dir); err != nil {
-		return err
-	}
-	return os.Rename(tmp, dir)
+	return build(dir, force, func(tmp string) error {
+		bb, err := FindStaticBusybox()
+		if err != nil {
+			return err
+		}
+		return buildBusybox(tmp, bb)
+	})
 }
 
 func buildBusybox(root, busybox string) error {
