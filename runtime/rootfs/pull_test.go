@@ -1,0 +1,174 @@
+package rootfs
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+)
+
+// startRegistry serves an empty registry on loopback, in this process,
+// and returns its host:port.
+func startRegistry(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+// layer turns crafted tar entries into an image layer (gzip-compressed,
+// as docker pushes them).
+func layer(t *testing.T, entries ...entry) v1.Layer {
+	t.Helper()
+	data := archive(t, entries...)
+	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(data)), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// twoLayerImage is an image whose second layer deletes a file of the
+// first.
+func twoLayerImage(t *testing.T) v1.Image {
+	t.Helper()
+	img, err := mutate.AppendLayers(empty.Image,
+		layer(t, directory("bin/"), file("bin/sh", "shell"), directory("etc/"), file("etc/secret", "1")),
+		layer(t, file("etc/.wh.secret", ""), file("etc/motd", "hello")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func push(t *testing.T, ref string, img v1.Image) {
+	t.Helper()
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(r, img); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func pull(t *testing.T, image string, progress io.Writer) (string, error) {
+	t.Helper()
+	ref, err := ParseImage(image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "rootfs")
+	return dir, Pull(context.Background(), ref, dir, false, progress)
+}
+
+func TestPullAppliesLayersInOrder(t *testing.T) {
+	image := startRegistry(t) + "/lesson/demo"
+	push(t, image, twoLayerImage(t))
+	var progress bytes.Buffer
+	dir, err := pull(t, image, &progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantContent(t, filepath.Join(dir, "bin/sh"), "shell")
+	wantContent(t, filepath.Join(dir, "etc/motd"), "hello")
+	wantMissing(t, filepath.Join(dir, "etc/secret"))
+	wantMissing(t, filepath.Join(dir, "etc/.wh.secret"))
+	wantMissing(t, TempDir(dir))
+	for _, want := range []string{"layer 1/2 [", "layer 2/2 [" + strings.Repeat("#", 30) + "]"} {
+		if !strings.Contains(progress.String(), want) {
+			t.Errorf("progress %q lacks %q", progress.String(), want)
+		}
+	}
+}
+
+// Of an image built for several platforms, the host's is pulled.
+func TestPullPicksHostPlatform(t *testing.T) {
+	other, err := random.Image(256, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := HostPlatform()
+	index := mutate.AppendManifests(empty.Index,
+		mutate.IndexAddendum{Add: other, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: "s390x"}}},
+		mutate.IndexAddendum{Add: twoLayerImage(t), Descriptor: v1.Descriptor{Platform: &host}})
+	image := startRegistry(t) + "/multi:v1"
+	r, err := name.ParseReference(image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.WriteIndex(r, index); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := pull(t, image, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantContent(t, filepath.Join(dir, "etc/motd"), "hello")
+}
+
+// A layer with a bad entry fails the pull and leaves nothing.
+func TestPullRefusesBadLayer(t *testing.T) {
+	img, err := mutate.AppendLayers(empty.Image,
+		layer(t, file("ok", "1")),
+		layer(t, symlink("a", "/etc"), file("a/passwd", "pwned")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	image := startRegistry(t) + "/bad"
+	push(t, image, img)
+	dir, err := pull(t, image, nil)
+	wantRefused(t, err, "a/passwd")
+	if !strings.Contains(err.Error(), "layer 2/2") {
+		t.Errorf("error %q does not say which layer", err)
+	}
+	wantNoRootfs(t, dir)
+}
+
+func TestPullMissingImage(t *testing.T) {
+	dir, err := pull(t, startRegistry(t)+"/nothing:here", nil)
+	if err == nil {
+		t.Fatal("pulled an image that is not there")
+	}
+	wantNoRootfs(t, dir)
+}
+
+func TestParseImage(t *testing.T) {
+	tests := []struct{ image, name, scheme, rootfs string }{
+		{"busybox", "index.docker.io/library/busybox:latest", "https", "busybox"},
+		{"alpine:3.20", "index.docker.io/library/alpine:3.20", "https", "alpine-3.20"},
+		{"ghcr.io/a/b/tool:v1", "ghcr.io/a/b/tool:v1", "https", "tool-v1"},
+		{"localhost:5000/x", "localhost:5000/x:latest", "http", "x"},
+		{"127.0.0.1:5000/lesson/demo", "127.0.0.1:5000/lesson/demo:latest", "http", "demo"},
+		{"[::1]:5000/y", "[::1]:5000/y:latest", "http", "y"},
+	}
+	for _, tt := range tests {
+		ref, err := ParseImage(tt.image)
+		if err != nil {
+			t.Errorf("ParseImage(%q): %v", tt.image, err)
+			continue
+		}
+		if ref.Name() != tt.name || ref.Context().Scheme() != tt.scheme || NameFromImage(ref) != tt.rootfs {
+			t.Errorf("ParseImage(%q) = %s over %s, named %s; want %s over %s, named %s", tt.image,
+				ref.Name(), ref.Context().Scheme(), NameFromImage(ref), tt.name, tt.scheme, tt.rootfs)
+		}
+	}
+	if _, err := ParseImage("Not A Reference"); err == nil {
+		t.Error("ParseImage accepted a bad reference")
+	}
+}
