@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -12,6 +13,7 @@ import (
 
 	"vme50-tui/cgroup"
 	"vme50-tui/runtime"
+	"vme50-tui/runtime/rootfs"
 )
 
 // Form collects a new container's settings: a huh form whose fields are
@@ -24,6 +26,9 @@ type Form struct {
 	opts    runtime.Options
 	command string // the command field: one line, split like a shell
 	width   int
+
+	rootfsField *huh.Input
+	creating    bool // rootfs.CreateBusybox is running (ctrl+r)
 }
 
 // FormSubmitMsg carries the checked settings of a filled-in form.
@@ -48,8 +53,9 @@ func NewForm(opts runtime.Options, files cgroup.Files) *Form {
 	input := func(title, hint string, value *string, check func(string) error) *huh.Input {
 		return huh.NewInput().Title(fmt.Sprintf("%-18s", title)).Inline(true).Placeholder(hint).Value(value).Validate(check)
 	}
+	f.rootfsField = input("Root filesystem", "a directory holding the container's /", &f.opts.Rootfs, f.checkRootfs)
 	f.form = huh.NewForm(huh.NewGroup(
-		input("Root filesystem", "a directory holding the container's /", &f.opts.Rootfs, f.checkRootfs),
+		f.rootfsField,
 		input("Memory limit", "e.g. 64M, 1.5G; empty: none → "+files.MemoryMax, &f.opts.MemoryLimit,
 			func(s string) error { _, err := cgroup.ParseSize(s); return err }),
 		input("CPU weight", "1..10000, default 100 → "+files.CPUWeight, &f.opts.CPUShares,
@@ -77,10 +83,20 @@ func formKeyMap() *huh.KeyMap {
 	return km
 }
 
+// createRootfsKey makes the default rootfs when it is missing, as it is on
+// a fresh machine; the rootfs field's error offers it.
+var createRootfsKey = key.NewBinding(key.WithKeys("ctrl+r"))
+
+// rootfsCreatedMsg is the end of rootfs.CreateBusybox started by ctrl+r.
+type rootfsCreatedMsg struct{ err error }
+
 // checkRootfs checks that the directory exists and holds the command
 // typed so far.
 func (f *Form) checkRootfs(dir string) error {
 	if _, err := runtime.CheckRootfs(dir); err != nil {
+		if dir == rootfs.DefaultBusybox && errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s is missing: press ctrl+r to create it", dir)
+		}
 		return err
 	}
 	if words, err := splitWords(f.command); err == nil && len(words) > 0 {
@@ -104,7 +120,18 @@ func (f *Form) Init() tea.Cmd { return f.form.Init() }
 
 // Update passes msg to the huh form and reports its end.
 func (f *Form) Update(msg tea.Msg) (*Form, tea.Cmd) {
+	var create tea.Cmd
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		// The key goes on to huh too, which clears the field's error.
+		if key.Matches(msg, createRootfsKey) {
+			create = f.createDefaultRootfs()
+		}
+	case rootfsCreatedMsg:
+		return f, f.rootfsCreated(msg.err)
+	}
 	m, cmd := f.form.Update(msg)
+	cmd = tea.Batch(cmd, create)
 	f.form = m.(*huh.Form)
 	switch f.form.State {
 	case huh.StateAborted:
@@ -113,6 +140,37 @@ func (f *Form) Update(msg tea.Msg) (*Form, tea.Cmd) {
 		return f, f.submit
 	}
 	return f, cmd
+}
+
+// createDefaultRootfs makes the default rootfs, if that is the field's
+// value and it is missing, in the background.
+func (f *Form) createDefaultRootfs() tea.Cmd {
+	if f.creating || f.opts.Rootfs != rootfs.DefaultBusybox {
+		return nil
+	}
+	if _, err := runtime.ValidateRootfs(f.opts.Rootfs); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	f.creating = true
+	return func() tea.Msg {
+		return rootfsCreatedMsg{rootfs.CreateBusybox(rootfs.DefaultBusybox, false)}
+	}
+}
+
+// rootfsCreated checks the rootfs field again, and moves on from it, as
+// Enter would have, if it is now right.
+func (f *Form) rootfsCreated(err error) tea.Cmd {
+	f.creating = false
+	if err == nil {
+		err = f.checkRootfs(f.opts.Rootfs)
+	}
+	if err != nil {
+		return func() tea.Msg { return errMsg{err} }
+	}
+	if f.form.GetFocusedField() == f.rootfsField {
+		return f.form.NextField()
+	}
+	return nil
 }
 
 // submit builds the Spec. The fields were checked one by one; Spec checks
