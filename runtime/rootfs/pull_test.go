@@ -3,12 +3,16 @@ package rootfs
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
@@ -136,6 +140,40 @@ func TestPullRefusesBadLayer(t *testing.T) {
 	wantRefused(t, err, "a/passwd")
 	if !strings.Contains(err.Error(), "layer 2/2") {
 		t.Errorf("error %q does not say which layer", err)
+	}
+	wantNoRootfs(t, dir)
+}
+
+// ctrl+c during a download: the download stops at once, and nothing is
+// left. The registry here sends manifests but never a blob's bytes.
+func TestPullCancelled(t *testing.T) {
+	reg := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	var stalled atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if stalled.Load() && r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/blobs/sha256:") {
+			<-r.Context().Done()
+			return
+		}
+		reg.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	image := strings.TrimPrefix(srv.URL, "http://") + "/stalled"
+	push(t, image, twoLayerImage(t))
+	stalled.Store(true)
+
+	ref, err := ParseImage(image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	dir := filepath.Join(t.TempDir(), "rootfs")
+	start := time.Now()
+	if err := Pull(ctx, ref, dir, false, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled pull: %v, want context canceled", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("cancelled pull took %v", d)
 	}
 	wantNoRootfs(t, dir)
 }
