@@ -2,16 +2,19 @@ package rootfs
 
 // Safe extraction: every archive (`rootfs import`) and every image layer
 // (`rootfs pull`) is written by the extractor below, which never writes
-// outside the rootfs, whatever the archive says. Its rules, docker's:
+// outside the rootfs, whatever the archive says. Its rules:
 //
-//   - An entry's name is a path inside the rootfs. A leading / is dropped
-//     (/etc/x is ROOTFS/etc/x); a name that climbs out with .. is refused.
+//   - An entry's name is a path inside the rootfs. A leading / is dropped,
+//     as docker does (/etc/x is ROOTFS/etc/x); a name that climbs out with
+//     .. is refused.
 //   - No directory on the way to an entry may be a symlink. A link made by
 //     an earlier entry (a -> /etc) would otherwise carry a later one
 //     (a/passwd) out of the rootfs, onto the host's /etc/passwd; so would a
-//     chain of links, however deep. Symlinks are created as the archive has
-//     them (their targets mean something only inside the container, where
-//     / is the rootfs) and never followed.
+//     chain of links, however deep. (Docker extracts in a chroot, where
+//     such a link leads back into the rootfs. Refusing is simpler, and
+//     enough: archives and layers name a file by its real path.) Symlinks
+//     are created as the archive has them (their targets mean something
+//     only inside the container, where / is the rootfs) and never followed.
 //   - A hard link's target is a path inside the rootfs, by the same rules.
 //   - As root, owners, modes (setuid included), mtimes and device nodes
 //     are kept: a rootfs needs its root-owned /etc, its setuid su, its
