@@ -1,0 +1,85 @@
+// Package record writes a container's cgroup readings as CSV, one row per
+// reading, for a spreadsheet or a plot after the lesson:
+//
+//	time_ms,memory_current,memory_max,memory_peak,oom_kill,cpu_usage_usec,nr_throttled,throttled_usec,pids_current,pids_max
+//	250,1236992,33554432,1273856,0,1843,0,0,1,
+//
+// Bytes and microseconds are whole numbers, time_ms counts from the start
+// given to New, and a value that is unlimited or unknown is an empty field.
+package record
+
+import (
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"vme50-tui/cgroup"
+)
+
+// Header is the recording's first line, the names of its columns.
+const Header = "time_ms,memory_current,memory_max,memory_peak,oom_kill,cpu_usage_usec,nr_throttled,throttled_usec,pids_current,pids_max"
+
+// Recorder writes readings to w, one row each.
+type Recorder struct {
+	w     io.Writer
+	start time.Time
+	err   error
+}
+
+// New writes the header to w and returns a Recorder whose rows count time
+// from start.
+func New(w io.Writer, start time.Time) *Recorder {
+	r := &Recorder{w: w, start: start}
+	_, r.err = io.WriteString(w, Header+"\n")
+	return r
+}
+
+// Write adds one reading as a row, with one write to w, so that a file cut
+// short by a crash ends with whole rows. After an error it writes nothing
+// more; Err tells the error.
+func (r *Recorder) Write(st cgroup.Stats) {
+	if r.err != nil {
+		return
+	}
+	_, r.err = io.WriteString(r.w, Row(st, r.start)+"\n")
+}
+
+// Err is the first write error, if any.
+func (r *Recorder) Err() error { return r.err }
+
+// Row is one reading as a CSV row, without the newline.
+func Row(st cgroup.Stats, start time.Time) string {
+	fields := []string{
+		strconv.FormatInt(max(st.Time.Sub(start).Milliseconds(), 0), 10),
+		number(st.Memory.Current),
+		limit(st.Memory.Max),
+		known(st.Memory.Peak), // 0: this kernel has no memory.peak
+		number(st.Memory.Events.OOMKill),
+		number(st.CPU.UsageUsec),
+		number(st.CPU.NrThrottled),
+		number(st.CPU.ThrottledUsec),
+		number(st.Pids.Current),
+		limit(st.Pids.Max),
+	}
+	return strings.Join(fields, ",")
+}
+
+func number(v uint64) string { return strconv.FormatUint(v, 10) }
+
+// limit is empty for cgroup.Unlimited ("max" in the cgroup file).
+func limit(v uint64) string {
+	if v == cgroup.Unlimited {
+		return ""
+	}
+	return number(v)
+}
+
+// known is empty for 0, which stands for a value the kernel does not
+// report.
+func known(v uint64) string {
+	if v == 0 {
+		return ""
+	}
+	return number(v)
+}
