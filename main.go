@@ -4,16 +4,19 @@
 //	vme50-tui [flags] [command [args...]]      the terminal UI (ui/)
 //	vme50-tui run [flags] command [args...]    one container, no UI
 //	vme50-tui rootfs create [DIR]              a busybox root filesystem
+//	vme50-hog mem|cpu|fork [flags]             the lessons' workloads (hog/)
 package main
 
 import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"vme50-tui/hog"
 	"vme50-tui/runtime"
 )
 
@@ -27,6 +30,12 @@ type exitError struct {
 func (e *exitError) Error() string { return e.msg }
 
 func main() {
+	// One binary, two programs, as busybox is many: started under the name
+	// vme50-hog (the command the runtime binds into every container), it
+	// is the lessons' workloads.
+	if filepath.Base(os.Args[0]) == hog.Name {
+		os.Exit(hog.Main(os.Args[1:]))
+	}
 	root := newRootCommand()
 	err := root.Execute()
 	if err == nil {
@@ -81,6 +90,19 @@ func newInitCommand() *cobra.Command {
 		DisableFlagParsing: true,
 		Run: func(*cobra.Command, []string) {
 			runtime.Init()
+		},
+	}
+}
+
+// newHogCommand is vme50-hog under another name, for the host: "vme50-tui
+// hog cpu" is "vme50-hog cpu".
+func newHogCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:                "hog",
+		Hidden:             true,
+		DisableFlagParsing: true,
+		Run: func(_ *cobra.Command, args []string) {
+			os.Exit(hog.Main(args))
 		},
 	}
 }

@@ -1,0 +1,107 @@
+package hog
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The fork workload re-execs /proc/self/exe, which in a test is the test
+// binary: started as vme50-hog, it is the workload, as vme50-tui is.
+func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == Name {
+		os.Exit(Main(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// capture runs a workload and returns its status and what it said.
+func capture(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	out = &buf
+	t.Cleanup(func() { out = os.Stdout })
+	return Main(args), buf.String()
+}
+
+func TestParseRate(t *testing.T) {
+	for in, want := range map[string]uint64{"16M/s": 16 << 20, "16M": 16 << 20, "512k/s": 512 << 10, " 1G/s ": 1 << 30} {
+		if got, err := parseRate(in); err != nil || got != want {
+			t.Errorf("parseRate(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "max", "fast", "-1M/s", "16M/min"} {
+		if _, err := parseRate(in); err == nil {
+			t.Errorf("parseRate(%q) accepted", in)
+		}
+	}
+}
+
+func TestBadUsage(t *testing.T) {
+	for _, args := range [][]string{
+		nil, {"disk"}, {"mem", "--rate", "fast"}, {"mem", "--max", "max"}, {"mem", "--hold", "-1"},
+		{"cpu", "--threads", "0"}, {"cpu", "--seconds", "0"}, {"cpu", "extra"}, {"fork", "--max", "0"},
+		{"fork", "--seconds", "NaN"},
+	} {
+		if code, _ := capture(t, args...); code != 2 {
+			t.Errorf("%q: status %d, want 2", args, code)
+		}
+	}
+	if code, text := capture(t, "help"); code != 0 || !strings.Contains(text, "fork") {
+		t.Errorf("help: %d %q", code, text)
+	}
+}
+
+func TestMem(t *testing.T) {
+	start := time.Now()
+	code, text := capture(t, "mem", "--rate", "4M/s", "--max", "1M", "--hold", "0.01")
+	if code != 0 || !strings.Contains(text, "holding 1.0 MiB (--max)") {
+		t.Errorf("status %d, said:\n%s", code, text)
+	}
+	// 1M at 4M/s: three pieces of 0.4M, a tenth of a second apart.
+	if took := time.Since(start); took < 200*time.Millisecond || took > 2*time.Second {
+		t.Errorf("took %s", took)
+	}
+}
+
+func TestCPU(t *testing.T) {
+	code, text := capture(t, "cpu", "--threads", "1", "--seconds", "1.2")
+	if code != 0 || !strings.Contains(text, "cores in the last second") || !strings.Contains(text, "done:") {
+		t.Errorf("status %d, said:\n%s", code, text)
+	}
+}
+
+// Without a pids limit, --max caps the processes at once; all of them are
+// gone when the workload returns.
+func TestFork(t *testing.T) {
+	code, text := capture(t, "fork", "--seconds", "1.5", "--max", "3")
+	if code != 0 || !strings.Contains(text, "3 running") || !strings.Contains(text, "done: 3 processes started, 0 forks refused") {
+		t.Errorf("status %d, said:\n%s", code, text)
+	}
+	if n := countChildren(t); n != 0 {
+		t.Errorf("%d children left", n)
+	}
+}
+
+// countChildren counts the processes whose parent is this one.
+func countChildren(t *testing.T) int {
+	procs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	self := " " + strconv.Itoa(os.Getpid()) + " "
+	n := 0
+	for _, p := range procs {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		s := string(data)
+		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(fields) > 1 && " "+fields[1]+" " == self {
+			n++
+		}
+	}
+	return n
+}
