@@ -39,6 +39,7 @@ func setupConsole(rows, cols uint16) error {
 	if err != nil {
 		return fmt.Errorf("send the pty to the parent: %w", err)
 	}
+	logStep("open /dev/ptmx: the terminal %s, its master side sent to the parent", slave.Name())
 	for fd := 0; fd <= 2; fd++ {
 		if err := unix.Dup3(int(slave.Fd()), fd, 0); err != nil {
 			return err

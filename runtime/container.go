@@ -35,6 +35,10 @@ type Container struct {
 	done   chan struct{} // closed when the container is gone
 	mu     sync.Mutex    // guards result
 	result Result
+
+	logMu    sync.Mutex // guards log and oomKills
+	log      []LogEntry // the kernel log (log.go)
+	oomKills uint64     // the oom_kill count last logged
 }
 
 // Result is how a container ended.
@@ -102,8 +106,10 @@ func (c *Container) Start() (err error) {
 	if err := c.makeStateDir(); err != nil {
 		return runtimeError(err)
 	}
+	c.logf(FromParent, "mkdir %s (the overlay's upper, work and merged directories)", c.dir)
 	// The limits are in place before any process of the container exists.
-	cg, err := c.host.Create(c.ID)
+	// Every cgroup change goes into the kernel log.
+	cg, err := c.tracedHost(c.host).Create(c.ID)
 	if err != nil {
 		return runtimeError(err)
 	}
@@ -126,6 +132,7 @@ func runtimeError(err error) error {
 func (c *Container) wait() {
 	state, _ := c.init.Wait()
 	ws := state.Sys().(syscall.WaitStatus)
+	c.logf(FromParent, "wait4(%d): PID 1 of the container %s", c.init.Pid, exitWords(ws))
 	r := Result{ExitCode: ws.ExitStatus()}
 	if ws.Signaled() {
 		r.Signal = ws.Signal()
@@ -135,6 +142,7 @@ func (c *Container) wait() {
 	// namespace; the cgroup still holds the memory.events of what happened.
 	r.CleanupErr = c.killAll()
 	if st, err := c.cg.Stats(); err == nil {
+		c.noteEvents(st)
 		r.Stats = st
 		r.OOMKills = st.Memory.Events.OOMKill
 		r.OOMKilled = r.Signal == syscall.SIGKILL && r.OOMKills > 0
@@ -163,7 +171,7 @@ func (c *Container) cleanup() error {
 	if c.cg != nil {
 		errs = append(errs, c.cg.Kill(), c.cg.Destroy())
 	}
-	errs = append(errs, os.RemoveAll(c.dir))
+	errs = append(errs, c.removeStateDir())
 	return errors.Join(errs...)
 }
 
@@ -202,6 +210,8 @@ func (c *Container) Kill() error {
 }
 
 // Stats reads the container's cgroup now; after the end, the last reading.
+// What the reading shows the kernel did since the last one (an OOM kill)
+// goes into the kernel log.
 func (c *Container) Stats() (cgroup.Stats, error) {
 	select {
 	case <-c.done:
@@ -211,7 +221,11 @@ func (c *Container) Stats() (cgroup.Stats, error) {
 	if c.cg == nil {
 		return cgroup.Stats{}, fmt.Errorf("container %s has not started", c.ID)
 	}
-	return c.cg.Stats()
+	st, err := c.cg.Stats()
+	if err == nil {
+		c.noteEvents(st)
+	}
+	return st, err
 }
 
 // Files names the host's cgroup files behind each Stats value.

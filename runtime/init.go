@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"vme50-tui/hog"
 )
 
 // The init side: this file runs in the child, "/proc/self/exe init", born
@@ -18,7 +22,7 @@ import (
 // Descriptors the parent hands to init (ExtraFiles start at 3).
 const (
 	initConfigFD = 3 // parent -> init: the initConfig, then EOF
-	initStatusFD = 4 // init -> parent: a StartError, or EOF at a good exec
+	initStatusFD = 4 // init -> parent: statusMessage lines, then EOF at a good exec
 )
 
 // initConfig is what init needs to know; the parent writes it as JSON.
@@ -54,9 +58,30 @@ type StartError struct {
 
 func (e *StartError) Error() string { return e.Message }
 
+// statusMessage is one line init writes on the status pipe, as JSON: a
+// step it made ({"step": "pivot_root ..."}), for the kernel log, or, at
+// most once and last, the StartError that ended it ({"code": 127,
+// "message": ...}).
+type statusMessage struct {
+	Step    string `json:"step,omitempty"`
+	Code    int    `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// statusPipe is the status pipe, while init runs.
+var statusPipe *os.File
+
+// logStep tells the parent of one step init asked of the kernel, in the
+// kernel's words, for the container's kernel log.
+func logStep(format string, args ...any) {
+	if statusPipe != nil {
+		_ = json.NewEncoder(statusPipe).Encode(statusMessage{Step: fmt.Sprintf(format, args...)})
+	}
+}
+
 // Init is the whole life of the child before exec. It never returns.
 func Init() {
-	status := os.NewFile(initStatusFD, "init-status")
+	statusPipe = os.NewFile(initStatusFD, "init-status")
 	// The status pipe closes itself when exec succeeds: that EOF is how the
 	// parent learns the command is running.
 	unix.CloseOnExec(initStatusFD)
@@ -66,7 +91,7 @@ func Init() {
 	if !errors.As(err, &se) {
 		se = &StartError{Code: ExitRuntimeFailed, Message: err.Error()}
 	}
-	_ = json.NewEncoder(status).Encode(se)
+	_ = json.NewEncoder(statusPipe).Encode(statusMessage{Code: se.Code, Message: se.Message})
 	os.Exit(se.Code)
 }
 
@@ -89,6 +114,7 @@ func initContainer() error {
 		if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {
 			return fmt.Errorf("sethostname %q: %w", cfg.Hostname, err)
 		}
+		logStep("sethostname %s", cfg.Hostname)
 	}
 	if cfg.NewNet {
 		if err := bringUpLoopback(); err != nil {
@@ -116,6 +142,11 @@ func execCommand(args, env []string) error {
 	if err != nil {
 		return err
 	}
+	// Said before it happens: a successful exec closes the status pipe.
+	logStep("execve %s", strings.Join(append([]string{path}, quoteArgs(args[1:])...), " "))
+	if err := rearmParentDeath(); err != nil {
+		return err
+	}
 	err = unix.Exec(path, args, env)
 	// Only reached when exec failed.
 	code := ExitCannotExec
@@ -125,6 +156,25 @@ func execCommand(args, env []string) error {
 		code = ExitNotFound
 	}
 	return &StartError{Code: code, Message: fmt.Sprintf("exec %s: %v", path, err)}
+}
+
+// rearmParentDeath pins this goroutine to its thread and sets the
+// parent-death signal on that thread, so that the command still dies with
+// vme50-tui after the exec.
+//
+// The parent asks for SIGKILL at its death (Pdeathsig, process.go), but the
+// kernel keeps that setting per thread, on the thread it started us on. Go
+// runs this code on whichever thread it likes, and an exec from another
+// thread makes that thread the process, without the setting: a kill -9 of
+// vme50-tui then left the container running (found in the cgroup v2 VM,
+// Debian's kernel 6.1, in about one start in ten). The exec keeps the
+// setting of the thread that makes it, since it changes no credentials.
+func rearmParentDeath() error {
+	goruntime.LockOSThread()
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
+		return fmt.Errorf("prctl(PR_SET_PDEATHSIG): %w", err)
+	}
+	return nil
 }
 
 // lookPath finds name as a shell does: a name with a slash is used as it
@@ -170,8 +220,24 @@ func FindCommand(rootfs, name string) error {
 	if name == "" {
 		return fmt.Errorf("no command given")
 	}
+	// vme50-hog is in every container, though in no rootfs (hog.go).
+	if name == hog.Name || name == HogPath {
+		return nil
+	}
 	_, err := lookPath(rootfs, name, DefaultPath)
 	return err
+}
+
+// quoteArgs quotes the arguments a shell would split or expand, for the log.
+func quoteArgs(args []string) []string {
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = a
+		if a == "" || strings.ContainsAny(a, " \t\n\"'\\$`*?;&|<>()[]{}#~") {
+			quoted[i] = strconv.Quote(a)
+		}
+	}
+	return quoted
 }
 
 // envValue returns the value of key in a KEY=VALUE list.

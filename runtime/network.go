@@ -27,5 +27,6 @@ func bringUpLoopback() error {
 	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
 		return fmt.Errorf("bring lo up: %w", err)
 	}
+	logStep("ioctl SIOCSIFFLAGS lo IFF_UP (ip link set lo up)")
 	return nil
 }

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,6 +50,8 @@ func (c *Container) startInit() error {
 		return runtimeError(fmt.Errorf("start init: %w", err))
 	}
 	c.init = cmd.Process
+	c.logf(FromParent, "clone(%s) = %d, which runs /proc/self/exe init",
+		cloneFlagNames(cmd.SysProcAttr.Cloneflags, cmd.SysProcAttr.UseCgroupFD), c.init.Pid)
 
 	if !cmd.SysProcAttr.UseCgroupFD {
 		// No CLONE_INTO_CGROUP (cgroup v1): move the child in by hand. It
@@ -66,14 +69,14 @@ func (c *Container) startInit() error {
 		master, err := receiveConsole(c.consoleSock)
 		if err != nil {
 			// Init died before sending it: its status says why.
-			if serr := readStatus(statusR); serr != nil {
+			if serr := c.readStatus(statusR); serr != nil {
 				return serr
 			}
 			return runtimeError(fmt.Errorf("receive the container's terminal: %w", err))
 		}
 		c.pty = master
 	}
-	return readStatus(statusR)
+	return c.readStatus(statusR)
 }
 
 // initCommand prepares the child. childFiles are the parent's copies of the
@@ -144,21 +147,27 @@ func startLocked(cmd *exec.Cmd) error {
 	return cmd.Start()
 }
 
-// readStatus waits for init: EOF means the exec succeeded (the status pipe
-// is close-on-exec), anything else is init's StartError.
-func readStatus(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
+// readStatus follows init until it has exec'd the command: each line init
+// writes is a step it made, which goes into the kernel log, or, last, the
+// StartError it failed with. EOF without one means the exec succeeded (the
+// status pipe is close-on-exec).
+func (c *Container) readStatus(r io.Reader) error {
+	lines := bufio.NewScanner(r)
+	lines.Buffer(nil, 1<<20) // an execve line carries the whole command
+	for lines.Scan() {
+		var msg statusMessage
+		if err := json.Unmarshal(lines.Bytes(), &msg); err != nil {
+			return runtimeError(fmt.Errorf("init: %s", lines.Bytes()))
+		}
+		if msg.Step == "" {
+			return &StartError{Code: msg.Code, Message: msg.Message}
+		}
+		c.logf(FromInit, "%s", msg.Step)
+	}
+	if err := lines.Err(); err != nil {
 		return runtimeError(err)
 	}
-	if len(data) == 0 {
-		return nil
-	}
-	var se StartError
-	if err := json.Unmarshal(data, &se); err != nil {
-		return runtimeError(fmt.Errorf("init: %s", data))
-	}
-	return &se
+	return nil
 }
 
 // initConfig is the part of the Spec that init needs.

@@ -26,7 +26,7 @@ func buildRootfs(cfg *initConfig) error {
 	if err != nil {
 		return err
 	}
-	steps := []func(string) error{mountProc, mountDev, mountSys, mountTmp}
+	steps := []func(string) error{mountProc, mountDev, mountSys, mountTmp, mountHog}
 	for _, step := range steps {
 		if err := step(root); err != nil {
 			return err
@@ -102,6 +102,7 @@ func mountDev(root string) error {
 		if err := unix.Mknod(path, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.minor))); err != nil {
 			return fmt.Errorf("mknod %s: %w", path, err)
 		}
+		logStep("mknod %s c %d %d", path, d.major, d.minor)
 	}
 	// A private devpts instance: ptys opened inside are numbered from 0 and
 	// invisible to the host's /dev/pts.
@@ -147,6 +148,7 @@ func pivotRoot(root string) error {
 		}
 		return fmt.Errorf("pivot_root %s: %w", root, err)
 	}
+	logStep("pivot_root . . (in %s: it becomes /, the host's root is stacked on it)", root)
 	// Now unmount the old root from on top. Make it a slave first, so the
 	// unmount cannot propagate anywhere.
 	if err := unix.Fchdir(oldRoot); err != nil {
@@ -158,6 +160,7 @@ func pivotRoot(root string) error {
 	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
 		return fmt.Errorf("umount old root: %w", err)
 	}
+	logStep("umount -l . (the host's root: from here on no path leads to it)")
 	return unix.Chdir("/")
 }
 
@@ -177,6 +180,7 @@ func moveRoot(root string) error {
 	if err := unix.Chroot("."); err != nil {
 		return fmt.Errorf("chroot %s: %w", root, err)
 	}
+	logStep("chroot . (in %s: the initramfs cannot be pivoted away from)", root)
 	return unix.Chdir("/")
 }
 
@@ -190,7 +194,8 @@ func mountAt(root, target, source, fstype string, flags uintptr, data string) er
 	return mount(source, path, fstype, flags, data)
 }
 
-// mount is unix.Mount with an error that names what was being mounted.
+// mount is unix.Mount with an error that names what was being mounted. It
+// reports each mount for the kernel log.
 func mount(source, target, fstype string, flags uintptr, data string) error {
 	if err := unix.Mount(source, target, fstype, flags, data); err != nil {
 		what := fstype
@@ -199,5 +204,6 @@ func mount(source, target, fstype string, flags uintptr, data string) error {
 		}
 		return fmt.Errorf("mount %s on %s: %w", what, target, err)
 	}
+	logStep("%s", mountWords(source, target, fstype, flags, data))
 	return nil
 }

@@ -36,8 +36,9 @@ const (
 	NetworkNone Network = "none" // a new network namespace holding only lo
 )
 
-// DefaultPath is the PATH the command is looked up in inside the container.
-const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+// DefaultPath is the PATH the command is looked up in inside the container:
+// the usual directories, then the one vme50 binds vme50-hog into (hog.go).
+const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:" + HogDir
 
 // StateDir holds one directory per container (overlay upper and work dirs,
 // the owner file). It lives on disk, not in RAM, so that what a container
@@ -67,6 +68,12 @@ type Spec struct {
 	Stdin            *os.File
 	Stdout           *os.File
 	Stderr           *os.File
+
+	// OnLog, when set, is told of each line added to the container's
+	// kernel log (Container.Log), in order, from whichever goroutine made
+	// the step. It is called with the log locked: it must return quickly
+	// and not call Log.
+	OnLog func(LogEntry)
 }
 
 // ValidateHostname accepts RFC 1123 host names of at most 64 bytes, the

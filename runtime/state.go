@@ -48,6 +48,18 @@ func (c *Container) makeStateDir() error {
 	return err
 }
 
+// removeStateDir removes the state directory, if it was made, and logs it.
+func (c *Container) removeStateDir() error {
+	if _, err := os.Lstat(c.dir); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err := os.RemoveAll(c.dir); err != nil {
+		return err
+	}
+	c.logf(FromParent, "rm -r %s", c.dir)
+	return nil
+}
+
 // tmpPrefix marks state directories still being made. A sweep removes them
 // only when they are old enough to be the remains of a crash.
 const tmpPrefix = ".new-"
