@@ -305,7 +305,15 @@ func TestSIGKILLOfRunLeavesNothing(t *testing.T) {
 	clean(t)
 	cmd, id := startContainer(t, "/bin/sh", "-c", "sleep 100 & sleep 100")
 	signal(t, cmd, syscall.SIGKILL)
-	cmd.Wait()
+	// Not cmd.Wait() first: it also waits until run's stdout and stderr
+	// close, and a container that outlived run holds them open; the check
+	// below then came only after the sleeps had ended by themselves, and
+	// passed (so it hid the lost parent-death signal, see runtime/init.go).
+	waited := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(waited)
+	}()
 	deadline := time.Now().Add(2 * time.Second)
 	for len(foreignPidNamespaces()) > 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
@@ -320,7 +328,9 @@ func TestSIGKILLOfRunLeavesNothing(t *testing.T) {
 	if !found {
 		t.Log("the cgroup was already gone before the sweep")
 	}
+	// The sweep kills what outlived run, if anything did.
 	wantCode(t, run(t, "/bin/true"), 0)
+	<-waited
 }
 
 // With a terminal as stdin, the container gets a terminal of its own, made
