@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -36,4 +38,18 @@ func specFrom(o runtime.Options, args []string) (runtime.Spec, error) {
 		return s, &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
 	}
 	return s, nil
+}
+
+// defaultInterval is the time between two readings of a container's cgroup
+// files (--interval), for the TUI's panels and run's --record.
+const defaultInterval = 250 * time.Millisecond
+
+// checkInterval refuses an --interval so short that reading the cgroup
+// files would become a load of its own.
+func checkInterval(d time.Duration) error {
+	if d < 50*time.Millisecond {
+		return &exitError{code: runtime.ExitRuntimeFailed,
+			msg: fmt.Sprintf("--interval %s: sample at most every 50ms", d)}
+	}
+	return nil
 }

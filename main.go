@@ -76,8 +76,8 @@ ctrl+g q quits, ctrl+g n starts another container, ctrl+g ? shows them all.`,
 	}
 	root.Flags().SetInterspersed(false)
 	registerContainerFlags(root.Flags(), &opts)
-	root.Flags().DurationVar(&interval, "interval", 250*time.Millisecond, "time between two readings of the cgroup files")
-	root.AddCommand(newRunCommand(), newRootfsCommand(), newInitCommand())
+	root.Flags().DurationVar(&interval, "interval", defaultInterval, "time between two readings of the cgroup files")
+	root.AddCommand(newRunCommand(), newRootfsCommand(), newInitCommand(), newHogCommand())
 	return root
 }
 

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"vme50-tui/cgroup"
+	"vme50-tui/record"
 	"vme50-tui/runtime"
 )
 
@@ -21,8 +22,16 @@ import (
 // SIGTERM is passed to it, before it is killed (docker stop waits 10 s).
 const stopGrace = 10 * time.Second
 
+// runFlags are the flags of run that are not about the container itself.
+type runFlags struct {
+	record   string        // --record FILE: the CSV of the cgroup's readings
+	verbose  bool          // --verbose: the kernel log on stderr
+	interval time.Duration // --interval: between two readings
+}
+
 func newRunCommand() *cobra.Command {
 	var opts runtime.Options
+	var flags runFlags
 	cmd := &cobra.Command{
 		Use:   "run [flags] command [args...]",
 		Short: "Run one command in a new container, without the UI",
@@ -39,19 +48,36 @@ Flags stop at the command: run --rootfs r /bin/sh -c "echo hi" needs no "--".`,
 			if err != nil {
 				return err
 			}
+			if err := checkInterval(flags.interval); err != nil {
+				return err
+			}
 			if err := requireRoot("vme50-tui run"); err != nil {
 				return err
 			}
-			return runContainer(spec)
+			return runContainer(spec, flags)
 		},
 	}
 	// The command's own flags ("sh -c ...") belong to it, not to us.
 	cmd.Flags().SetInterspersed(false)
 	registerContainerFlags(cmd.Flags(), &opts)
+	cmd.Flags().StringVar(&flags.record, "record", "", "write the cgroup's readings to `file`, as CSV, one row per --interval")
+	cmd.Flags().BoolVarP(&flags.verbose, "verbose", "v", false, "print every step asked of the kernel on stderr")
+	cmd.Flags().DurationVar(&flags.interval, "interval", defaultInterval, "time between two readings of the cgroup files")
 	return cmd
 }
 
-func runContainer(spec runtime.Spec) error {
+func runContainer(spec runtime.Spec, flags runFlags) error {
+	// Made first: a file that cannot be written is bad input, and then
+	// nothing may have started.
+	var recording *os.File
+	if flags.record != "" {
+		f, err := os.Create(flags.record)
+		if err != nil {
+			return &exitError{code: runtime.ExitRuntimeFailed, msg: fmt.Sprintf("--record %s: %v", flags.record, err)}
+		}
+		defer f.Close()
+		recording = f
+	}
 	host, err := cgroup.Detect()
 	if err != nil {
 		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
@@ -73,6 +99,9 @@ func runContainer(spec runtime.Spec) error {
 		spec.Stdin, spec.Stdout, spec.Stderr = os.Stdin, os.Stdout, os.Stderr
 	}
 
+	if flags.verbose {
+		spec.OnLog = printLogEntry(spec.Tty)
+	}
 	c, err := runtime.New(host, spec)
 	if err != nil {
 		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
@@ -84,12 +113,17 @@ func runContainer(spec runtime.Spec) error {
 	defer signal.Stop(signals)
 
 	if err := c.Start(); err != nil {
+		if recording != nil {
+			os.Remove(recording.Name()) // no reading was taken
+		}
 		var se *runtime.StartError
 		if errors.As(err, &se) {
 			return &exitError{code: se.Code, msg: se.Message}
 		}
 		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
 	}
+
+	sampled := sample(c, flags, recording)
 
 	copied := make(chan struct{})
 	restoreTerminal := func() {}
@@ -113,11 +147,51 @@ func runContainer(spec runtime.Spec) error {
 
 	result := forwardSignals(c, signals)
 	<-copied
+	<-sampled
 	c.Close()
 	// Leave the terminal as we found it before printing our own lines.
 	restoreTerminal()
 	reportEnd(c, result)
 	return &exitError{code: result.ExitCode}
+}
+
+// sample reads the container's cgroup every interval until it ends, into
+// the recording if there is one. Without one it still samples under
+// --verbose, since the readings show the kernel's events (an OOM kill) as
+// they happen. The channel is closed after the last reading.
+func sample(c *runtime.Container, flags runFlags, recording *os.File) <-chan struct{} {
+	if recording == nil && !flags.verbose {
+		done := make(chan struct{})
+		close(done)
+		return done
+	}
+	var rec *record.Recorder
+	if recording != nil {
+		rec = record.New(recording, time.Now())
+	}
+	return c.Sample(flags.interval, func(st cgroup.Stats) {
+		if rec == nil {
+			return
+		}
+		rec.Write(st)
+		if err := rec.Err(); err != nil {
+			fmt.Fprintf(os.Stderr, "vme50: --record %s: %v\n", recording.Name(), err)
+			rec = nil
+		}
+	})
+}
+
+// printLogEntry prints the kernel log on stderr as it grows, one line a
+// step. While the container's terminal is ours, in raw mode, a line needs
+// its carriage return.
+func printLogEntry(tty bool) func(runtime.LogEntry) {
+	eol := "\n"
+	if tty && term.IsTerminal(int(os.Stderr.Fd())) {
+		eol = "\r\n"
+	}
+	return func(e runtime.LogEntry) {
+		fmt.Fprintf(os.Stderr, "vme50: %s%s", e.Text, eol)
+	}
 }
 
 // forwardSignals passes the signals we get on to the container until it

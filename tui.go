@@ -22,9 +22,8 @@ func runTUI(opts runtime.Options, args []string, interval time.Duration) error {
 	if err := requireRoot("vme50-tui"); err != nil {
 		return err
 	}
-	if interval < 50*time.Millisecond {
-		return &exitError{code: runtime.ExitRuntimeFailed,
-			msg: fmt.Sprintf("--interval %s: sample at most every 50ms", interval)}
+	if err := checkInterval(interval); err != nil {
+		return err
 	}
 	host, err := cgroup.Detect()
 	if err != nil {
