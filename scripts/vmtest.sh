@@ -160,7 +160,7 @@ build_initramfs() {
     [ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
   done
   cp "$kdir"/modules/*.ko "$root/lib/modules/" 2>/dev/null || true
-  add_tmux "$root"
+  add_host_tools "$root"
   cp scripts/vm-init "$root/init"
   chmod 0755 "$root/init"
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
@@ -171,19 +171,22 @@ build_initramfs() {
   say "initramfs: $(du -h "$build/initrd.gz" | cut -f1)"
 }
 
-# add_tmux copies the host's tmux into the initramfs at root: the e2e tests
-# drive the TUI in it as a person would, and on v2 its panels must name the
-# v2 files. tmux is linked dynamically, so its libraries and loader come
-# along (at the paths ldd names), with the terminfo entries and the
-# C.UTF-8 locale it needs. Without tmux on the host the TUI tests fail in
-# the VM as they do on the host, saying so.
-add_tmux() {
-  local root=$1 tmux lib
-  tmux=$(command -v tmux) || return 0
-  cp "$tmux" "$root/usr/bin/tmux"
-  for lib in $(ldd "$tmux" | grep -o '/[^ ]*'); do
-    mkdir -p "$root$(dirname "$lib")"
-    cp -L "$lib" "$root$lib"
+# add_host_tools copies host programs the e2e tests run besides busybox
+# into the initramfs at root: tmux drives the TUI as a person would (and
+# on v2 its panels must name the v2 files), pgrep finds the TUI's process
+# (Debian's busybox has no pgrep). They are linked dynamically, so their
+# libraries and loader come along, at the paths ldd names, and for tmux
+# the terminfo entries and the C.UTF-8 locale. A tool the host lacks is
+# left out: its tests fail in the VM as they do on the host, saying so.
+add_host_tools() {
+  local root=$1 tool path lib
+  for tool in tmux pgrep; do
+    path=$(command -v "$tool") || continue
+    cp "$path" "$root/usr/bin/$tool"
+    for lib in $(ldd "$path" | grep -o '/[^ ]*'); do
+      mkdir -p "$root$(dirname "$lib")"
+      cp -L "$lib" "$root$lib"
+    done
   done
   mkdir -p "$root/lib" "$root/usr/lib/locale" "$root/root"
   cp -r /lib/terminfo "$root/lib/"
