@@ -12,20 +12,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// forkChildCommand is the workload of the processes fork starts: wait
-// until a deadline, then exit. "ps" in the container shows them as
-// "vme50-hog fork-child".
-const forkChildCommand = "fork-child"
-
 // forkMain is a fork bomb with brakes. Like ":(){ :|:& };:" it makes
 // processes as fast as the kernel lets it, until pids.current reaches
 // pids.max and every further fork fails with EAGAIN; unlike it, every
 // process exits by itself after --seconds, and --max caps the processes at
 // once even where pids.max is not set.
 //
-// Only this first process forks; each child just waits for the deadline.
-// That fills pids.max as a real bomb would, and one process sees and counts
-// every refusal.
+// Only this first process forks; each child (child.go) just waits for the
+// deadline. That fills pids.max as a real bomb would, and one process sees
+// and counts every refusal.
 func forkMain(args []string) int {
 	fs := newFlags("fork", "Starts processes as fast as it can for S seconds, counting the forks the kernel\n"+
 		"refuses (EAGAIN: pids.max reached). Every process exits after S seconds.")
@@ -93,7 +88,7 @@ func (b *bomb) run() {
 
 // fork starts one child and counts how that went.
 func (b *bomb) fork() {
-	err := startForkChild(b.deadline)
+	_, err := forkChild(childSleeps, b.deadline)
 	switch {
 	case err == nil:
 		b.running++
@@ -130,41 +125,6 @@ func (b *bomb) reap(options int) bool {
 	}
 	b.running--
 	return true
-}
-
-// startForkChild starts a copy of this binary (fork, then exec of
-// /proc/self/exe) that waits until the deadline and exits. Its output goes
-// nowhere: a child that cannot even start its threads at the cap dies with
-// a Go runtime error, which only takes its pid back.
-func startForkChild(deadline time.Time) error {
-	argv := []string{Name, forkChildCommand, strconv.FormatInt(deadline.UnixMilli(), 10)}
-	devNull, _ := os.Open(os.DevNull)
-	if devNull != nil {
-		defer devNull.Close()
-	}
-	p, err := os.StartProcess("/proc/self/exe", argv, &os.ProcAttr{
-		Env:   append(os.Environ(), "GOMAXPROCS=1"), // fewer threads, fewer pids
-		Files: []*os.File{devNull, devNull, devNull},
-	})
-	if err != nil {
-		return err
-	}
-	// We reap it ourselves with wait4, so let go of Go's handle.
-	return p.Release()
-}
-
-// forkChildMain is a child of the bomb: sleep until the deadline (Unix
-// milliseconds), then exit.
-func forkChildMain(args []string) int {
-	if len(args) != 1 {
-		return 2
-	}
-	ms, err := strconv.ParseInt(args[0], 10, 64)
-	if err != nil {
-		return 2
-	}
-	time.Sleep(time.Until(time.UnixMilli(ms)))
-	return 0
 }
 
 // threads is this process's number of threads, from /proc/self/status.

@@ -53,8 +53,6 @@ func Main(args []string) int {
 		return cpuMain(args[1:])
 	case "fork":
 		return forkMain(args[1:])
-	case forkChildCommand:
-		return forkChildMain(args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(out, usageText)
 		return 0

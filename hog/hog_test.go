@@ -10,15 +10,6 @@ import (
 	"time"
 )
 
-// The fork workload re-execs /proc/self/exe, which in a test is the test
-// binary: started as vme50-hog, it is the workload, as vme50-tui is.
-func TestMain(m *testing.M) {
-	if filepath.Base(os.Args[0]) == Name {
-		os.Exit(Main(os.Args[1:]))
-	}
-	os.Exit(m.Run())
-}
-
 // capture runs a workload and returns its status and what it said.
 func capture(t *testing.T, args ...string) (int, string) {
 	t.Helper()
