@@ -8,7 +8,8 @@ import (
 
 // Sample reads the container's cgroup every interval, from now until the
 // container has ended, and calls fn with each reading, on a goroutine of
-// its own. The first reading is taken at once; the last one is the final
+// its own. Call it after a successful Start (before it, the container
+// never ends, and neither would the sampler). The first reading is taken at once; the last one is the final
 // reading of Result.Stats, taken after the container's last process died.
 // A reading that fails (the cgroup is being removed) is skipped. The
 // returned channel is closed after the last call to fn.
