@@ -33,6 +33,12 @@ func readRecording(t *testing.T, path string) recording {
 	}
 	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
 	rec := recording{header: lines[0]}
+	// On a failure, the whole recording is in the test's log.
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("%s:\n%s", path, data)
+		}
+	})
 	names := strings.Split(lines[0], ",")
 	for _, line := range lines[1:] {
 		fields := strings.Split(line, ",")
