@@ -3,7 +3,7 @@
 //
 //	vme50-tui [flags] [command [args...]]      the terminal UI (ui/)
 //	vme50-tui run [flags] command [args...]    one container, no UI
-//	vme50-tui rootfs create [DIR]              a busybox root filesystem
+//	vme50-tui rootfs create|import|pull|ls     root filesystems, without Docker
 //	vme50-hog mem|cpu|fork [flags]             the lessons' workloads (hog/)
 package main
 

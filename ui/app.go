@@ -122,7 +122,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case endedMsg:
 		if t := a.tabByID(msg.id); t != nil {
 			t.ended, t.result = true, msg.result
-			t.panels.Push(msg.result.Stats)
+			if !msg.result.Stats.Time.IsZero() { // the last reading, if there was one
+				t.panels.Push(msg.result.Stats)
+			}
 		}
 		return a, nil
 	case statsMsg:
