@@ -35,7 +35,8 @@ type App struct {
 	form   *Form // non-nil while the form is on screen
 	tabs   []*tab
 	active int
-	ends   []int // where each tab label ends in the tab bar, for clicks
+	bar    tabBar // the tab bar, and where each label ends, for clicks
+	bottom memo   // the help or status line
 
 	prefix      bool // ctrl+g was pressed: the next key is ours
 	confirmQuit bool // asked "quit? y" while containers run
@@ -171,7 +172,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case tea.MouseClickMsg:
 		if m := msg.Mouse(); m.Y == 0 {
-			if i := tabAt(a.ends, m.X); i >= 0 {
+			if i := tabAt(a.bar.ends, m.X); i >= 0 {
 				a.switchTo(i)
 			}
 		}

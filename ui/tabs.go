@@ -17,18 +17,33 @@ var (
 	tabOOMStyle    = tabStyle.Foreground(lipgloss.Color("1")).Bold(true)
 )
 
-// renderTabs draws the bar in width cells and returns, for each tab, the
-// column where its label ends (exclusive).
-func renderTabs(tabs []*tab, active, width int) (string, []int) {
-	var b strings.Builder
-	ends := make([]int, len(tabs))
-	x := 0
+// tabBar draws the bar and remembers the last one: it only changes when a
+// container starts, ends or is switched to, not at every frame.
+type tabBar struct {
+	key  string
+	out  string
+	ends []int // for each tab, the column where its label ends (exclusive)
+}
+
+// render draws the bar in width cells, or returns the last one when
+// nothing it shows has changed.
+func (b *tabBar) render(tabs []*tab, active, width int) string {
+	labels := make([]string, len(tabs))
 	for i, t := range tabs {
 		// The runtime names an unnamed container's host after its id.
-		label := fmt.Sprintf("%d %s %s %s", i+1, shortID(t.c.ID), t.c.Spec.Hostname, t.status())
+		labels[i] = fmt.Sprintf("%d %s %s %s", i+1, shortID(t.c.ID), t.c.Spec.Hostname, t.status())
 		if t.c.Spec.Hostname == t.c.ID {
-			label = fmt.Sprintf("%d %s %s", i+1, shortID(t.c.ID), t.status())
+			labels[i] = fmt.Sprintf("%d %s %s", i+1, shortID(t.c.ID), t.status())
 		}
+	}
+	key := fmt.Sprint(width, active, labels)
+	if key == b.key && b.out != "" {
+		return b.out
+	}
+	var sb strings.Builder
+	b.ends = make([]int, len(tabs))
+	x := 0
+	for i, t := range tabs {
 		style := tabStyle
 		switch {
 		case i == active:
@@ -38,12 +53,14 @@ func renderTabs(tabs []*tab, active, width int) (string, []int) {
 		case t.ended:
 			style = tabEndedStyle
 		}
-		cell := style.Render(label)
+		cell := style.Render(labels[i])
 		x += lipgloss.Width(cell)
-		ends[i] = x
-		b.WriteString(cell)
+		b.ends[i] = x
+		sb.WriteString(cell)
 	}
-	return lipgloss.NewStyle().Width(width).MaxWidth(width).Render(b.String()), ends
+	b.key = key
+	b.out = lipgloss.NewStyle().Width(width).MaxWidth(width).Render(sb.String())
+	return b.out
 }
 
 // tabAt returns the tab under column x, or -1.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -85,9 +86,8 @@ func (a *App) View() tea.View {
 		content, cursor = a.containerView()
 		v.Cursor = cursor
 	}
-	bar, ends := renderTabs(a.tabs, a.active, a.width)
-	a.ends = ends
-	v.SetContent(a.frame.compose(a.width, a.height, bar, content, a.bottomLine()))
+	bar := a.bar.render(a.tabs, a.active, a.width)
+	v.SetContent(a.frame.compose(a.width, a.height, bar, content, a.bottom.get(a.bottomKey(), a.bottomLine)))
 	return v
 }
 
@@ -176,6 +176,25 @@ func joinColumns(left, right string) string {
 		}
 	}
 	return b.String()
+}
+
+// memo keeps the last output of a render function with its key.
+type memo struct{ key, out string }
+
+func (m *memo) get(key string, render func() string) string {
+	if m.key != key || m.out == "" {
+		m.key, m.out = key, render()
+	}
+	return m.out
+}
+
+// bottomKey is everything the bottom line depends on.
+func (a *App) bottomKey() string {
+	ended := false
+	if t := a.current(); t != nil {
+		ended = t.ended
+	}
+	return fmt.Sprint(a.width, a.status, a.prefix, a.form != nil, ended)
 }
 
 // bottomLine is the status (an error, a question, the prefix waiting) or
