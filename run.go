@@ -109,7 +109,10 @@ func runContainer(spec runtime.Spec, flags runFlags) error {
 	// Catch signals before the container exists, so that none is lost
 	// between its start and the forwarding below.
 	signals := make(chan os.Signal, 4)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGWINCH)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	if spec.Tty {
+		signal.Notify(signals, syscall.SIGWINCH) // our terminal's size changed
+	}
 	defer signal.Stop(signals)
 
 	if err := c.Start(); err != nil {
@@ -209,7 +212,9 @@ func forwardSignals(c *runtime.Container, signals <-chan os.Signal) runtime.Resu
 			c.Kill()
 		case sig := <-signals:
 			if sig == syscall.SIGWINCH {
-				pty.InheritSize(os.Stdin, c.Pty())
+				if size, err := pty.GetsizeFull(os.Stdin); err == nil {
+					c.Resize(size.Rows, size.Cols)
+				}
 				continue
 			}
 			c.Signal(sig)

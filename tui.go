@@ -43,9 +43,13 @@ func runTUI(opts runtime.Options, args []string, interval time.Duration) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	ended := make(chan struct{})
+	defer close(ended)
 	go func() {
-		if _, ok := <-hup; ok {
+		select {
+		case <-hup:
 			p.Quit()
+		case <-ended:
 		}
 	}()
 	_, err = p.Run()

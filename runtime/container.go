@@ -96,6 +96,9 @@ func (c *Container) Start() (err error) {
 				c.init.Kill()
 				c.init.Wait()
 			}
+			// A terminal received before the command failed to run.
+			c.Close()
+			c.killAll()
 			c.cleanup()
 			close(c.done)
 		}
@@ -130,8 +133,15 @@ func runtimeError(err error) error {
 
 // wait reaps the command (PID 1 of the container) and tears everything down.
 func (c *Container) wait() {
-	state, _ := c.init.Wait()
-	ws := state.Sys().(syscall.WaitStatus)
+	var ws syscall.WaitStatus
+	if state, err := c.init.Wait(); err == nil {
+		ws = state.Sys().(syscall.WaitStatus)
+	} else {
+		// Not expected (only we reap it); report it as a runtime failure
+		// and still clean everything up.
+		ws = syscall.WaitStatus(ExitRuntimeFailed << 8)
+		c.logf(FromParent, "wait4(%d): %v", c.init.Pid, err)
+	}
 	c.logf(FromParent, "wait4(%d): PID 1 of the container %s", c.init.Pid, exitWords(ws))
 	r := Result{ExitCode: ws.ExitStatus()}
 	if ws.Signaled() {
@@ -164,12 +174,12 @@ func (c *Container) killAll() error {
 	return c.cg.Kill()
 }
 
-// cleanup removes the cgroup and the state directory. It is safe to call
-// on a half-made container.
+// cleanup removes the cgroup and the state directory, once killAll has
+// emptied it. It is safe to call on a half-made container.
 func (c *Container) cleanup() error {
 	var errs []error
 	if c.cg != nil {
-		errs = append(errs, c.cg.Kill(), c.cg.Destroy())
+		errs = append(errs, c.cg.Destroy())
 	}
 	errs = append(errs, c.removeStateDir())
 	return errors.Join(errs...)

@@ -37,13 +37,12 @@ func (c *Container) startInit() error {
 	if c.consoleSock != nil {
 		defer c.consoleSock.Close()
 	}
-	if err != nil {
-		return runtimeError(err)
+	if err == nil {
+		err = startLocked(cmd)
 	}
-	err = startLocked(cmd)
-	// The child has its own copies now; ours would keep the pipes (and the
-	// terminal) open after the child is gone.
-	for _, f := range childFiles {
+	// The child has its own copies now (or failed to start); ours would
+	// keep the pipes (and the terminal) open after the child is gone.
+	for _, f := range append(childFiles, cfgR, statusW) {
 		f.Close()
 	}
 	if err != nil {
@@ -109,7 +108,7 @@ func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, 
 		cmd.SysProcAttr.CgroupFD = fd
 		childFiles = append(childFiles, os.NewFile(uintptr(fd), "cgroup"))
 	} else if !errors.Is(err, cgroup.ErrNoCloneInto) {
-		return nil, nil, err
+		return nil, childFiles, err
 	}
 
 	if c.Spec.Tty {
@@ -117,7 +116,7 @@ func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, 
 		// on this socket.
 		parent, child, err := consoleSocket()
 		if err != nil {
-			return nil, nil, err
+			return nil, childFiles, err
 		}
 		c.consoleSock = parent
 		cmd.ExtraFiles = append(cmd.ExtraFiles, child) // consoleFD
