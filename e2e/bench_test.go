@@ -12,9 +12,7 @@ import (
 // cgroup, no pivot_root, no /dev), alternating the two so that both see
 // the same machine. The budget is a median ratio of 1.3 or less.
 func BenchmarkStartToExit(b *testing.B) {
-	if skipWhy != "" {
-		b.Skip(skipWhy)
-	}
+	needKernel(b)
 	ours := []string{bin, "run", "--rootfs", rootfsOK, "--memory-limit", "64M", "--cpus", "1", "/bin/true"}
 	baseline := []string{"unshare", "--pid", "--fork", "--mount", "--uts", "--ipc", "--propagation", "private",
 		"chroot", rootfsOK, "/bin/true"}

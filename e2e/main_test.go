@@ -65,7 +65,7 @@ func setup(m *testing.M) int {
 
 // needKernel skips a test that cannot run here, or fails it under
 // VME50_E2E=1, where every kernel test must run.
-func needKernel(t *testing.T) {
+func needKernel(t testing.TB) {
 	t.Helper()
 	if skipWhy == "" {
 		return
