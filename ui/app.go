@@ -55,7 +55,7 @@ type App struct {
 	// Shutdown finds even one whose start was still under way.
 	all *registry
 	// start starts a container (startContainer; tests replace it).
-	start func(opts runtime.Options, spec runtime.Spec, cols, rows, replace int) tea.Cmd
+	start func(opts runtime.Options, spec runtime.Spec, cols, rows int, replaceID string) tea.Cmd
 }
 
 // registry is the set of started containers, shared with the Cmds that
@@ -83,8 +83,8 @@ func New(cfg Config) *App {
 		cfg.Interval = 250 * time.Millisecond
 	}
 	a := &App{cfg: cfg, keys: newKeyMap(), help: help.New(), all: &registry{}}
-	a.start = func(opts runtime.Options, spec runtime.Spec, cols, rows, replace int) tea.Cmd {
-		return startContainer(cfg.Host, a.all, opts, spec, cols, rows, replace)
+	a.start = func(opts runtime.Options, spec runtime.Spec, cols, rows int, replaceID string) tea.Cmd {
+		return startContainer(cfg.Host, a.all, opts, spec, cols, rows, replaceID)
 	}
 	a.form = NewForm(cfg.Options, cfg.Host.Files())
 	return a
@@ -110,7 +110,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.status = ""
 		a.cfg.Options = msg.Options
 		cols, rows := a.paneSize()
-		return a, a.start(msg.Options, msg.Spec, cols, rows, -1)
+		return a, a.start(msg.Options, msg.Spec, cols, rows, "")
 	case FormCancelMsg:
 		a.form = nil
 		if len(a.tabs) == 0 {
@@ -149,13 +149,20 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case errMsg:
 		a.status = msg.err.Error()
-		if len(a.tabs) == 0 && a.form == nil {
-			// Nothing to look at: back to the form, to fix what failed.
-			a.form = NewForm(a.cfg.Options, a.cfg.Host.Files())
-			a.resize()
-			return a, a.form.Init()
+		opts := a.cfg.Options
+		switch {
+		case a.form != nil && a.form.Submitted():
+			// A finished huh form takes no more keys: a fresh one, with
+			// what was typed, to fix the value the check refused.
+			opts = a.form.Values()
+		case len(a.tabs) > 0 || a.form != nil:
+			return a, nil
 		}
-		return a, nil
+		// Nothing to look at, or a form that cannot go on: back to the
+		// form, to fix what failed.
+		a.form = NewForm(opts, a.cfg.Host.Files())
+		a.resize()
+		return a, a.form.Init()
 	case shutdownMsg:
 		return a, tea.Quit
 	}
@@ -201,6 +208,9 @@ func (a *App) updatePane(id string, msg tea.Msg) tea.Cmd {
 // except the prefix and the key after it.
 func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	t := a.current()
+	if !a.confirmQuit {
+		a.status = "" // an error stays until the next key
+	}
 	switch {
 	case a.confirmQuit:
 		a.confirmQuit = false
@@ -286,9 +296,9 @@ func (a *App) addTab(msg startedMsg) tea.Cmd {
 		pane:   NewPane(msg.c.ID, msg.pty, cols, rows, msg.c.Resize),
 		panels: NewPanels(a.cfg.Host.Files(), a.cfg.Host.Version)}
 	a.resizeTab(t)
-	if msg.replace >= 0 && msg.replace < len(a.tabs) {
-		a.tabs[msg.replace] = t
-		a.active = msg.replace
+	if i := slices.IndexFunc(a.tabs, func(x *tab) bool { return msg.replaceID != "" && x.c.ID == msg.replaceID }); i >= 0 {
+		a.tabs[i] = t
+		a.active = i
 	} else {
 		a.tabs = append(a.tabs, t)
 		a.active = len(a.tabs) - 1
@@ -299,10 +309,14 @@ func (a *App) addTab(msg startedMsg) tea.Cmd {
 // restart starts a new container with the settings of tab i, in its place.
 func (a *App) restart(i int) tea.Cmd {
 	t := a.tabs[i]
+	if t.restarting {
+		return nil // one new container per r
+	}
+	t.restarting = true
 	t.pane.Close()
 	t.c.Close()
 	cols, rows := a.paneSize()
-	return a.start(t.opts, t.spec, cols, rows, i)
+	return a.start(t.opts, t.spec, cols, rows, t.c.ID)
 }
 
 func (a *App) closeTab(i int) {

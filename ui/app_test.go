@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -32,6 +33,7 @@ type launch struct {
 	opts       runtime.Options
 	spec       runtime.Spec
 	cols, rows int
+	replaceID  string
 }
 
 // newTestApp returns an app on a fake v2 host whose starts are recorded.
@@ -40,8 +42,8 @@ func newTestApp(t *testing.T, opts runtime.Options) (*App, *[]launch) {
 	host := cgroup.NewHost(cgroup.V2, t.TempDir(), nil)
 	a := New(Config{Host: host, Options: opts})
 	var launches []launch
-	a.start = func(o runtime.Options, s runtime.Spec, cols, rows, _ int) tea.Cmd {
-		launches = append(launches, launch{o, s, cols, rows})
+	a.start = func(o runtime.Options, s runtime.Spec, cols, rows int, replaceID string) tea.Cmd {
+		launches = append(launches, launch{o, s, cols, rows, replaceID})
 		return nil
 	}
 	return a, &launches
@@ -185,7 +187,7 @@ func withTab(t *testing.T, a *App) *fakePty {
 		t.Fatal(err)
 	}
 	c.ID = "3f2a9c1d0b7e"
-	drive(a, startedMsg{c: c, pty: f, opts: prefilled(t), spec: spec, replace: -1})
+	drive(a, startedMsg{c: c, pty: f, opts: prefilled(t), spec: spec})
 	tab := a.tabs[len(a.tabs)-1]
 	t.Cleanup(tab.pane.Close)
 	st := cgroup.Stats{Time: time.Unix(1000, 0)}
@@ -280,8 +282,9 @@ func TestEndedTab(t *testing.T) {
 		t.Errorf("the tab does not say OOM-killed:\n%s", s)
 	}
 	drive(a, text("r"))
-	if len(*launches) != 1 || (*launches)[0].spec.Hostname != "box" {
-		t.Errorf("r did not restart with the same settings: %+v", *launches)
+	drive(a, text("r")) // a second r while the first is on its way: nothing
+	if len(*launches) != 1 || (*launches)[0].spec.Hostname != "box" || (*launches)[0].replaceID != id {
+		t.Errorf("r did not restart once, in its tab, with the same settings: %+v", *launches)
 	}
 	drive(a, text("x"))
 	if len(a.tabs) != 0 {
@@ -314,4 +317,46 @@ func TestFormInProgram(t *testing.T) {
 		teatest.WithDuration(5*time.Second))
 	tm.Send(press(tea.KeyEscape, 0)) // esc with no container: quit
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// A form whose values passed each field's check but not the whole Spec
+// (the rootfs vanished between the two) shows the error in a fresh form,
+// prefilled with what was typed, that takes keys again.
+func TestFormFailedSubmitCanBeFixed(t *testing.T) {
+	o := prefilled(t)
+	a, launches := newTestApp(t, o)
+	drive(a, a.Init())
+	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
+	// Fill the form to the end without letting its submit through.
+	formOnly := func(msg tea.Msg) {
+		queue := []tea.Msg{msg}
+		for len(queue) > 0 {
+			m := queue[0]
+			queue = queue[1:]
+			if _, ok := m.(FormSubmitMsg); ok {
+				continue // held back: this submit is the one that fails
+			}
+			_, cmd := a.form.Update(m)
+			queue = append(queue, runAll(cmd)...)
+		}
+	}
+	for i := 0; i < 12 && !a.form.Submitted(); i++ {
+		formOnly(enter())
+	}
+	if !a.form.Submitted() {
+		t.Fatal("the form did not complete")
+	}
+	drive(a, errMsg{errors.New("--rootfs: not a directory")})
+	if len(*launches) != 0 || a.form == nil || a.form.Submitted() {
+		t.Fatalf("no fresh form after a failed submit (launches %d)", len(*launches))
+	}
+	if s := plain(a); !strings.Contains(s, "not a directory") || !strings.Contains(s, "48M") {
+		t.Errorf("the error or the typed values are not shown:\n%s", s)
+	}
+	for i := 0; i < 12 && len(*launches) == 0; i++ {
+		drive(a, enter())
+	}
+	if len(*launches) != 1 {
+		t.Error("the fresh form does not launch")
+	}
 }

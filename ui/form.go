@@ -173,11 +173,20 @@ func (f *Form) rootfsCreated(err error) tea.Cmd {
 	return nil
 }
 
+// Submitted tells whether the form was filled in to the end.
+func (f *Form) Submitted() bool { return f.form.State == huh.StateCompleted }
+
+// Values are the settings as typed, the command split into words.
+func (f *Form) Values() runtime.Options {
+	opts := f.opts
+	opts.Args, _ = splitWords(f.command)
+	return opts
+}
+
 // submit builds the Spec. The fields were checked one by one; Spec checks
 // them all again, together, exactly as `run` does.
 func (f *Form) submit() tea.Msg {
-	opts := f.opts
-	opts.Args, _ = splitWords(f.command)
+	opts := f.Values()
 	spec, err := opts.Spec()
 	if err != nil {
 		return errMsg{err}

@@ -53,6 +53,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Prefix, prefixed(k.Quit), prefixed(k.New), prefixed(k.Kill)},
 		{prefixed(k.Next), prefixed(k.Switch), prefixed(k.Panels), prefixed(k.Help)},
 		{k.Restart, k.Close},
+		DefaultPaneKeyMap().ShortHelp(), // scrolling back
 	}
 }
 

@@ -3,10 +3,12 @@ package ui
 import (
 	"fmt"
 	"io"
+	"slices"
 	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"golang.org/x/sys/unix"
 
 	"vme50-tui/cgroup"
 	"vme50-tui/runtime"
@@ -15,13 +17,14 @@ import (
 // A tab is one container: its terminal pane and its cgroup panels. It
 // outlives the container, so the class can read how it ended.
 type tab struct {
-	c      *runtime.Container
-	opts   runtime.Options // what the form held, to restart with
-	spec   runtime.Spec
-	pane   *Pane
-	panels *Panels
-	ended  bool
-	result runtime.Result
+	c          *runtime.Container
+	opts       runtime.Options // what the form held, to restart with
+	spec       runtime.Spec
+	pane       *Pane
+	panels     *Panels
+	ended      bool
+	restarting bool // r was pressed: a new container is on its way
+	result     runtime.Result
 }
 
 // Messages of the container lifecycle.
@@ -31,8 +34,9 @@ type (
 		pty  io.ReadWriter // the container's terminal
 		opts runtime.Options
 		spec runtime.Spec
-		// replace is the tab a restart replaces, or -1 for a new tab.
-		replace int
+		// replaceID is the container whose tab a restart replaces, or ""
+		// for a new tab. An id, not an index: tabs may close meanwhile.
+		replaceID string
 	}
 	endedMsg struct {
 		id     string
@@ -49,13 +53,16 @@ type (
 // startContainer starts a container with a terminal of cols x rows.
 // Starting takes a few milliseconds of kernel work, so it runs as a Cmd,
 // off the UI's goroutine.
-func startContainer(host *cgroup.Host, all *registry, opts runtime.Options, spec runtime.Spec, cols, rows, replace int) tea.Cmd {
+func startContainer(host *cgroup.Host, all *registry, opts runtime.Options, spec runtime.Spec, cols, rows int, replaceID string) tea.Cmd {
 	return func() tea.Msg {
-		spec.Tty = true
-		spec.TtyRows, spec.TtyCols = uint16(rows), uint16(cols)
+		// A copy for this start; the tab keeps spec as the form made it,
+		// to restart with.
+		s := spec
+		s.Tty = true
+		s.TtyRows, s.TtyCols = uint16(rows), uint16(cols)
 		// x/vt emulates an xterm with 256 colours.
-		spec.Env = append(spec.Env, "TERM=xterm-256color")
-		c, err := runtime.New(host, spec)
+		s.Env = slices.Concat(spec.Env, []string{"TERM=xterm-256color"})
+		c, err := runtime.New(host, s)
 		if err == nil {
 			err = c.Start()
 		}
@@ -63,7 +70,7 @@ func startContainer(host *cgroup.Host, all *registry, opts runtime.Options, spec
 			return errMsg{fmt.Errorf("container did not start: %w", err)}
 		}
 		all.add(c)
-		return startedMsg{c: c, pty: c.Pty(), opts: opts, spec: spec, replace: replace}
+		return startedMsg{c: c, pty: c.Pty(), opts: opts, spec: spec, replaceID: replaceID}
 	}
 }
 
@@ -105,10 +112,8 @@ func (t *tab) status() string {
 }
 
 func signalName(s syscall.Signal) string {
-	names := map[syscall.Signal]string{syscall.SIGKILL: "SIGKILL", syscall.SIGTERM: "SIGTERM",
-		syscall.SIGINT: "SIGINT", syscall.SIGHUP: "SIGHUP", syscall.SIGSEGV: "SIGSEGV", syscall.SIGABRT: "SIGABRT"}
-	if n, ok := names[s]; ok {
-		return n
+	if name := unix.SignalName(s); name != "" {
+		return name
 	}
 	return fmt.Sprintf("signal %d", int(s))
 }
