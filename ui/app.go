@@ -32,8 +32,9 @@ type App struct {
 	width  int
 	height int
 
-	form   *Form // non-nil while the form is on screen
-	tabs   []*tab
+	form    *Form       // non-nil while the form is on screen
+	lessons *LessonMenu // non-nil while the lessons menu is on screen (over the form, if any)
+	tabs    []*tab
 	active int
 	bar    tabBar // the tab bar, and where each label ends, for clicks
 	bottom memo   // the help or status line
@@ -42,6 +43,8 @@ type App struct {
 	confirmQuit bool // asked "quit? y" while containers run
 	showHelp    bool
 	showPanels  bool // on a small screen: panels instead of the terminal
+	showLog     bool // the kernel log instead of the panels
+	compare     bool // every container on one screen
 	quitting    bool
 	status      string // one line: the last error or question
 
@@ -50,12 +53,13 @@ type App struct {
 
 	frame frameCache // the last screen, to skip composing an equal one
 	side  sideBySide // the last terminal+panels join
+	cmp   Compare
 
 	// all holds every container ever started, running or not, so that
 	// Shutdown finds even one whose start was still under way.
 	all *registry
 	// start starts a container (startContainer; tests replace it).
-	start func(opts runtime.Options, spec runtime.Spec, cols, rows int, replaceID string) tea.Cmd
+	start func(p plan, cols, rows int, replaceID string) tea.Cmd
 }
 
 // registry is the set of started containers, shared with the Cmds that
@@ -83,10 +87,10 @@ func New(cfg Config) *App {
 		cfg.Interval = 250 * time.Millisecond
 	}
 	a := &App{cfg: cfg, keys: newKeyMap(), help: help.New(), all: &registry{}}
-	a.start = func(opts runtime.Options, spec runtime.Spec, cols, rows int, replaceID string) tea.Cmd {
-		return startContainer(cfg.Host, a.all, opts, spec, cols, rows, replaceID)
+	a.start = func(p plan, cols, rows int, replaceID string) tea.Cmd {
+		return startContainer(cfg.Host, a.all, p, cols, rows, replaceID)
 	}
-	a.form = NewForm(cfg.Options, cfg.Host.Files())
+	a.form = NewForm(FormValues{Options: cfg.Options}, cfg.Host.Files())
 	return a
 }
 
@@ -109,8 +113,15 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.form = nil
 		a.status = ""
 		a.cfg.Options = msg.Options
-		cols, rows := a.paneSize()
-		return a, a.start(msg.Options, msg.Spec, cols, rows, "")
+		return a, a.launch(plan{msg.FormValues, msg.Spec})
+	case LessonChosenMsg:
+		return a, a.openLesson(msg)
+	case LessonMenuClosedMsg:
+		a.lessons = nil
+		if a.form == nil && len(a.tabs) == 0 {
+			return a, a.newForm(FormValues{Options: a.cfg.Options})
+		}
+		return a, nil
 	case FormCancelMsg:
 		a.form = nil
 		if len(a.tabs) == 0 {
@@ -125,12 +136,16 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			t.ended, t.result = true, msg.result
 			if !msg.result.Stats.Time.IsZero() { // the last reading, if there was one
 				t.panels.Push(msg.result.Stats)
+				a.record(t, msg.result.Stats)
 			}
+			a.endRecording(t)
+			t.log.SetEntries(t.c.Log())
 		}
 		return a, nil
 	case statsMsg:
 		if t := a.tabByID(msg.id); t != nil && !t.ended {
 			t.panels.Push(msg.stats)
+			a.record(t, msg.stats)
 		}
 		return a, nil
 	case sampleTickMsg:
@@ -139,6 +154,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if !t.ended {
 				cmds = append(cmds, readStats(t.c))
 			}
+		}
+		if t := a.current(); t != nil && a.showLog {
+			t.log.SetEntries(t.c.Log()) // the events the readings found
 		}
 		return a, tea.Batch(cmds...)
 
@@ -149,31 +167,46 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case errMsg:
 		a.status = msg.err.Error()
-		opts := a.cfg.Options
+		values := FormValues{Options: a.cfg.Options}
 		switch {
 		case a.form != nil && a.form.Submitted():
 			// A finished huh form takes no more keys: a fresh one, with
 			// what was typed, to fix the value the check refused.
-			opts = a.form.Values()
-		case len(a.tabs) > 0 || a.form != nil:
+			values = a.form.Values()
+		case len(a.tabs) > 0 || a.form != nil || a.lessons != nil:
 			return a, nil
 		}
 		// Nothing to look at, or a form that cannot go on: back to the
 		// form, to fix what failed.
-		a.form = NewForm(opts, a.cfg.Host.Files())
-		a.resize()
-		return a, a.form.Init()
+		return a, a.newForm(values)
 	case shutdownMsg:
 		return a, tea.Quit
 	}
 
+	if a.lessons != nil {
+		var cmd tea.Cmd
+		a.lessons, cmd = a.lessons.Update(msg)
+		return a, cmd
+	}
 	if a.form != nil {
+		if k, ok := msg.(tea.KeyPressMsg); ok && a.formPrefix(k) {
+			return a, nil
+		}
 		return a.updateForm(msg)
 	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		return a, a.handleKey(msg)
-	case tea.PasteMsg, tea.MouseWheelMsg:
+	case tea.MouseWheelMsg:
+		t := a.current()
+		switch {
+		case t == nil:
+		case a.logShown():
+			t.log.Update(msg)
+		case !t.ended:
+			return a, a.updatePane(t.c.ID, msg)
+		}
+	case tea.PasteMsg:
 		if t := a.current(); t != nil && !t.ended {
 			return a, a.updatePane(t.c.ID, msg)
 		}
@@ -260,9 +293,16 @@ func (a *App) prefixCommand(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return a.shutdown()
 	case key.Matches(msg, k.New):
-		a.form = NewForm(a.cfg.Options, a.cfg.Host.Files())
-		a.resize()
-		return a.form.Init()
+		return a.newForm(FormValues{Options: a.cfg.Options})
+	case key.Matches(msg, k.Lessons):
+		a.openLessonMenu()
+	case key.Matches(msg, k.Compare):
+		a.compare = !a.compare
+	case key.Matches(msg, k.Log):
+		a.showLog = !a.showLog
+		if t := a.current(); t != nil {
+			t.log.SetEntries(t.c.Log())
+		}
 	case key.Matches(msg, k.Kill):
 		if t := a.current(); t != nil && !t.ended {
 			go t.c.Kill() // endedMsg reports it
@@ -292,10 +332,22 @@ func (a *App) prefixCommand(msg tea.KeyPressMsg) tea.Cmd {
 // addTab shows a container that has just started.
 func (a *App) addTab(msg startedMsg) tea.Cmd {
 	cols, rows := a.paneSize()
-	t := &tab{c: msg.c, opts: msg.opts, spec: msg.spec,
+	t := &tab{c: msg.c, plan: msg.plan,
 		pane:   NewPane(msg.c.ID, msg.pty, cols, rows, msg.c.Resize),
-		panels: NewPanels(a.cfg.Host.Files(), a.cfg.Host.Version)}
+		panels: NewPanels(a.cfg.Host.Files(), a.cfg.Host.Version),
+		log:    NewKernelLog()}
+	t.log.SetEntries(t.c.Log())
 	a.resizeTab(t)
+	if p := msg.plan; p.Record != "" {
+		var err error
+		if t.rec, err = startRecording(p.Record, time.Now()); err != nil {
+			a.status = fmt.Sprintf("recording to %s: %v", p.Record, err)
+		}
+	}
+	if l := msg.plan.Lesson; l != nil && !a.isFull() {
+		// No room for the lesson's text beside a small terminal.
+		a.status = l.Title + ": " + l.Watch(a.cfg.Host.Files())
+	}
 	if i := slices.IndexFunc(a.tabs, func(x *tab) bool { return msg.replaceID != "" && x.c.ID == msg.replaceID }); i >= 0 {
 		a.tabs[i] = t
 		a.active = i
@@ -316,13 +368,14 @@ func (a *App) restart(i int) tea.Cmd {
 	t.pane.Close()
 	t.c.Close()
 	cols, rows := a.paneSize()
-	return a.start(t.opts, t.spec, cols, rows, t.c.ID)
+	return a.start(t.plan, cols, rows, t.c.ID)
 }
 
 func (a *App) closeTab(i int) {
 	t := a.tabs[i]
 	t.pane.Close()
 	t.c.Close()
+	a.endRecording(t)
 	a.tabs = append(a.tabs[:i], a.tabs[i+1:]...)
 	a.active = max(0, min(a.active, len(a.tabs)-1))
 }
@@ -382,4 +435,90 @@ func (a *App) Shutdown() {
 		c.Wait()
 		c.Close()
 	}
+}
+
+// newForm shows a form holding v.
+func (a *App) newForm(v FormValues) tea.Cmd {
+	a.form = NewForm(v, a.cfg.Host.Files())
+	a.resize()
+	return a.form.Init()
+}
+
+// formPrefix handles ctrl+g in the form, where every other key is the
+// form's: ctrl+g l opens the lessons from the start screen too. It tells
+// whether it took the key.
+func (a *App) formPrefix(msg tea.KeyPressMsg) bool {
+	switch {
+	case a.prefix:
+		a.prefix = false
+		if key.Matches(msg, a.keys.Lessons) {
+			a.openLessonMenu()
+		}
+		return true
+	case key.Matches(msg, a.keys.Prefix):
+		a.prefix = true
+		return true
+	}
+	return false
+}
+
+func (a *App) openLessonMenu() {
+	a.lessons = NewLessonMenu(a.cfg.Host.Files())
+	a.lessons.SetWidth(a.width)
+}
+
+// openLesson fills the lesson into the user's settings, and launches it,
+// or shows it in the form to change first. Settings that do not pass the
+// checks (a missing rootfs) go to the form too, with the error.
+func (a *App) openLesson(msg LessonChosenMsg) tea.Cmd {
+	a.lessons = nil
+	v := FormValues{Options: a.cfg.Options, Lesson: msg.Lesson}
+	msg.Lesson.Fill(&v.Options)
+	spec, err := v.Options.Spec()
+	if msg.Edit || err != nil {
+		if err != nil {
+			a.status = err.Error()
+		}
+		return a.newForm(v)
+	}
+	a.form = nil
+	return a.launch(plan{v, spec})
+}
+
+// launch starts the containers of a plan: one, or a lesson's several.
+func (a *App) launch(p plan) tea.Cmd {
+	twins, err := p.twins()
+	if err != nil {
+		a.status = err.Error()
+		return nil
+	}
+	if p.Lesson != nil && p.Lesson.Compare {
+		a.compare = true
+	}
+	cols, rows := a.paneSize()
+	cmds := []tea.Cmd{a.start(p, cols, rows, "")}
+	for _, t := range twins {
+		cmds = append(cmds, a.start(t, cols, rows, ""))
+	}
+	return tea.Sequence(cmds...) // in order: the tabs too
+}
+
+// record writes a reading to the tab's recording, if it has one.
+func (a *App) record(t *tab, st cgroup.Stats) {
+	if t.rec == nil {
+		return
+	}
+	if err := t.rec.write(st); err != nil {
+		a.status = err.Error()
+	}
+}
+
+func (a *App) endRecording(t *tab) {
+	if t.rec == nil {
+		return
+	}
+	if err := t.rec.close(); err != nil {
+		a.status = err.Error()
+	}
+	t.rec = nil
 }

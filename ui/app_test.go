@@ -30,8 +30,7 @@ func testRootfs(t *testing.T) string {
 
 // launch records what the app asked to start, instead of starting it.
 type launch struct {
-	opts       runtime.Options
-	spec       runtime.Spec
+	plan
 	cols, rows int
 	replaceID  string
 }
@@ -42,8 +41,8 @@ func newTestApp(t *testing.T, opts runtime.Options) (*App, *[]launch) {
 	host := cgroup.NewHost(cgroup.V2, t.TempDir(), nil)
 	a := New(Config{Host: host, Options: opts})
 	var launches []launch
-	a.start = func(o runtime.Options, s runtime.Spec, cols, rows int, replaceID string) tea.Cmd {
-		launches = append(launches, launch{o, s, cols, rows, replaceID})
+	a.start = func(p plan, cols, rows int, replaceID string) tea.Cmd {
+		launches = append(launches, launch{p, cols, rows, replaceID})
 		return nil
 	}
 	return a, &launches
@@ -112,15 +111,15 @@ func TestFormEnterThroughLaunches(t *testing.T) {
 	a, launches := newTestApp(t, prefilled(t))
 	drive(a, a.Init())
 	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
-	for i := 0; i < 9 && len(*launches) == 0; i++ {
+	for i := 0; i < 12 && len(*launches) == 0; i++ {
 		drive(a, enter())
 	}
 	if len(*launches) != 1 {
 		t.Fatalf("%d launches after Enter through the form:\n%s", len(*launches), plain(a))
 	}
 	l := (*launches)[0]
-	if l.spec.Limits.MemoryMax != 48<<20 || l.spec.Hostname != "box" || l.spec.Args[0] != "/bin/sh" || !l.spec.Overlay {
-		t.Errorf("spec %+v", l.spec)
+	if l.Spec.Limits.MemoryMax != 48<<20 || l.Spec.Hostname != "box" || l.Spec.Args[0] != "/bin/sh" || !l.Spec.Overlay {
+		t.Errorf("spec %+v", l.Spec)
 	}
 	// The terminal gets the screen minus the tab bar, help and summary.
 	if l.cols != 80 || l.rows != 24-2-compactLines {
@@ -178,16 +177,22 @@ func sizeName(s [2]int) string { return fmt.Sprintf("%dx%d", s[0], s[1]) }
 // whose panels have one reading.
 func withTab(t *testing.T, a *App) *fakePty {
 	t.Helper()
+	spec := runtime.Spec{Rootfs: testRootfs(t), Args: []string{"/bin/sh"}, Hostname: "box"}
+	return withPlannedTab(t, a, plan{FormValues{Options: prefilled(t)}, spec}, "3f2a9c1d0b7e")
+}
+
+// withPlannedTab is withTab for a container started from p, with id.
+func withPlannedTab(t *testing.T, a *App, p plan, id string) *fakePty {
+	t.Helper()
 	r, w := io.Pipe()
 	f := &fakePty{out: r, prog: w}
 	t.Cleanup(func() { w.Close() })
-	spec := runtime.Spec{Rootfs: testRootfs(t), Args: []string{"/bin/sh"}, Hostname: "box"}
-	c, err := runtime.New(a.cfg.Host, spec)
+	c, err := runtime.New(a.cfg.Host, p.Spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.ID = "3f2a9c1d0b7e"
-	drive(a, startedMsg{c: c, pty: f, opts: prefilled(t), spec: spec})
+	c.ID = id
+	drive(a, startedMsg{c: c, pty: f, plan: p})
 	tab := a.tabs[len(a.tabs)-1]
 	t.Cleanup(tab.pane.Close)
 	st := cgroup.Stats{Time: time.Unix(1000, 0)}
@@ -261,7 +266,7 @@ func TestPrefixCommands(t *testing.T) {
 	if a.form == nil {
 		t.Fatal("ctrl+g n shows no form")
 	}
-	for i := 0; i < 9 && len(*launches) == 0; i++ {
+	for i := 0; i < 12 && len(*launches) == 0; i++ {
 		drive(a, enter())
 	}
 	if len(*launches) != 1 {
@@ -283,7 +288,7 @@ func TestEndedTab(t *testing.T) {
 	}
 	drive(a, text("r"))
 	drive(a, text("r")) // a second r while the first is on its way: nothing
-	if len(*launches) != 1 || (*launches)[0].spec.Hostname != "box" || (*launches)[0].replaceID != id {
+	if len(*launches) != 1 || (*launches)[0].Spec.Hostname != "box" || (*launches)[0].replaceID != id {
 		t.Errorf("r did not restart once, in its tab, with the same settings: %+v", *launches)
 	}
 	drive(a, text("x"))

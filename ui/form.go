@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -25,25 +27,37 @@ type Form struct {
 	form    *huh.Form
 	opts    runtime.Options
 	command string // the command field: one line, split like a shell
+	record  string // the recording's path, or ""
+	lesson  *Lesson
+	files   cgroup.Files
 	width   int
 
 	rootfsField *huh.Input
 	creating    bool // rootfs.CreateBusybox is running (ctrl+r)
 }
 
+// FormValues are what a form holds: the container's settings, where to
+// record its readings, and the lesson they come from, if any.
+type FormValues struct {
+	Options runtime.Options
+	Record  string // a CSV file, as `run --record`; "": no recording
+	Lesson  *Lesson
+}
+
 // FormSubmitMsg carries the checked settings of a filled-in form.
 type FormSubmitMsg struct {
-	Options runtime.Options
-	Spec    runtime.Spec
+	FormValues
+	Spec runtime.Spec
 }
 
 // FormCancelMsg says the user left the form with esc.
 type FormCancelMsg struct{}
 
-// NewForm returns a form prefilled with opts; files names the host's
-// cgroup files, shown beside the limits they set.
-func NewForm(opts runtime.Options, files cgroup.Files) *Form {
-	f := &Form{opts: opts, command: joinWords(opts.Args)}
+// NewForm returns a form prefilled with v; files names the host's cgroup
+// files, shown beside the limits they set.
+func NewForm(v FormValues, files cgroup.Files) *Form {
+	opts := v.Options
+	f := &Form{opts: opts, command: joinWords(opts.Args), record: v.Record, lesson: v.Lesson, files: files}
 	if f.command == "" {
 		f.command = "/bin/sh"
 	}
@@ -71,8 +85,17 @@ func NewForm(opts runtime.Options, files cgroup.Files) *Form {
 		huh.NewConfirm().Title(fmt.Sprintf("%-18s", "Overlay")).Affirmative("yes").Negative("no (write into the rootfs)").
 			Inline(true).Value(&f.opts.Overlay),
 		input("Command", "run as PID 1; quotes work as in a shell", &f.command, f.checkCommand),
-	)).WithShowHelp(true).WithKeyMap(formKeyMap()).WithTheme(huh.ThemeFunc(huh.ThemeBase16))
+		input("Record to", "a CSV file of every reading; empty: none", &f.record, checkRecordPath),
+	)).WithShowHelp(true).WithKeyMap(formKeyMap()).WithTheme(huh.ThemeFunc(formTheme))
 	return f
+}
+
+// formTheme is huh's Base16 (the terminal's own colours) with no blank
+// line between the fields, so that the form and its errors fit 80x24.
+func formTheme(isDark bool) *huh.Styles {
+	t := huh.ThemeBase16(isDark)
+	t.FieldSeparator = lipgloss.NewStyle().SetString("\n")
+	return t
 }
 
 // formKeyMap is huh's, with esc (not ctrl+c, which a container may want
@@ -177,21 +200,37 @@ func (f *Form) rootfsCreated(err error) tea.Cmd {
 func (f *Form) Submitted() bool { return f.form.State == huh.StateCompleted }
 
 // Values are the settings as typed, the command split into words.
-func (f *Form) Values() runtime.Options {
+func (f *Form) Values() FormValues {
 	opts := f.opts
 	opts.Args, _ = splitWords(f.command)
-	return opts
+	return FormValues{Options: opts, Record: strings.TrimSpace(f.record), Lesson: f.lesson}
+}
+
+// checkRecordPath checks that a recording could be made there: the file
+// is created (or emptied) when the container starts.
+func checkRecordPath(path string) error {
+	path = strings.TrimSpace(path)
+	if path == "" {
+		return nil
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a directory: name a file in it", path)
+	}
+	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+		return fmt.Errorf("no directory %s to record into", filepath.Dir(path))
+	}
+	return nil
 }
 
 // submit builds the Spec. The fields were checked one by one; Spec checks
 // them all again, together, exactly as `run` does.
 func (f *Form) submit() tea.Msg {
-	opts := f.Values()
-	spec, err := opts.Spec()
+	v := f.Values()
+	spec, err := v.Options.Spec()
 	if err != nil {
 		return errMsg{err}
 	}
-	return FormSubmitMsg{Options: opts, Spec: spec}
+	return FormSubmitMsg{FormValues: v, Spec: spec}
 }
 
 // SetWidth fits the form into a screen width.
@@ -203,8 +242,12 @@ func (f *Form) SetWidth(w int) {
 var formTitle = lipgloss.NewStyle().Bold(true).Padding(0, 1)
 
 func (f *Form) View() string {
-	return formTitle.Render("New container") + "\n" +
-		lipgloss.NewStyle().Padding(0, 2).Render(strings.TrimRight(f.form.View(), "\n"))
+	title := formTitle.Render("New container")
+	if f.lesson != nil {
+		title = formTitle.Render("Lesson: "+f.lesson.Title) + "\n" +
+			lipgloss.NewStyle().Padding(0, 2).Width(f.width).Render(f.lesson.Watch(f.files))
+	}
+	return title + "\n" + lipgloss.NewStyle().Padding(0, 2).Render(strings.TrimRight(f.form.View(), "\n"))
 }
 
 // errMsg carries an error to show on the status line.

@@ -17,6 +17,9 @@ type keyMap struct {
 	Restart key.Binding
 	Close   key.Binding
 	Confirm key.Binding
+	Lessons key.Binding
+	Compare key.Binding
+	Log     key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -32,6 +35,9 @@ func newKeyMap() keyMap {
 		Restart: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
 		Close:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "close tab")),
 		Confirm: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
+		Lessons: key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "lessons")),
+		Compare: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare all")),
+		Log:     key.NewBinding(key.WithKeys("j"), key.WithHelp("j", "kernel log")),
 	}
 }
 
@@ -44,7 +50,7 @@ func prefixed(b key.Binding) key.Binding {
 // ShortHelp is the help bar: always the prefix, and what follows it.
 func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Prefix, prefixed(k.Quit), prefixed(k.New), prefixed(k.Kill),
-		prefixed(k.Switch), prefixed(k.Help)}
+		prefixed(k.Switch), prefixed(k.Lessons), prefixed(k.Compare), prefixed(k.Log), prefixed(k.Help)}
 }
 
 // FullHelp is the ? screen.
@@ -52,6 +58,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Prefix, prefixed(k.Quit), prefixed(k.New), prefixed(k.Kill)},
 		{prefixed(k.Next), prefixed(k.Switch), prefixed(k.Panels), prefixed(k.Help)},
+		{prefixed(k.Lessons), prefixed(k.Compare), prefixed(k.Log)},
 		{k.Restart, k.Close},
 		DefaultPaneKeyMap().ShortHelp(), // scrolling back
 	}
@@ -62,7 +69,8 @@ func (k keyMap) FullHelp() [][]key.Binding {
 type endedKeys struct{ k keyMap }
 
 func (e endedKeys) ShortHelp() []key.Binding {
-	return []key.Binding{e.k.Restart, e.k.Close, e.k.Prefix, prefixed(e.k.Quit), prefixed(e.k.New), prefixed(e.k.Help)}
+	return []key.Binding{e.k.Restart, e.k.Close, e.k.Prefix, prefixed(e.k.Quit), prefixed(e.k.New),
+		prefixed(e.k.Lessons), prefixed(e.k.Log), prefixed(e.k.Help)}
 }
 
 func (e endedKeys) FullHelp() [][]key.Binding { return [][]key.Binding{e.ShortHelp()} }

@@ -3,7 +3,10 @@ package ui
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -11,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"vme50-tui/cgroup"
+	"vme50-tui/record"
 	"vme50-tui/runtime"
 )
 
@@ -18,13 +22,46 @@ import (
 // outlives the container, so the class can read how it ended.
 type tab struct {
 	c          *runtime.Container
-	opts       runtime.Options // what the form held, to restart with
-	spec       runtime.Spec
+	plan       plan // what it was started from, to restart with
 	pane       *Pane
 	panels     *Panels
+	log        *KernelLog
+	rec        *recording // nil without one
+	lessonView memo       // the lesson's box beside the panels
 	ended      bool
 	restarting bool // r was pressed: a new container is on its way
 	result     runtime.Result
+}
+
+// A plan is what one container is started from: the form's values and
+// the Spec checked from them.
+type plan struct {
+	FormValues
+	Spec runtime.Spec
+}
+
+// twins are the plans of a lesson's other containers, started with p.
+func (p plan) twins() ([]plan, error) {
+	if p.Lesson == nil {
+		return nil, nil
+	}
+	var out []plan
+	for _, change := range p.Lesson.Twins {
+		t := p
+		change(&t.Options)
+		spec, err := t.Options.Spec()
+		if err != nil {
+			return nil, err
+		}
+		t.Spec = spec
+		if p.Record != "" {
+			// One file per container: out.csv, out-weight-400.csv.
+			ext := filepath.Ext(p.Record)
+			t.Record = strings.TrimSuffix(p.Record, ext) + "-" + t.Options.Hostname + ext
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // Messages of the container lifecycle.
@@ -32,8 +69,7 @@ type (
 	startedMsg struct {
 		c    *runtime.Container
 		pty  io.ReadWriter // the container's terminal
-		opts runtime.Options
-		spec runtime.Spec
+		plan plan
 		// replaceID is the container whose tab a restart replaces, or ""
 		// for a new tab. An id, not an index: tabs may close meanwhile.
 		replaceID string
@@ -53,15 +89,15 @@ type (
 // startContainer starts a container with a terminal of cols x rows.
 // Starting takes a few milliseconds of kernel work, so it runs as a Cmd,
 // off the UI's goroutine.
-func startContainer(host *cgroup.Host, all *registry, opts runtime.Options, spec runtime.Spec, cols, rows int, replaceID string) tea.Cmd {
+func startContainer(host *cgroup.Host, all *registry, p plan, cols, rows int, replaceID string) tea.Cmd {
 	return func() tea.Msg {
-		// A copy for this start; the tab keeps spec as the form made it,
-		// to restart with.
-		s := spec
+		// A copy for this start; the tab keeps the plan's spec as the form
+		// made it, to restart with.
+		s := p.Spec
 		s.Tty = true
 		s.TtyRows, s.TtyCols = uint16(rows), uint16(cols)
 		// x/vt emulates an xterm with 256 colours.
-		s.Env = slices.Concat(spec.Env, []string{"TERM=xterm-256color"})
+		s.Env = slices.Concat(p.Spec.Env, []string{"TERM=xterm-256color"})
 		c, err := runtime.New(host, s)
 		if err == nil {
 			err = c.Start()
@@ -70,7 +106,7 @@ func startContainer(host *cgroup.Host, all *registry, opts runtime.Options, spec
 			return errMsg{fmt.Errorf("container did not start: %w", err)}
 		}
 		all.add(c)
-		return startedMsg{c: c, pty: c.Pty(), opts: opts, spec: spec, replaceID: replaceID}
+		return startedMsg{c: c, pty: c.Pty(), plan: p, replaceID: replaceID}
 	}
 }
 
@@ -116,4 +152,39 @@ func signalName(s syscall.Signal) string {
 		return name
 	}
 	return fmt.Sprintf("signal %d", int(s))
+}
+
+// recording writes a tab's readings to its CSV file (the contract's
+// format, as `run --record`): every reading the panels get, from the
+// first after the start to the last, taken after the container's end.
+type recording struct {
+	file *os.File
+	rec  *record.Recorder
+}
+
+// startRecording creates (or empties) path and writes the header.
+func startRecording(path string, start time.Time) (*recording, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	return &recording{file: f, rec: record.New(f, start)}, nil
+}
+
+// write adds a reading; the first failed write is reported once.
+func (r *recording) write(st cgroup.Stats) error {
+	failed := r.rec.Err() != nil
+	r.rec.Write(st)
+	if err := r.rec.Err(); err != nil && !failed {
+		return fmt.Errorf("recording to %s: %w", r.file.Name(), err)
+	}
+	return nil
+}
+
+// close ends the recording.
+func (r *recording) close() error {
+	if err := r.file.Close(); err != nil && r.rec.Err() == nil {
+		return fmt.Errorf("recording to %s: %w", r.file.Name(), err)
+	}
+	return nil
 }

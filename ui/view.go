@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 )
@@ -53,11 +54,38 @@ func (a *App) resizeTab(t *tab) {
 	cols, rows := a.paneSize()
 	t.pane.SetSize(cols, rows)
 	if a.isFull() {
+		rows -= lineCount(a.lessonBox(t, a.panelsWidth(), rows))
 		t.panels.SetSize(a.panelsWidth(), rows)
+		t.log.SetSize(a.panelsWidth(), rows)
 	} else {
 		t.panels.SetSize(a.width, rows)
+		t.log.SetSize(a.width, rows)
 	}
 }
+
+// lessonBox is the lesson's text of what to watch, boxed, at most a
+// quarter of rows high, ending in a newline; "" for a tab without a
+// lesson.
+func (a *App) lessonBox(t *tab, w, rows int) string {
+	l := t.plan.Lesson
+	if l == nil || w < minBoxWidth {
+		return ""
+	}
+	return t.lessonView.get(fmt.Sprint(w, rows), func() string {
+		lines := strings.Split(lipgloss.NewStyle().Width(w-4).Render(l.Watch(a.cfg.Host.Files())), "\n")
+		if most := rows/4 - boxRows; len(lines) > most {
+			if most < 1 {
+				return ""
+			}
+			lines = lines[:most]
+			lines[most-1] = fitLine(lines[most-1], w-5, "") + "…"
+		}
+		return strings.Join(drawBox("Lesson: "+l.Title, lines, w), "\n") + "\n"
+	})
+}
+
+// lineCount is the number of lines of a block that ends in a newline.
+func lineCount(block string) int { return strings.Count(block, "\n") }
 
 var (
 	statusStyle = lipgloss.NewStyle().Foreground(lipgloss.Color("3")).Bold(true)
@@ -75,12 +103,19 @@ func (a *App) View() tea.View {
 	}
 	var content string
 	switch {
+	case a.lessons != nil:
+		content = a.lessons.View()
 	case a.form != nil:
 		content = a.form.View()
+		if len(a.tabs) == 0 { // the start screen
+			content += "\n\n" + lipgloss.NewStyle().Padding(0, 1).Render(lessonList(a.width))
+		}
 	case a.showHelp:
 		content = boxStyle.Render("vme50-tui keys\n\n" + a.help.FullHelpView(a.keys.FullHelp()))
 	case len(a.tabs) == 0:
 		content = "starting…"
+	case a.compare:
+		content = a.compareView()
 	default:
 		var cursor *tea.Cursor
 		content, cursor = a.containerView()
@@ -137,12 +172,37 @@ func (a *App) containerView() (string, *tea.Cursor) {
 		cursor = nil
 	}
 	if a.isFull() {
-		return a.side.join(t.pane.View(), t.panels.View()), cursor
+		right := t.panels.View()
+		if a.showLog {
+			right = t.log.View()
+		}
+		right = a.lessonBox(t, a.panelsWidth(), a.height-2) + right
+		return a.side.join(t.pane.View(), right), cursor
 	}
-	if a.showPanels {
+	switch {
+	case a.showLog:
+		return t.log.View(), nil
+	case a.showPanels:
 		return t.panels.View(), nil
 	}
 	return t.pane.View() + "\n" + t.panels.Compact(), cursor
+}
+
+// logShown tells whether the kernel log is on screen.
+func (a *App) logShown() bool {
+	return a.showLog && !a.compare && a.form == nil && a.lessons == nil && !a.showHelp
+}
+
+// compareView is every container on one screen, under the current
+// container's lesson, if it has one.
+func (a *App) compareView() string {
+	h := a.height - 2
+	box := ""
+	if t := a.current(); t != nil {
+		box = a.lessonBox(t, a.width, h)
+	}
+	a.cmp.SetSize(a.width, h-lineCount(box))
+	return box + a.cmp.View(a.tabs)
 }
 
 // sideBySide keeps the last join of the terminal and the panels: both
@@ -194,7 +254,7 @@ func (a *App) bottomKey() string {
 	if t := a.current(); t != nil {
 		ended = t.ended
 	}
-	return fmt.Sprint(a.width, a.status, a.prefix, a.form != nil, ended)
+	return fmt.Sprint(a.width, a.status, a.prefix, a.form != nil, a.lessons != nil, ended)
 }
 
 // bottomLine is the status (an error, a question, the prefix waiting) or
@@ -203,9 +263,14 @@ func (a *App) bottomLine() string {
 	switch {
 	case a.status != "":
 		return statusStyle.Render(truncate(a.status, a.width))
+	case a.prefix && a.form != nil:
+		return prefixStyle.Render(" ctrl+g ") + " " + a.help.ShortHelpView([]key.Binding{prefixed(a.keys.Lessons)})
 	case a.prefix:
-		return prefixStyle.Render(" ctrl+g ") + " " + a.help.ShortHelpView(a.keys.FullHelp()[0][1:]) +
-			" · " + a.help.ShortHelpView(a.keys.FullHelp()[1])
+		full := a.keys.FullHelp()
+		return prefixStyle.Render(" ctrl+g ") + " " + a.help.ShortHelpView(full[0][1:]) +
+			" · " + a.help.ShortHelpView(full[1]) + " · " + a.help.ShortHelpView(full[2])
+	case a.lessons != nil:
+		return a.help.View(a.lessons.KeyMap())
 	case a.form != nil:
 		return ""
 	}

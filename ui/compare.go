@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// The compare view puts every running container on one screen, a box each: the
+// cores it uses and its share of all the cores the containers use, beside
+// its memory against its limit, each with its history. Two containers at
+// cpu.weight 100 and 400, both wanting every CPU, show the split at a
+// glance: about 20% and 80%.
+//
+// It draws from the tabs' Panels, which keep each container's readings
+// and history; it keeps nothing but the last screen.
+type Compare struct {
+	width, height int
+	cache         memo
+}
+
+func (c *Compare) SetSize(w, h int) { c.width, c.height = w, h }
+
+// compareMinRows is the smallest box: its borders, a line of text, and a
+// graph of a caption and two rows.
+const compareMinRows = boxRows + 1 + minGraphRows
+
+// View draws the tabs, as many as fit, in exactly the size SetSize gave.
+func (c *Compare) View(tabs []*tab) string {
+	var key strings.Builder
+	fmt.Fprint(&key, c.width, c.height)
+	for _, t := range tabs {
+		// What a box shows changes only with a new reading or the end.
+		fmt.Fprint(&key, ";", t.c.ID, t.ended, t.panels.last.Time.UnixNano())
+	}
+	return c.cache.get(key.String(), func() string { return c.render(tabs) })
+}
+
+func (c *Compare) render(all []*tab) string {
+	w, h := c.width, c.height
+	// The running containers, which compete now; when none runs, how the
+	// last ones ended.
+	tabs := slices.DeleteFunc(slices.Clone(all), func(t *tab) bool { return t.ended })
+	if len(tabs) == 0 {
+		tabs = all
+	}
+	if len(tabs) == 0 {
+		return fitBlock([]string{"no containers yet: ctrl+g n starts one, ctrl+g l a lesson"}, w, h)
+	}
+	// Every box gets the same height, so the graphs line up.
+	shown := min(len(tabs), max(h/compareMinRows, 1))
+	boxH := max(h/shown, compareMinRows)
+	total := 0.0 // cores used by all running containers
+	for _, t := range tabs {
+		if !t.ended && t.panels.cpu.ok {
+			total += t.panels.cpu.cores
+		}
+	}
+	var rows []string
+	for _, t := range tabs[:shown] {
+		rows = append(rows, compareBox(slices.Index(all, t), t, total, w, boxH)...)
+	}
+	if shown < len(tabs) {
+		rows = append(rows[:min(len(rows), h-1)], fmt.Sprintf("… %d more containers: a taller screen shows them", len(tabs)-shown))
+	}
+	return fitBlock(rows, w, h)
+}
+
+// compareBox is one container: CPU on the left, memory on the right.
+func compareBox(i int, t *tab, total float64, w, h int) []string {
+	p := t.panels
+	inner := w - 4
+	left := (inner - 3) / 2
+	right := inner - 3 - left
+	title := fmt.Sprintf("%d %s %s · %s · %s", i+1, shortID(t.c.ID), t.c.Spec.Hostname, t.status(), p.weightLine())
+	if !p.have {
+		return drawBox(title, []string{"waiting for the first cgroup sample…"}, w)
+	}
+	cpuText := p.coresGauge(left)
+	if !t.ended && p.cpu.ok && total > 0 {
+		// The share first: it is what the weights decide.
+		share := fmt.Sprintf("%3.0f%% of all cores used · ", p.cpu.cores/total*100)
+		cpuText = share + p.coresGauge(max(left-len(share), 1))
+	}
+	graphRows := h - boxRows - 1
+	var cpuGraph, memGraph []string
+	if graphRows >= minGraphRows {
+		cpuGraph = p.cpuGraph().draw(left, graphRows)
+		memGraph = p.memoryGraph().draw(right, graphRows)
+	}
+	body := []string{fitLine(cpuText, left, "…") + " │ " + fitLine(memoryGauge(p.last.Memory, right), right, "…")}
+	for r := range cpuGraph {
+		body = append(body, fitLine(cpuGraph[r], left, "…")+" │ "+fitLine(memGraph[r], right, "…"))
+	}
+	return drawBox(title, body, w)
+}

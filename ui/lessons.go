@@ -1,0 +1,238 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"vme50-tui/cgroup"
+	"vme50-tui/runtime"
+)
+
+// A Lesson is a preset that makes one cgroup controller bite within a
+// minute: the settings of its container(s), filled into the form the user
+// would otherwise type, and a short text of what to watch. The workloads
+// are vme50-hog's, which every container has on its PATH.
+type Lesson struct {
+	Title string
+	// Fill sets the lesson's settings on top of the user's own (the
+	// rootfs, the network and the overlay stay theirs).
+	Fill func(o *runtime.Options)
+	// Twins are more containers started with the first: each is a copy of
+	// its settings with one change, for lessons that compare.
+	Twins []func(o *runtime.Options)
+	// Compare opens the compare view once the containers run.
+	Compare bool
+	// Watch says what the class should see, in the host's file names.
+	Watch func(f cgroup.Files) string
+}
+
+// Lessons are the built-in lessons, in the menu's order.
+var Lessons = []*Lesson{
+	{
+		Title: "Memory limit bites",
+		Fill: func(o *runtime.Options) {
+			o.MemoryLimit, o.CPUs, o.CPUShares, o.PidsLimit = "64M", "", "", ""
+			o.Hostname = "mem-hog"
+			o.Args = []string{"vme50-hog", "mem"}
+		},
+		Watch: func(f cgroup.Files) string {
+			return fmt.Sprintf("%s climbs 16M a second towards the red line, %s = 64M. At the line the kernel "+
+				"first reclaims, then its OOM killer kills the hog: oom_kill flashes in %s and the tab says OOM-killed "+
+				"(status 137). r starts it again.", f.MemoryCurrent, f.MemoryMax, f.MemoryEvents)
+		},
+	},
+	{
+		Title: "CPU quota throttles",
+		Fill: func(o *runtime.Options) {
+			o.MemoryLimit, o.CPUs, o.CPUShares, o.PidsLimit = "", "0.5", "", ""
+			o.Hostname = "cpu-quota"
+			o.Args = []string{"vme50-hog", "cpu", "--seconds", "60"}
+		},
+		Watch: func(f cgroup.Files) string {
+			return fmt.Sprintf("Every CPU of the host spins, but %s allows half a core per period: the cores "+
+				"used stay pinned at 0.50, on the red line, and nr_throttled in %s climbs, once for every "+
+				"period the group ran out of quota.", f.CPUMax, f.CPUStat)
+		},
+	},
+	{
+		Title: "CPU weights compete",
+		Fill: func(o *runtime.Options) {
+			o.MemoryLimit, o.CPUs, o.CPUShares, o.PidsLimit = "", "", "100", ""
+			o.Hostname = "weight-100"
+			o.Args = []string{"vme50-hog", "cpu", "--seconds", "60"}
+		},
+		Twins: []func(o *runtime.Options){func(o *runtime.Options) {
+			o.CPUShares = "400"
+			o.Hostname = "weight-400"
+		}},
+		Compare: true,
+		Watch: func(f cgroup.Files) string {
+			return fmt.Sprintf("Two containers, each with a busy thread per CPU, so they compete for every core. "+
+				"Neither has a quota: %s only decides who gets more when both want it. Weights 100 and 400 "+
+				"split the CPUs about 1:4: watch each one's share of all the cores used.", f.CPUWeight)
+		},
+	},
+	{
+		Title: "Fork bomb meets pids.max",
+		Fill: func(o *runtime.Options) {
+			o.MemoryLimit, o.CPUs, o.CPUShares, o.PidsLimit = "", "", "", "30"
+			o.Hostname = "fork-bomb"
+			o.Args = []string{"vme50-hog", "fork"}
+		},
+		Watch: func(f cgroup.Files) string {
+			return fmt.Sprintf("The hog forks as fast as it can. %s stops at the cap, %s = 30: fork fails with "+
+				"EAGAIN (the hog counts them), and the host stays responsive. After 10 seconds every process exits.",
+				f.PidsCurrent, f.PidsMax)
+		},
+	},
+}
+
+// Settings are a lesson's own settings as `run` flags: what the class
+// would type on the command line.
+func (l *Lesson) Settings() string {
+	var o runtime.Options
+	l.Fill(&o)
+	line := optionFlags(o)
+	for _, twin := range l.Twins {
+		t := o
+		twin(&t)
+		line += "\n  and " + optionFlags(t)
+	}
+	return line
+}
+
+// optionFlags writes the limits, hostname and command of o as flags.
+func optionFlags(o runtime.Options) string {
+	var b strings.Builder
+	flag := func(name, value string) {
+		if value != "" {
+			fmt.Fprintf(&b, "--%s %s ", name, value)
+		}
+	}
+	flag("memory-limit", o.MemoryLimit)
+	flag("cpus", o.CPUs)
+	flag("cpu-shares", o.CPUShares)
+	flag("pids-limit", o.PidsLimit)
+	flag("hostname", o.Hostname)
+	return b.String() + joinWords(o.Args)
+}
+
+// LessonMenu lists the lessons; the chosen one is filled into a form and
+// launched (enter), or only filled in, to change it first (e).
+type LessonMenu struct {
+	files    cgroup.Files
+	cursor   int
+	width    int
+	keys     lessonKeys
+	showHelp bool
+}
+
+// LessonChosenMsg is a lesson picked from the menu.
+type LessonChosenMsg struct {
+	Lesson *Lesson
+	Edit   bool // open the form to change it first, instead of launching
+}
+
+// LessonMenuClosedMsg says the menu was left without a choice.
+type LessonMenuClosedMsg struct{}
+
+type lessonKeys struct {
+	Up, Down, Pick, Launch, Edit, Back key.Binding
+}
+
+func newLessonKeys() lessonKeys {
+	return lessonKeys{
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Pick:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "pick")),
+		Launch: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "launch")),
+		Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit in the form first")),
+		Back:   key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
+	}
+}
+
+func (k lessonKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Launch, k.Edit, k.Back}
+}
+
+func (k lessonKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// NewLessonMenu returns the menu; files names the host's cgroup files in
+// the lessons' texts.
+func NewLessonMenu(files cgroup.Files) *LessonMenu {
+	return &LessonMenu{files: files, keys: newLessonKeys()}
+}
+
+// KeyMap is the menu's keys, for the help line.
+func (m *LessonMenu) KeyMap() lessonKeys { return m.keys }
+
+func (m *LessonMenu) SetWidth(w int) { m.width = w }
+
+// Selected is the lesson under the cursor.
+func (m *LessonMenu) Selected() *Lesson { return Lessons[m.cursor] }
+
+func (m *LessonMenu) Update(msg tea.Msg) (*LessonMenu, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	choose := func(edit bool) tea.Cmd {
+		l := m.Selected()
+		return func() tea.Msg { return LessonChosenMsg{Lesson: l, Edit: edit} }
+	}
+	switch {
+	case key.Matches(k, m.keys.Up):
+		m.cursor = (m.cursor + len(Lessons) - 1) % len(Lessons)
+	case key.Matches(k, m.keys.Down):
+		m.cursor = (m.cursor + 1) % len(Lessons)
+	case key.Matches(k, m.keys.Pick):
+		if i := int(k.String()[0] - '1'); i < len(Lessons) {
+			m.cursor = i
+			return m, choose(false)
+		}
+	case key.Matches(k, m.keys.Launch):
+		return m, choose(false)
+	case key.Matches(k, m.keys.Edit):
+		return m, choose(true)
+	case key.Matches(k, m.keys.Back):
+		return m, func() tea.Msg { return LessonMenuClosedMsg{} }
+	}
+	return m, nil
+}
+
+var (
+	lessonCursorStyle = lipgloss.NewStyle().Reverse(true).Bold(true)
+	lessonCodeStyle   = lipgloss.NewStyle().Foreground(lipgloss.Color("6"))
+)
+
+func (m *LessonMenu) View() string {
+	w := max(min(m.width, 90)-4, 30)
+	var b strings.Builder
+	b.WriteString(formTitle.Render("Lessons: make each limit bite") + "\n\n")
+	for i, l := range Lessons {
+		line := fmt.Sprintf(" %d  %s ", i+1, l.Title)
+		if i == m.cursor {
+			line = lessonCursorStyle.Render(line)
+		}
+		b.WriteString("  " + line + "\n")
+	}
+	l := m.Selected()
+	body := lipgloss.NewStyle().Width(w).Render(l.Watch(m.files)) + "\n\n" +
+		lessonCodeStyle.Render(lipgloss.NewStyle().Width(w).Render("vme50-tui run "+l.Settings()))
+	b.WriteString("\n" + lipgloss.NewStyle().Padding(0, 2).Render(body))
+	return b.String()
+}
+
+// lessonList is the lessons as one short paragraph, for the start screen.
+func lessonList(width int) string {
+	titles := make([]string, len(Lessons))
+	for i, l := range Lessons {
+		titles[i] = fmt.Sprintf("%d %s", i+1, l.Title)
+	}
+	return lipgloss.NewStyle().Width(max(min(width, 90)-4, 30)).Render(
+		"Lessons (ctrl+g l): " + strings.Join(titles, " · "))
+}

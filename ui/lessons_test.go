@@ -1,0 +1,330 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"vme50-tui/cgroup"
+	"vme50-tui/record"
+	"vme50-tui/runtime"
+)
+
+// Each lesson sets the limit the issue asks for, with a vme50-hog
+// workload, and keeps the user's rootfs, network and overlay.
+func TestLessonsSettings(t *testing.T) {
+	base := prefilled(t)
+	base.Network, base.Overlay = "none", false
+	want := []struct {
+		limits cgroup.Limits
+		args   string
+	}{
+		{cgroup.Limits{MemoryMax: 64 << 20}, "vme50-hog mem"},
+		{cgroup.Limits{CPUQuotaUsec: 50000, CPUPeriodUsec: 100000}, "vme50-hog cpu --seconds 60"},
+		{cgroup.Limits{CPUWeight: 100}, "vme50-hog cpu --seconds 60"},
+		{cgroup.Limits{PidsMax: 30}, "vme50-hog fork"},
+	}
+	if len(Lessons) != len(want) {
+		t.Fatalf("%d lessons", len(Lessons))
+	}
+	for i, l := range Lessons {
+		o := base
+		l.Fill(&o)
+		spec, err := o.Spec()
+		if err != nil {
+			t.Fatalf("%s: %v", l.Title, err)
+		}
+		if spec.Limits != want[i].limits || joinWords(spec.Args) != want[i].args {
+			t.Errorf("%s: limits %+v args %q", l.Title, spec.Limits, spec.Args)
+		}
+		if spec.Rootfs != base.Rootfs || o.Network != "none" || spec.Overlay {
+			t.Errorf("%s changed the user's rootfs, network or overlay", l.Title)
+		}
+		if w := l.Watch(cgroup.NewHost(cgroup.V1, "/x", nil).Files()); !strings.Contains(w, "memory.") &&
+			!strings.Contains(w, "cpu.") && !strings.Contains(w, "pids.") {
+			t.Errorf("%s: the text names no cgroup file: %q", l.Title, w)
+		}
+	}
+	if s := Lessons[2].Settings(); !strings.Contains(s, "--cpu-shares 100 ") || !strings.Contains(s, "--cpu-shares 400 ") {
+		t.Errorf("the weights lesson's settings: %q", s)
+	}
+}
+
+// ctrl+g l on the start screen opens the menu; the arrow and enter launch
+// the lesson under the cursor, with the user's rootfs.
+func TestLessonMenuFromStartScreen(t *testing.T) {
+	user := prefilled(t)
+	a, launches := newTestApp(t, user)
+	drive(a, a.Init())
+	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if s := plain(a); !strings.Contains(s, "Lessons (ctrl+g l)") {
+		t.Fatalf("the start screen does not offer the lessons:\n%s", s)
+	}
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("l"))
+	s := plain(a)
+	for _, l := range Lessons {
+		if !strings.Contains(s, l.Title) {
+			t.Errorf("the menu lacks %q:\n%s", l.Title, s)
+		}
+	}
+	if !strings.Contains(s, "vme50-tui run --memory-limit 64M --hostname mem-hog vme50-hog mem") {
+		t.Errorf("the menu does not show the first lesson's command:\n%s", s)
+	}
+	drive(a, press(tea.KeyDown, 0))
+	if !strings.Contains(plain(a), "--cpus 0.5") {
+		t.Errorf("down did not select the CPU quota lesson:\n%s", plain(a))
+	}
+	drive(a, enter())
+	if len(*launches) != 1 {
+		t.Fatalf("%d launches", len(*launches))
+	}
+	l := (*launches)[0]
+	if l.Lesson != Lessons[1] || l.Spec.Limits.CPUQuotaUsec != 50000 || l.Spec.Rootfs != user.Rootfs ||
+		l.Spec.Args[0] != "vme50-hog" {
+		t.Errorf("launched %+v", l.plan)
+	}
+	if a.form != nil || a.lessons != nil {
+		t.Error("the form or the menu is still on screen")
+	}
+}
+
+// esc leaves the menu, back to where it was opened.
+func TestLessonMenuEscReturns(t *testing.T) {
+	a, launches := newTestApp(t, prefilled(t))
+	drive(a, a.Init())
+	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("l"))
+	drive(a, press(tea.KeyEscape, 0))
+	if a.lessons != nil || a.form == nil || len(*launches) != 0 {
+		t.Errorf("esc: menu %v form %v launches %d", a.lessons != nil, a.form != nil, len(*launches))
+	}
+	if !strings.Contains(plain(a), "New container") {
+		t.Errorf("not back at the form:\n%s", plain(a))
+	}
+}
+
+// e fills the form instead of launching: the lesson's values and text are
+// there, and the form launches the lesson.
+func TestLessonEditInForm(t *testing.T) {
+	a, launches := newTestApp(t, prefilled(t))
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	a.form = nil
+	withTab(t, a)
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("l"))
+	drive(a, text("e"))
+	s := plain(a)
+	if !strings.Contains(s, "Lesson: Memory limit bites") || !strings.Contains(s, "64M") || !strings.Contains(s, "vme50-hog mem") {
+		t.Fatalf("the form does not hold the lesson:\n%s", s)
+	}
+	for i := 0; i < 12 && len(*launches) == 0; i++ {
+		drive(a, enter())
+	}
+	if len(*launches) != 1 || (*launches)[0].Lesson != Lessons[0] || (*launches)[0].Spec.Limits.MemoryMax != 64<<20 {
+		t.Fatalf("launches %+v", *launches)
+	}
+}
+
+// A lesson whose settings fail a check (no rootfs) opens the form, with
+// the error, to fix it there.
+func TestLessonWithBadRootfsOpensForm(t *testing.T) {
+	o := prefilled(t)
+	o.Rootfs = filepath.Join(t.TempDir(), "missing")
+	a, launches := newTestApp(t, o)
+	drive(a, a.Init())
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("l"))
+	drive(a, text("1"))
+	if len(*launches) != 0 || a.form == nil || a.form.lesson != Lessons[0] {
+		t.Fatalf("launches %d, form %v", len(*launches), a.form != nil)
+	}
+	if s := plain(a); !strings.Contains(s, "--rootfs") || !strings.Contains(s, "Lesson: Memory limit bites") {
+		t.Errorf("no error or no lesson:\n%s", s)
+	}
+}
+
+// The weights lesson starts two containers, 100 and 400, in order, and
+// opens the compare view; twins record into files of their own.
+func TestWeightsLessonStartsTwins(t *testing.T) {
+	a, launches := newTestApp(t, prefilled(t))
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	a.form = nil
+	withTab(t, a)
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("l"))
+	drive(a, text("3"))
+	if len(*launches) != 2 {
+		t.Fatalf("%d launches", len(*launches))
+	}
+	first, second := (*launches)[0], (*launches)[1]
+	if first.Spec.Limits.CPUWeight != 100 || second.Spec.Limits.CPUWeight != 400 ||
+		first.Spec.Hostname != "weight-100" || second.Spec.Hostname != "weight-400" {
+		t.Errorf("weights %d %d, hostnames %s %s", first.Spec.Limits.CPUWeight, second.Spec.Limits.CPUWeight,
+			first.Spec.Hostname, second.Spec.Hostname)
+	}
+	if !a.compare {
+		t.Error("the compare view is not open")
+	}
+	p := first.plan
+	p.Record = "/tmp/run.csv"
+	twins, err := p.twins()
+	if err != nil || len(twins) != 1 || twins[0].Record != "/tmp/run-weight-400.csv" {
+		t.Errorf("twins %+v %v", twins, err)
+	}
+}
+
+// cpuReading is a reading at second sec with usec of CPU used so far.
+func cpuReading(sec int64, usec uint64) cgroup.Stats {
+	st := cgroup.Stats{Time: time.Unix(sec, 0)}
+	st.Memory = cgroup.MemoryStats{Current: 2 << 20, Max: cgroup.Unlimited}
+	st.CPU = cgroup.CPUStats{Weight: 100, QuotaUsec: cgroup.Unlimited, PeriodUsec: 100000, UsageUsec: usec}
+	st.Pids = cgroup.PidsStats{Current: 3, Max: cgroup.Unlimited}
+	return st
+}
+
+// The compare view shows each running container's share of the cores
+// used, from its readings; an ended one gives way to the running ones.
+func TestCompareViewShowsSplit(t *testing.T) {
+	a, _ := newTestApp(t, prefilled(t))
+	drive(a, tea.WindowSizeMsg{Width: 160, Height: 40})
+	a.form = nil
+	withTab(t, a) // "box", ended below
+	ids := []string{"aaaaaaaa0001", "bbbbbbbb0002"}
+	for i, name := range []string{"weight-100", "weight-400"} {
+		o := prefilled(t)
+		o.Hostname = name
+		spec, err := o.Spec()
+		if err != nil {
+			t.Fatal(err)
+		}
+		withPlannedTab(t, a, plan{FormValues{Options: o, Lesson: Lessons[2]}, spec}, ids[i])
+	}
+	drive(a, endedMsg{id: "3f2a9c1d0b7e"})
+	for i, usec := range []uint64{400000, 1600000} { // 0.4 and 1.6 cores over a second
+		drive(a, statsMsg{id: ids[i], stats: cpuReading(2000, 0)})
+		drive(a, statsMsg{id: ids[i], stats: cpuReading(2001, usec)})
+	}
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("c"))
+	s := plain(a)
+	for _, want := range []string{"weight-100", "weight-400", " 20% of all cores used", " 80% of all cores used",
+		"0.40 cores", "1.60 cores", "Lesson: CPU weights compete"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("compare view lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "3f2a9c1d box ·") {
+		t.Errorf("the ended container is shown beside running ones:\n%s", s)
+	}
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("c"))
+	if strings.Contains(plain(a), "of all cores used") {
+		t.Error("ctrl+g c did not close the compare view")
+	}
+}
+
+// ctrl+g j swaps the panels for the kernel log of the container.
+func TestKernelLogToggle(t *testing.T) {
+	a, _ := newTestApp(t, prefilled(t))
+	drive(a, tea.WindowSizeMsg{Width: 160, Height: 40})
+	a.form = nil
+	withTab(t, a)
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("j"))
+	s := plain(a)
+	if !strings.Contains(s, "kernel log") || strings.Contains(s, "pids.current") {
+		t.Errorf("no kernel log instead of the panels:\n%s", s)
+	}
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("j"))
+	if s := plain(a); strings.Contains(s, "kernel log ·") || !strings.Contains(s, "pids.current") {
+		t.Errorf("the panels did not come back:\n%s", s)
+	}
+}
+
+// The log shows its newest lines, each with its time and source, long
+// ones wrapped; the wheel scrolls back to the first.
+func TestKernelLogView(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	var entries []runtime.LogEntry
+	entries = append(entries, runtime.LogEntry{Time: t0, From: runtime.FromParent, Text: "mkdir /sys/fs/cgroup/vme50/3f2a"})
+	for i := range 30 {
+		entries = append(entries, runtime.LogEntry{Time: t0.Add(time.Duration(i) * time.Millisecond), From: runtime.FromInit,
+			Text: "mount -t tmpfs tmpfs " + runtime.StateDir + "/3f2a/merged/dev -o nosuid,strictatime,mode=755,size=65536k"})
+	}
+	entries = append(entries, runtime.LogEntry{Time: t0.Add(3200 * time.Millisecond), From: runtime.FromKernel,
+		Text: "memory.events oom_kill 0 -> 1"})
+	l := NewKernelLog()
+	l.SetSize(50, 12)
+	l.SetEntries(entries)
+	rows := plainRows(l.View())
+	if len(rows) != 12 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	s := strings.Join(rows, "\n")
+	if !strings.Contains(s, "+3.2s kernel memory.events oom_kill 0 -> 1") || strings.Contains(s, "mkdir") {
+		t.Errorf("not the newest lines:\n%s", s)
+	}
+	if strings.Contains(s, runtime.StateDir+"/3f2a") || !strings.Contains(s, "…/3f2a") {
+		t.Errorf("the state directory is not shortened:\n%s", s)
+	}
+	for _, r := range rows {
+		if w := len([]rune(r)); w != 50 {
+			t.Errorf("row of %d cells: %q", w, r)
+		}
+	}
+	for range 40 {
+		l.Update(tea.MouseWheelMsg{Button: tea.MouseWheelUp})
+	}
+	if s := plain2(l.View()); !strings.Contains(s, "+0.0ms parent mkdir /sys/fs/cgroup/vme50/3f2a") {
+		t.Errorf("the wheel does not reach the first line:\n%s", s)
+	}
+}
+
+func plain2(view string) string { return strings.Join(plainRows(view), "\n") }
+
+// A container started with a recording writes the contract's CSV: the
+// header, a row per reading, the final reading last; the file is closed
+// at the end.
+func TestRecordingPerContainer(t *testing.T) {
+	a, _ := newTestApp(t, prefilled(t))
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 30})
+	a.form = nil
+	path := filepath.Join(t.TempDir(), "box.csv")
+	o := prefilled(t)
+	spec, err := o.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	withPlannedTab(t, a, plan{FormValues{Options: o, Record: path}, spec}, "cccccccc0003")
+	tb := a.tabs[0]
+	readings := []cgroup.Stats{cpuReading(3000, 1000), cpuReading(3001, 2000)}
+	final := cpuReading(3002, 2500)
+	final.Memory.Events.OOMKill = 1
+	for _, st := range readings {
+		drive(a, statsMsg{id: "cccccccc0003", stats: st})
+	}
+	drive(a, endedMsg{id: "cccccccc0003", result: runtime.Result{ExitCode: 137, Stats: final}})
+	if tb.rec != nil {
+		t.Error("the recording is still open after the end")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	// withPlannedTab pushed one reading of its own first.
+	if len(lines) != 5 || lines[0] != record.Header {
+		t.Fatalf("recording:\n%s", data)
+	}
+	if !strings.HasSuffix(lines[2], ",2097152,,,0,1000,0,0,3,") || !strings.HasSuffix(lines[4], ",2097152,,,1,2500,0,0,3,") {
+		t.Errorf("rows:\n%s", data)
+	}
+}
