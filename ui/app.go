@@ -35,9 +35,9 @@ type App struct {
 	form    *Form       // non-nil while the form is on screen
 	lessons *LessonMenu // non-nil while the lessons menu is on screen (over the form, if any)
 	tabs    []*tab
-	active int
-	bar    tabBar // the tab bar, and where each label ends, for clicks
-	bottom memo   // the help or status line
+	active  int
+	bar     tabBar // the tab bar, and where each label ends, for clicks
+	bottom  memo   // the help or status line
 
 	prefix      bool // ctrl+g was pressed: the next key is ours
 	confirmQuit bool // asked "quit? y" while containers run
