@@ -23,6 +23,8 @@ func registerContainerFlags(fs *pflag.FlagSet, o *runtime.Options) {
 	fs.StringVar(&o.Hostname, "hostname", "", "`name` of the container's host (default: its id)")
 	fs.StringVar(&o.Network, "network", o.Network, "`network`: host (the host's interfaces) or none (only lo)")
 	fs.BoolVar(&o.Overlay, "overlay", o.Overlay, "write into a throw-away overlay, not into the rootfs itself")
+	fs.StringSliceVar(&o.CapAdd, "cap-add", nil, "give the command these `capabilities` too, e.g. NET_ADMIN,SYS_PTRACE (ALL: every one)")
+	fs.StringSliceVar(&o.CapDrop, "cap-drop", nil, "take these `capabilities` away, e.g. NET_RAW (ALL: every one)")
 }
 
 // specFrom checks the options and builds the container's Spec; a bad

@@ -26,6 +26,11 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// Copied into a rootfs, this binary is the escape attempt of
+	// TestChrootEscapeStaysInside, run inside a container.
+	if filepath.Base(os.Args[0]) == escapeName {
+		os.Exit(escapeMain())
+	}
 	os.Exit(setup(m))
 }
 

@@ -38,6 +38,8 @@ type initConfig struct {
 	Cols    uint16   `json:"cols"`
 	Args    []string `json:"args"`
 	Env     []string `json:"env"`
+	// Caps are the capabilities the command keeps (caps.go).
+	Caps []Capability `json:"caps"`
 }
 
 // overlay is where the container's writable layer lives on the host.
@@ -121,7 +123,7 @@ func initContainer() error {
 			return err
 		}
 	}
-	return execCommand(cfg.Args, cfg.Env)
+	return execCommand(cfg)
 }
 
 func readInitConfig() (*initConfig, error) {
@@ -137,16 +139,29 @@ func readInitConfig() (*initConfig, error) {
 // execCommand looks the command up in the container's PATH (we are already
 // inside the new root, so this is the container's /bin, not the host's) and
 // replaces this process with it: the command becomes PID 1.
-func execCommand(args, env []string) error {
+func execCommand(cfg *initConfig) error {
+	args, env := cfg.Args, cfg.Env
 	path, err := lookPath("/", args[0], envValue(env, "PATH"))
 	if err != nil {
 		return err
 	}
-	// Said before it happens: a successful exec closes the status pipe.
-	logStep("execve %s", strings.Join(append([]string{path}, quoteArgs(args[1:])...), " "))
+	// From here on this goroutine keeps its thread: the kernel keeps the
+	// parent-death signal, the capabilities and no_new_privs per thread,
+	// and the exec must happen on the thread that has them.
 	if err := rearmParentDeath(); err != nil {
 		return err
 	}
+	if err := closeExtraFDs(); err != nil {
+		return err
+	}
+	if err := dropCapabilities(cfg.Caps); err != nil {
+		return err
+	}
+	if err := setNoNewPrivs(); err != nil {
+		return err
+	}
+	// Said before it happens: a successful exec closes the status pipe.
+	logStep("execve %s", strings.Join(append([]string{path}, quoteArgs(args[1:])...), " "))
 	err = unix.Exec(path, args, env)
 	// Only reached when exec failed.
 	code := ExitCannotExec

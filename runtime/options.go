@@ -23,6 +23,8 @@ type Options struct {
 	Hostname    string
 	Network     string // host or none
 	Overlay     bool
+	CapAdd      []string // capabilities added to DefaultCapabilities, or ALL
+	CapDrop     []string // capabilities taken away, or ALL
 	Args        []string
 }
 
@@ -73,6 +75,17 @@ func (o Options) Spec() (Spec, error) {
 	}
 	if s.Network, err = ParseNetwork(o.Network); err != nil {
 		return s, field("network", o.Network, err)
+	}
+	for _, f := range []struct {
+		name string
+		caps []string
+	}{{"cap-add", o.CapAdd}, {"cap-drop", o.CapDrop}} {
+		if _, err := Capabilities(f.caps, nil); err != nil {
+			return s, field(f.name, strings.Join(f.caps, ","), err)
+		}
+	}
+	if s.Capabilities, err = Capabilities(o.CapAdd, o.CapDrop); err != nil {
+		return s, err
 	}
 	if len(o.Args) == 0 || o.Args[0] == "" {
 		return s, fmt.Errorf("no command given (e.g. /bin/sh)")

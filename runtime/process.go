@@ -180,6 +180,10 @@ func (c *Container) initConfig() *initConfig {
 		Cols:     c.Spec.TtyCols,
 		Args:     c.Spec.Args,
 		Env:      c.environment(),
+		Caps:     c.Spec.Capabilities,
+	}
+	if cfg.Caps == nil {
+		cfg.Caps = DefaultCapabilities
 	}
 	if c.Spec.Overlay {
 		cfg.Overlay = &overlay{

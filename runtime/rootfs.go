@@ -32,7 +32,10 @@ func buildRootfs(cfg *initConfig) error {
 			return err
 		}
 	}
-	return pivotRoot(root)
+	if err := pivotRoot(root); err != nil {
+		return err
+	}
+	return protectKernelFiles()
 }
 
 // makeMountsPrivate stops mount events crossing between our namespace and
@@ -47,15 +50,25 @@ func makeMountsPrivate() error {
 // rootfs is the read-only lower layer and writes go to a per-container upper
 // directory; without one the rootfs is bind-mounted onto itself, because
 // pivot_root needs the new root to be a mount point.
+//
+// Either way it is nodev: root in the container keeps CAP_MKNOD (Docker's
+// default set), and a node it makes for the host's disk (b 8 0) or memory
+// (c 1 1) must not open. Docker stops that with a device cgroup; here no
+// writable filesystem of the container honours device nodes at all: the
+// root, /tmp and /dev/shm are nodev, and /dev is read-only once it holds
+// its few nodes.
 func mountRoot(cfg *initConfig) (string, error) {
 	if o := cfg.Overlay; o != nil {
 		opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", cfg.Rootfs, o.Upper, o.Work)
-		if err := mount("overlay", o.Merged, "overlay", 0, opts); err != nil {
+		if err := mount("overlay", o.Merged, "overlay", unix.MS_NODEV, opts); err != nil {
 			return "", fmt.Errorf("%w (try --overlay=false)", err)
 		}
 		return o.Merged, nil
 	}
 	if err := mount(cfg.Rootfs, cfg.Rootfs, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return "", err
+	}
+	if err := mount("", cfg.Rootfs, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_NODEV, ""); err != nil {
 		return "", err
 	}
 	return cfg.Rootfs, nil
@@ -120,6 +133,59 @@ func mountDev(root string) error {
 	}
 	for _, l := range links {
 		if err := os.Symlink(l[0], filepath.Join(dev, l[1])); err != nil {
+			return err
+		}
+	}
+	// No more nodes: a read-only /dev is the one place a new node could
+	// have opened (see mountRoot).
+	return mount("", dev, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID, "")
+}
+
+// Files of /proc and /sys that let a process see or change the host's
+// kernel itself, which namespaces do not cover: Docker's lists.
+var (
+	// maskedPaths are hidden: an empty read-only tmpfs over a directory,
+	// /dev/null over a file. /proc/kcore is the host's memory, /proc/keys
+	// its keyrings, timer_list and sched_debug what every host process does.
+	maskedPaths = []string{
+		"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+		"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+		"/sys/firmware", "/sys/devices/virtual/powercap",
+	}
+	// readOnlyPaths may be read, not written: /proc/sys holds the host's
+	// sysctls, /proc/sysrq-trigger reboots it ("echo b").
+	readOnlyPaths = []string{"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"}
+)
+
+// protectKernelFiles masks and write-protects those files, after
+// pivot_root, in the container's own /proc and /sys.
+func protectKernelFiles() error {
+	for _, p := range maskedPaths {
+		st, err := os.Stat(p)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			continue // not on this kernel
+		case err != nil:
+			return err
+		case st.IsDir():
+			err = mount("tmpfs", p, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+		default:
+			err = mount("/dev/null", p, "", unix.MS_BIND, "")
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for _, p := range readOnlyPaths {
+		if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		// A bind of the path onto itself is a mount of its own, which can
+		// then be made read-only alone.
+		if err := mount(p, p, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return err
+		}
+		if err := mount("", p, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
 			return err
 		}
 	}

@@ -58,6 +58,9 @@ type Spec struct {
 	// Env is added to the container's environment (PATH, HOME, HOSTNAME
 	// and TERM are set by default).
 	Env []string
+	// Capabilities are what the command keeps of root's powers (caps.go);
+	// nil means DefaultCapabilities, Docker's default set.
+	Capabilities []Capability
 
 	// Tty gives the container a pseudo-terminal of TtyRows by TtyCols
 	// (0: the kernel's 0x0 until Resize); read and write it through

@@ -1,0 +1,314 @@
+package e2e
+
+import (
+	"debug/elf"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+
+	"vme50-tui/runtime"
+)
+
+// The container's root keeps only Docker's default capabilities, in every
+// set, and no_new_privs is on: what /proc/self/status says inside.
+func TestCapabilitiesDefaultSet(t *testing.T) {
+	clean(t)
+	r := run(t, "/bin/grep", "-E", "^(Cap|NoNewPrivs)", "/proc/self/status")
+	wantCode(t, r, 0)
+	want := capMask(runtime.DefaultCapabilities)
+	checkCapStatus(t, r.stdout, want)
+	if !strings.Contains(r.stdout, "NoNewPrivs:\t1") {
+		t.Errorf("no_new_privs is not set:\n%s", r.stdout)
+	}
+}
+
+// --cap-add and --cap-drop change the set; a name that is no capability
+// is refused before anything starts.
+func TestCapAddDrop(t *testing.T) {
+	clean(t)
+	r := run(t, "--cap-add", "net_admin", "--cap-drop", "CAP_CHOWN,KILL", "/bin/grep", "^Cap", "/proc/self/status")
+	wantCode(t, r, 0)
+	caps := slices.DeleteFunc(slices.Clone(runtime.DefaultCapabilities), func(c runtime.Capability) bool {
+		return c == unix.CAP_CHOWN || c == unix.CAP_KILL
+	})
+	checkCapStatus(t, r.stdout, capMask(append(caps, unix.CAP_NET_ADMIN)))
+
+	r = run(t, "--cap-drop", "ALL", "/bin/grep", "^Cap", "/proc/self/status")
+	wantCode(t, r, 0)
+	checkCapStatus(t, r.stdout, 0)
+	// Without CAP_CHOWN even root cannot give a file away.
+	r = run(t, "--cap-drop", "ALL", "/bin/sh", "-c", "touch /tmp/f && chown 1 /tmp/f")
+	if r.code == 0 {
+		t.Errorf("chown worked without CAP_CHOWN")
+	}
+
+	r = run(t, "--cap-add", "NO_SUCH_CAP", "/bin/true")
+	wantCode(t, r, 125)
+	if !strings.Contains(r.stderr, `--cap-add "NO_SUCH_CAP"`) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		t.Errorf("stderr %q", r.stderr)
+	}
+}
+
+func capMask(caps []runtime.Capability) uint64 {
+	var m uint64
+	for _, c := range caps {
+		m |= 1 << c
+	}
+	return m
+}
+
+// checkCapStatus checks CapInh, CapPrm, CapEff and CapBnd are want, and
+// CapAmb is empty, in /proc/PID/status lines.
+func checkCapStatus(t *testing.T, status string, want uint64) {
+	t.Helper()
+	for _, set := range []string{"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"} {
+		m := regexp.MustCompile(set + `:\s+([0-9a-f]+)`).FindStringSubmatch(status)
+		if m == nil {
+			t.Errorf("no %s in:\n%s", set, status)
+			continue
+		}
+		got, _ := strconv.ParseUint(m[1], 16, 64)
+		w := want
+		if set == "CapAmb" {
+			w = 0
+		}
+		if got != w {
+			t.Errorf("%s = %016x, want %016x", set, got, w)
+		}
+	}
+}
+
+// The command gets stdin, stdout and stderr, and no other descriptor of
+// ours (pipes to the parent, the cgroup directory, the console socket).
+func TestOnlyStdioReachesCommand(t *testing.T) {
+	clean(t)
+	for _, tty := range []bool{false, true} {
+		var r result
+		if tty {
+			out := runInPty(t, "/bin/sh", "-c", "echo fds: $(ls /proc/$$/fd)")
+			r = result{stdout: out}
+		} else {
+			r = run(t, "/bin/sh", "-c", "echo fds: $(ls /proc/$$/fd)")
+		}
+		if !regexp.MustCompile(`fds: 0 1 2\s`).MatchString(r.stdout + "\n") {
+			t.Errorf("tty %v: the command has more than stdio: %q", tty, r.stdout)
+		}
+	}
+}
+
+// runInPty runs `run` on a terminal and returns what it printed.
+func runInPty(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"run", "--rootfs", rootfsOK}, args...)...)
+	ptmx, err := pty.Start(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	out, _ := io.ReadAll(ptmx) // ends with EIO when run exits
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("%v: %v\n%s", cmd.Args, err, out)
+	}
+	return string(out)
+}
+
+// The classic chroot escape: chroot into a subdirectory while the working
+// directory stays outside it, climb "..", chroot "." there. Out of a
+// chroot'ed container (the old runtime) that reaches the host's root;
+// after pivot_root and the old root's unmount there is nothing above the
+// container's root to reach.
+func TestChrootEscapeStaysInside(t *testing.T) {
+	clean(t)
+	root := rootfsWithEscape(t)
+	r := vme50(t, "run", "--rootfs", root, "--overlay=false", "/"+escapeName)
+	wantCode(t, r, 0)
+	if !strings.Contains(r.stdout, "chroot escape: still inside") {
+		t.Errorf("stdout %q stderr %q", r.stdout, r.stderr)
+	}
+}
+
+// escapeName is the e2e test binary's name when it plays the escape
+// attempt inside a container (TestMain).
+const escapeName = "vme50-escape"
+
+// rootfsWithEscape is a copy of the busybox rootfs holding this test
+// binary as /vme50-escape.
+func rootfsWithEscape(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "rootfs")
+	if out, err := exec.Command("cp", "-a", rootfsOK, dir).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v\n%s", err, out)
+	}
+	self, err := os.Open("/proc/self/exe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer self.Close()
+	// The busybox rootfs has no dynamic loader.
+	if exe, err := elf.NewFile(self); err != nil || slices.ContainsFunc(exe.Progs, func(p *elf.Prog) bool { return p.Type == elf.PT_INTERP }) {
+		t.Fatalf("this test binary must be static to run in the container: CGO_ENABLED=0 go test (as make test does)")
+	}
+	dst, err := os.OpenFile(filepath.Join(dir, escapeName), os.O_CREATE|os.O_WRONLY, 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	if _, err := io.Copy(dst, self); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// escapeMain is the escape attempt, run as the container's command.
+func escapeMain() int {
+	// The marker is this binary, at the root of the container's rootfs;
+	// the host's root has no /vme50-escape.
+	if err := os.Mkdir("/jail", 0o755); err != nil {
+		fmt.Println("mkdir:", err)
+		return 1
+	}
+	if err := unix.Chroot("/jail"); err != nil {
+		fmt.Println("chroot /jail:", err)
+		return 1
+	}
+	// The working directory is still "/" of before: outside the new root,
+	// where ".." is not stopped by it.
+	for range 100 {
+		if err := unix.Chdir(".."); err != nil {
+			fmt.Println("chdir ..:", err)
+			return 1
+		}
+	}
+	if err := unix.Chroot("."); err != nil {
+		fmt.Println("chroot .:", err)
+		return 1
+	}
+	_, inside := os.Stat("/" + escapeName)
+	_, hostProc := os.Stat("/proc/1/root") // the container's /proc is not mounted at the escape point
+	entries, _ := os.ReadDir("/")
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if inside == nil {
+		fmt.Println("chroot escape: still inside the container's root:", names, hostProc == nil)
+		return 0
+	}
+	fmt.Println("chroot escape: ESCAPED, / holds", names)
+	return 2
+}
+
+// sysrq-trigger is read-only: `echo b` would reboot the host at once.
+// Harmless h (help, to the kernel log) goes first: if that write got
+// through, b is never tried.
+func TestSysrqTriggerReadOnly(t *testing.T) {
+	clean(t)
+	r := run(t, "/bin/sh", "-c", "if echo h > /proc/sysrq-trigger; then echo WROTE-H; exit 99; fi; echo b > /proc/sysrq-trigger")
+	if r.code == 0 || r.code == 99 {
+		t.Fatalf("writing /proc/sysrq-trigger worked: status %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat("/proc/sysrq-trigger"); err == nil && !strings.Contains(r.stderr, "Read-only file system") {
+		t.Errorf("want Read-only file system, got %q", r.stderr)
+	}
+	// /proc/sys too: the host's sysctls.
+	r = run(t, "/bin/sh", "-c", "echo 1 > /proc/sys/kernel/panic")
+	if r.code == 0 || !strings.Contains(r.stderr, "Read-only file system") {
+		t.Errorf("writing /proc/sys: status %d, %q", r.code, r.stderr)
+	}
+}
+
+// /proc's and /sys's windows on the host kernel are masked: empty or
+// /dev/null.
+func TestKernelFilesMasked(t *testing.T) {
+	clean(t)
+	r := run(t, "/bin/sh", "-c", "for f in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do "+
+		"[ -e $f ] && echo $f $(head -c 100 $f | wc -c); done; echo firmware: $(ls /sys/firmware | wc -l)")
+	wantCode(t, r, 0)
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		if !strings.HasSuffix(line, " 0") && !strings.HasPrefix(line, "firmware:") {
+			t.Errorf("not masked: %s", line)
+		}
+	}
+	if !strings.Contains(r.stdout, "firmware: 0") {
+		t.Errorf("/sys/firmware is not empty: %s", r.stdout)
+	}
+}
+
+// CAP_MKNOD stays (Docker's set), so root in the container can make a
+// node for the host's memory (c 1 1) or root disk; none of them opens,
+// wherever it is made. /dev/zero (c 1 5) opens for anyone, with no
+// capability: it shows that no node at all opens there.
+func TestDeviceNodesDoNotOpen(t *testing.T) {
+	clean(t)
+	nodes := []string{"c 1 5", "c 1 1"}
+	var st unix.Stat_t
+	if unix.Stat("/", &st) == nil && unix.Major(st.Dev) != 0 {
+		nodes = append(nodes, fmt.Sprintf("b %d %d", unix.Major(st.Dev), unix.Minor(st.Dev)))
+	}
+	for _, overlay := range []string{"true", "false"} {
+		root := rootfsOK
+		if overlay == "false" {
+			root = rootfsWithEscape(t) // a copy it may write into
+		}
+		for _, node := range nodes {
+			for _, dir := range []string{"/tmp", "/", "/dev", "/dev/shm"} {
+				path := filepath.Join(dir, "node")
+				script := fmt.Sprintf("mknod %s %s || exit 3; head -c 1 %s >/dev/null && echo OPENED", path, node, path)
+				r := vme50(t, "run", "--rootfs", root, "--overlay="+overlay, "/bin/sh", "-c", script)
+				if strings.Contains(r.stdout, "OPENED") || r.code == 0 {
+					t.Errorf("overlay=%s: %s at %s opened: status %d %s%s", overlay, node, path, r.code, r.stdout, r.stderr)
+				}
+			}
+		}
+	}
+}
+
+// Without CAP_SYS_ADMIN no filesystem can be mounted: not a new one, not
+// the kernel's, not a bind of what is there.
+func TestMountRefused(t *testing.T) {
+	clean(t)
+	for _, m := range []string{"-t tmpfs none /tmp", "-t proc proc /tmp", "-t sysfs sysfs /tmp", "--bind / /tmp", "-o remount,rw /sys"} {
+		r := run(t, "/bin/sh", "-c", "mount "+m)
+		if r.code == 0 || !strings.Contains(r.stderr, "denied") && !strings.Contains(r.stderr, "not permitted") {
+			t.Errorf("mount %s: status %d %q", m, r.code, r.stderr)
+		}
+	}
+}
+
+// The host's processes and mounts are not there: the container sees its
+// own few processes and exactly the mounts vme50 made.
+func TestHostInvisible(t *testing.T) {
+	clean(t)
+	r := run(t, "/bin/sh", "-c", "ls /proc | grep -c '^[0-9]'; cut -d' ' -f5 /proc/self/mountinfo")
+	wantCode(t, r, 0)
+	lines := strings.Fields(r.stdout)
+	if n, _ := strconv.Atoi(lines[0]); n < 1 || n > 4 {
+		t.Errorf("%s processes visible in /proc", lines[0])
+	}
+	allowed := []string{"/", "/proc", "/dev", "/dev/pts", "/dev/shm", "/sys", "/tmp", "/tmp/.vme50",
+		"/tmp/.vme50/bin/vme50-hog"}
+	for _, p := range lines[1:] {
+		if slices.Contains(allowed, p) || slices.Contains(maskedOrReadOnly, p) {
+			continue
+		}
+		t.Errorf("a mount the container should not have: %s", p)
+	}
+}
+
+// maskedOrReadOnly are runtime's protected paths (rootfs.go).
+var maskedOrReadOnly = []string{
+	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+	"/sys/firmware", "/sys/devices/virtual/powercap",
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+}
