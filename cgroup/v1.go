@@ -2,9 +2,12 @@ package cgroup
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // cgroup v1: one hierarchy (one mounted tree) per controller, or per group
@@ -91,6 +94,11 @@ func (l *v1Leaf) Files() Files {
 func (l *v1Leaf) Set(lim Limits) error {
 	if lim.MemoryMax != 0 {
 		if err := l.setMemory(lim.MemoryMax); err != nil {
+			if errors.Is(err, unix.EBUSY) {
+				// v2 would OOM-kill to get under a lower limit; v1 refuses.
+				err = fmt.Errorf("%w (the group already uses more than %s, and the kernel could not reclaim enough)",
+					err, FormatSize(lim.MemoryMax))
+			}
 			return err
 		}
 	}

@@ -31,6 +31,11 @@ func TestMain(m *testing.M) {
 	if filepath.Base(os.Args[0]) == escapeName {
 		os.Exit(escapeMain())
 	}
+	// In a mount namespace of its own, this binary prepares the mounts a
+	// fault test asks for, then execs vme50-tui (faults_test.go).
+	if setup := os.Getenv(nsSetupEnv); setup != "" {
+		os.Exit(nsSetupMain(setup))
+	}
 	os.Exit(setup(m))
 }
 

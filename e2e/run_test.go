@@ -352,10 +352,32 @@ func TestTerminal(t *testing.T) {
 	}
 	defer ptmx.Close()
 	out := make(chan string)
+	prompt := make(chan struct{})
 	go func() {
-		b, _ := io.ReadAll(ptmx) // ends with EIO when run exits
-		out <- string(b)
+		// Until EIO, when run exits.
+		var b []byte
+		buf := make([]byte, 4096)
+		prompted := false
+		for {
+			n, err := ptmx.Read(buf)
+			b = append(b, buf[:n]...)
+			if !prompted && strings.Contains(string(b), "# ") {
+				close(prompt)
+				prompted = true
+			}
+			if err != nil {
+				out <- string(b)
+				return
+			}
+		}
 	}()
+	// Typed only at the prompt: before it, run has not made our terminal
+	// raw yet, and its line discipline would take ctrl+c for itself.
+	select {
+	case <-prompt:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no prompt")
+	}
 	io.WriteString(ptmx, "tty; stty size; echo $TERM; sleep 20\n")
 	time.Sleep(500 * time.Millisecond)
 	io.WriteString(ptmx, "\x03") // ctrl+c: SIGINT for the foreground sleep, not for run

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -159,10 +160,10 @@ func tuiPid(t *testing.T) int {
 	return pid
 }
 
-// SIGTERM and SIGHUP (the terminal closed) end the TUI cleanly: every
-// container killed, every cgroup and overlay removed (clean checks).
+// SIGTERM, SIGHUP (the terminal closed) and SIGINT end the TUI cleanly:
+// every container killed, every cgroup and overlay removed (clean checks).
 func TestTUISignalsCleanUp(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			clean(t)
 			tm := launchInTmux(t)
@@ -208,4 +209,33 @@ func TestTUIMemoryLesson(t *testing.T) {
 	// Nothing runs: ctrl+g q quits at once; clean checks nothing is left.
 	tm.keys("C-g", "q")
 	tm.waitFor(`EXIT=0`, 15*time.Second)
+}
+
+// SIGKILL of the TUI: its containers die with it within two seconds
+// (parent-death signal, PID namespace), and the next start of vme50-tui
+// removes the cgroup and overlay directory they left.
+func TestTUISIGKILLLeavesNothingAfterNextStart(t *testing.T) {
+	clean(t)
+	others := foreignPidNamespaces()
+	tm := launchInTmux(t)
+	tm.text("sleep 1000 & sleep 1000")
+	tm.keys("Enter")
+	time.Sleep(300 * time.Millisecond)
+	leaves := len(leafDirs(t))
+	if err := syscall.Kill(tuiPid(t), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	tm.waitFor(`EXIT=137`, 5*time.Second)
+	deadline := time.Now().Add(2 * time.Second)
+	for !slices.Equal(foreignPidNamespaces(), others) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if ns := foreignPidNamespaces(); !slices.Equal(ns, others) {
+		t.Errorf("the container outlived the TUI by 2 s: %v", ns)
+	}
+	if len(leafDirs(t)) != leaves {
+		t.Errorf("the cgroup was removed before any next start")
+	}
+	// The next start (here run) sweeps; clean checks nothing is left.
+	wantCode(t, run(t, "/bin/true"), 0)
 }
