@@ -10,7 +10,7 @@ export PATH := $(PATH):/usr/local/go/bin
 # Static, so the re-exec'd init needs nothing from the container's rootfs.
 export CGO_ENABLED := 0
 
-.PHONY: build run rootfs deps test vmtest unit bench install clean
+.PHONY: build run rootfs deps test vmtest unit bench install clean soak
 
 build:
 	go build -o $(BIN) .
@@ -46,6 +46,12 @@ unit:
 
 bench: deps build
 	go test -count=1 -run '^$$' -bench . -benchtime 40x ./e2e/
+
+# 200 containers started and stopped in one process (normal exits, OOM
+# kills, SIGKILLs, bad settings), then no leftovers and no leaked fds or
+# goroutines; make test runs a short one.
+soak: deps build
+	VME50_E2E=1 VME50_SOAK_CYCLES=$${VME50_SOAK_CYCLES:-200} go test -count=1 -run '^TestSoak$$' -v ./e2e/
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)

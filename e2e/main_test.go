@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vme50-tui/runtime"
 	"vme50-tui/runtime/rootfs"
 )
 
@@ -28,6 +29,11 @@ var (
 func TestMain(m *testing.M) {
 	// Copied into a rootfs, this binary is the escape attempt of
 	// TestChrootEscapeStaysInside, run inside a container.
+	// The soak test starts containers from this very process, and the
+	// runtime re-execs /proc/self/exe as the container's init: this binary.
+	if len(os.Args) == 2 && os.Args[1] == "init" {
+		runtime.Init()
+	}
 	if filepath.Base(os.Args[0]) == escapeName {
 		os.Exit(escapeMain())
 	}
