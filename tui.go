@@ -37,12 +37,25 @@ func runTUI(opts runtime.Options, args []string, interval time.Duration) error {
 	p := tea.NewProgram(app)
 
 	// Bubble Tea turns SIGTERM into a quit; SIGHUP (the terminal closed)
-	// must end us the same way. Either way, Shutdown below kills and
-	// removes every container, as it does after a panic in the UI, which
-	// Bubble Tea recovers from after restoring the terminal.
+	// must end us the same way.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	err = runProgram(p, app.Shutdown, hup)
+	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
+		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
+	}
+	return nil
+}
+
+// runProgram runs p until it ends, however it ends: a quit, a hup (which
+// ends it as a quit does), another signal, or a panic in the UI, which
+// Bubble Tea recovers from after restoring the terminal. Then it calls
+// shutdown, which kills and removes every container: none may outlive the
+// UI. It returns Run's error. (It is apart from runTUI, which needs root
+// and a host, so that a test can run it on a model that panics:
+// tui_test.go.)
+func runProgram(p *tea.Program, shutdown func(), hup <-chan os.Signal) error {
 	ended := make(chan struct{})
 	defer close(ended)
 	go func() {
@@ -52,10 +65,7 @@ func runTUI(opts runtime.Options, args []string, interval time.Duration) error {
 		case <-ended:
 		}
 	}()
-	_, err = p.Run()
-	app.Shutdown()
-	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
-		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
-	}
-	return nil
+	_, err := p.Run()
+	shutdown()
+	return err
 }
