@@ -303,9 +303,15 @@ func (x *extractor) keepMetadata(target string, hdr *tar.Header) error {
 
 // finishDirs sets the directories' modes and mtimes, deepest first, so
 // that a parent that is not searchable does not hide its children. A
-// directory that a later entry replaced is left alone.
+// directory that a later entry replaced is left alone, and so is one
+// below a directory that a later entry replaced with a symlink (a/etc,
+// then a -> /): its path now leads out of the rootfs, to the host's /etc.
 func (x *extractor) finishDirs() error {
 	for _, d := range slices.Backward(x.dirs) {
+		name, _ := filepath.Rel(x.root, d.path) // d.path is x.root joined with a name
+		if _, err := x.path(name, false); err != nil {
+			continue
+		}
 		if fi, err := os.Lstat(d.path); err != nil || !fi.IsDir() {
 			continue
 		}
