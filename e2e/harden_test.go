@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/creack/pty"
@@ -311,4 +312,48 @@ var maskedOrReadOnly = []string{
 	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
 	"/sys/firmware", "/sys/devices/virtual/powercap",
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+}
+
+// --userns: root in the container is uid 0 there and the range's first uid
+// on the host; the rootfs's files, the host root's, belong to nobody
+// inside, and root cannot change them; its capabilities stay Docker's.
+func TestUserNamespace(t *testing.T) {
+	clean(t)
+	m := runtime.UserNSRange()
+	r := run(t, "--userns", "/bin/sh", "-c",
+		"id -u; cat /proc/self/uid_map; stat -c %u /bin/busybox; touch /etc/x; echo etc=$?; touch /tmp/x && stat -c %u /tmp/x; grep CapEff /proc/self/status")
+	wantCode(t, r, 0)
+	f := strings.Fields(r.stdout)
+	want := []string{"0", "0", strconv.Itoa(m.HostID), strconv.Itoa(m.Size), "65534", "etc=1", "0"}
+	if len(f) < len(want) || !slices.Equal(f[:len(want)], want) {
+		t.Errorf("got %q, want %q first", r.stdout, want)
+	}
+	if !strings.Contains(r.stdout, fmt.Sprintf("CapEff:\t%016x", capMask(runtime.DefaultCapabilities))) {
+		t.Errorf("capabilities in the user namespace: %s", r.stdout)
+	}
+
+	// From the host: the container's processes run as the range's uid.
+	cmd, id := startContainer(t, "--userns", "/bin/sleep", "30")
+	procs := strings.Fields(cgroupFile(t, id, "cgroup.procs", "pids", "cgroup.procs"))
+	if len(procs) == 0 {
+		t.Fatal("no process in the container's cgroup")
+	}
+	status, err := os.ReadFile("/proc/" + procs[0] + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(fmt.Sprintf(`(?m)^Uid:\s+%d\s`, m.HostID)).Match(status) {
+		t.Errorf("the container's process is not uid %d on the host:\n%s", m.HostID, status)
+	}
+	signal(t, cmd, syscall.SIGKILL)
+	cmd.Wait()
+	wantCode(t, run(t, "/bin/true"), 0) // sweeps what the killed run left
+
+	// A rootfs the container's root cannot reach (t.TempDir is mode 700):
+	// one clear line, nothing started.
+	r = vme50(t, "run", "--userns", "--rootfs", rootfsWithEscape(t), "/bin/true")
+	wantCode(t, r, 125)
+	if !strings.Contains(r.stderr, "cannot reach") || !strings.Contains(r.stderr, "is mode 700") {
+		t.Errorf("stderr %q", r.stderr)
+	}
 }

@@ -110,6 +110,11 @@ func (c *Container) Start() (err error) {
 		return runtimeError(err)
 	}
 	c.logf(FromParent, "mkdir %s (the overlay's upper, work and merged directories)", c.dir)
+	if c.Spec.UserNS != nil {
+		if err := c.giveStateDirToUserNS(); err != nil {
+			return runtimeError(err)
+		}
+	}
 	// The limits are in place before any process of the container exists.
 	// Every cgroup change goes into the kernel log.
 	cg, err := c.tracedHost(c.host).Create(c.ID)

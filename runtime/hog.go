@@ -53,12 +53,12 @@ func mountHog(root string) error {
 	}
 	// A bind mount takes the flags of the mount it came from; read-only
 	// takes a remount of the new one.
-	if err := mount("", file, "", unix.MS_REMOUNT|unix.MS_BIND|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+	if err := remount(file, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV); err != nil {
 		return err
 	}
 	// And the tmpfs read-only too: nothing can be added beside vme50-hog
 	// to the container's PATH.
-	return mount("", filepath.Join(root, dir), "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, "")
+	return remount(filepath.Join(root, dir), unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV)
 }
 
 // ownBinary is the path of the binary we run. Not /proc/self/exe itself:

@@ -113,7 +113,7 @@ func cloneFlagNames(flags uintptr, intoCgroup bool) string {
 	}{
 		{syscall.CLONE_NEWPID, "CLONE_NEWPID"}, {syscall.CLONE_NEWNS, "CLONE_NEWNS"},
 		{syscall.CLONE_NEWUTS, "CLONE_NEWUTS"}, {syscall.CLONE_NEWIPC, "CLONE_NEWIPC"},
-		{syscall.CLONE_NEWNET, "CLONE_NEWNET"},
+		{syscall.CLONE_NEWNET, "CLONE_NEWNET"}, {syscall.CLONE_NEWUSER, "CLONE_NEWUSER"},
 	}
 	var set []string
 	for _, n := range names {

@@ -25,6 +25,7 @@ type Options struct {
 	Overlay     bool
 	CapAdd      []string // capabilities added to DefaultCapabilities, or ALL
 	CapDrop     []string // capabilities taken away, or ALL
+	UserNS      bool     // root in the container is an unprivileged uid on the host
 	Args        []string
 }
 
@@ -86,6 +87,10 @@ func (o Options) Spec() (Spec, error) {
 	}
 	if s.Capabilities, err = Capabilities(o.CapAdd, o.CapDrop); err != nil {
 		return s, err
+	}
+	if o.UserNS {
+		m := UserNSRange()
+		s.UserNS = &m
 	}
 	if len(o.Args) == 0 || o.Args[0] == "" {
 		return s, fmt.Errorf("no command given (e.g. /bin/sh)")

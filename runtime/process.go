@@ -51,6 +51,9 @@ func (c *Container) startInit() error {
 	c.init = cmd.Process
 	c.logf(FromParent, "clone(%s) = %d, which runs /proc/self/exe init",
 		cloneFlagNames(cmd.SysProcAttr.Cloneflags, cmd.SysProcAttr.UseCgroupFD), c.init.Pid)
+	if m := c.Spec.UserNS; m != nil {
+		c.logf(FromParent, "/proc/%d/uid_map <- %s, gid_map <- %s (container id 0 is host id %d)", c.init.Pid, m, m, m.HostID)
+	}
 
 	if !cmd.SysProcAttr.UseCgroupFD {
 		// No CLONE_INTO_CGROUP (cgroup v1): move the child in by hand. It
@@ -101,6 +104,9 @@ func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, 
 		// A session of its own: the container's job control and terminal
 		// signals never reach us.
 		Setsid: true,
+	}
+	if c.Spec.UserNS != nil {
+		c.useUserNS(cmd.SysProcAttr)
 	}
 	if fd, err := c.cg.OpenDir(); err == nil {
 		// cgroup v2: clone3 places the child in the cgroup at birth.

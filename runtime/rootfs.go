@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -68,7 +70,7 @@ func mountRoot(cfg *initConfig) (string, error) {
 	if err := mount(cfg.Rootfs, cfg.Rootfs, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return "", err
 	}
-	if err := mount("", cfg.Rootfs, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_NODEV, ""); err != nil {
+	if err := remount(cfg.Rootfs, unix.MS_NODEV); err != nil {
 		return "", err
 	}
 	return cfg.Rootfs, nil
@@ -82,8 +84,19 @@ func mountProc(root string) error {
 
 // mountSys shows /sys read-only: programs may look, not reconfigure the host.
 func mountSys(root string) error {
-	return mountAt(root, "/sys", "sysfs", "sysfs",
+	err := mountAt(root, "/sys", "sysfs", "sysfs",
 		unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_NODEV, "")
+	if errors.Is(err, unix.EPERM) && inUserNS() {
+		// A new sysfs is only for the owner of the network namespace it
+		// shows, and with --network host that is the host: a read-only
+		// bind of the host's /sys instead, as runc does.
+		sys := filepath.Join(root, "sys")
+		if err := mount("/sys", sys, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return err
+		}
+		return remount(sys, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_NODEV)
+	}
+	return err
 }
 
 // mountTmp gives the container a fresh, empty, world-writable /tmp.
@@ -111,11 +124,9 @@ func mountDev(root string) error {
 		return err
 	}
 	for _, d := range devices {
-		path := filepath.Join(dev, d.name)
-		if err := unix.Mknod(path, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.minor))); err != nil {
-			return fmt.Errorf("mknod %s: %w", path, err)
+		if err := makeDevice(filepath.Join(dev, d.name), d); err != nil {
+			return err
 		}
-		logStep("mknod %s c %d %d", path, d.major, d.minor)
 	}
 	// A private devpts instance: ptys opened inside are numbered from 0 and
 	// invisible to the host's /dev/pts.
@@ -138,7 +149,7 @@ func mountDev(root string) error {
 	}
 	// No more nodes: a read-only /dev is the one place a new node could
 	// have opened (see mountRoot).
-	return mount("", dev, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID, "")
+	return remount(dev, unix.MS_RDONLY|unix.MS_NOSUID)
 }
 
 // Files of /proc and /sys that let a process see or change the host's
@@ -185,12 +196,58 @@ func protectKernelFiles() error {
 		if err := mount(p, p, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 			return err
 		}
-		if err := mount("", p, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+		if err := remount(p, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// makeDevice makes a device node at path. In a user namespace mknod is
+// refused (a node would open the host's device, whoever made it): the
+// host's own node is bound there instead, as runc does.
+func makeDevice(path string, d device) error {
+	if !inUserNS() {
+		if err := unix.Mknod(path, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.minor))); err != nil {
+			return fmt.Errorf("mknod %s: %w", path, err)
+		}
+		logStep("mknod %s c %d %d", path, d.major, d.minor)
+		return nil
+	}
+	if err := os.WriteFile(path, nil, 0o666); err != nil {
+		return err
+	}
+	return mount(filepath.Join("/dev", d.name), path, "", unix.MS_BIND, "")
+}
+
+// remount changes the flags of the mount at path, a bind mount of its
+// own, to its current ones plus add. Current ones, not the defaults: in a
+// user namespace the flags of a mount inherited from the host (its atime
+// rule, nosuid) are locked, and a remount that would clear one is refused.
+func remount(path string, add uintptr) error {
+	var st unix.Statfs_t
+	if err := unix.Statfs(path, &st); err != nil {
+		return fmt.Errorf("statfs %s: %w", path, err)
+	}
+	var flags uintptr
+	for _, f := range [][2]uintptr{
+		{unix.ST_RDONLY, unix.MS_RDONLY}, {unix.ST_NOSUID, unix.MS_NOSUID}, {unix.ST_NODEV, unix.MS_NODEV},
+		{unix.ST_NOEXEC, unix.MS_NOEXEC}, {unix.ST_NOATIME, unix.MS_NOATIME},
+		{unix.ST_NODIRATIME, unix.MS_NODIRATIME}, {unix.ST_RELATIME, unix.MS_RELATIME},
+	} {
+		if uintptr(st.Flags)&f[0] != 0 {
+			flags |= f[1]
+		}
+	}
+	return mount("", path, "", unix.MS_BIND|unix.MS_REMOUNT|flags|add, "")
+}
+
+// inUserNS tells whether init runs in a user namespace of its own: then
+// its uid_map is not the identity of all 2^32 ids.
+var inUserNS = sync.OnceValue(func() bool {
+	data, err := os.ReadFile("/proc/self/uid_map")
+	return err == nil && strings.Join(strings.Fields(string(data)), " ") != "0 0 4294967295"
+})
 
 // pivotRoot makes root the new "/" and detaches the host's filesystem
 // entirely. Unlike chroot, which only changes how paths are resolved (and

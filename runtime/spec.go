@@ -61,6 +61,9 @@ type Spec struct {
 	// Capabilities are what the command keeps of root's powers (caps.go);
 	// nil means DefaultCapabilities, Docker's default set.
 	Capabilities []Capability
+	// UserNS, when set, gives the container a user namespace whose ids
+	// 0..Size-1 are the host's HostID.. (userns.go).
+	UserNS *IDMap
 
 	// Tty gives the container a pseudo-terminal of TtyRows by TtyCols
 	// (0: the kernel's 0x0 until Resize); read and write it through

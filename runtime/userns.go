@@ -1,0 +1,131 @@
+package runtime
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// A user namespace renumbers users: uid 0 inside, the container's root,
+// is an unprivileged uid outside, say 100000. Its capabilities count only
+// for what its namespaces own (its mounts, its hostname, its network);
+// towards the host's files and the host's kernel it is a nobody. A root
+// that breaks out of everything else is still no one on the host.
+//
+// The cost shows in the rootfs: its files belong to the host's root,
+// unmapped here, so the container sees them owned by nobody (65534), and
+// its root may read them but not change them.
+
+// IDMap maps the container's ids 0..Size-1 to the host's HostID..HostID+Size-1,
+// for users and for groups alike.
+type IDMap struct {
+	HostID int
+	Size   int
+}
+
+func (m IDMap) String() string { return fmt.Sprintf("0 %d %d", m.HostID, m.Size) }
+
+// defaultIDMap is the range when /etc/subuid gives root none: 65536 ids,
+// above those a distribution hands out to its users.
+var defaultIDMap = IDMap{HostID: 100000, Size: 65536}
+
+// UserNSRange is the host range for the containers' ids: root's line in
+// /etc/subuid and /etc/subgid (the files that hand out such ranges, as
+// `root:100000:65536`) when both give the same one, or 100000-165535.
+func UserNSRange() IDMap {
+	u, uok := subIDRange("/etc/subuid", "root")
+	g, gok := subIDRange("/etc/subgid", "root")
+	if uok && gok && u == g {
+		return u
+	}
+	return defaultIDMap
+}
+
+// subIDRange reads user's first range from a subuid/subgid file.
+func subIDRange(file, user string) (IDMap, bool) {
+	f, err := os.Open(file)
+	if err != nil {
+		return IDMap{}, false
+	}
+	defer f.Close()
+	lines := bufio.NewScanner(f)
+	for lines.Scan() {
+		fields := strings.Split(strings.TrimSpace(lines.Text()), ":")
+		if len(fields) != 3 || (fields[0] != user && fields[0] != "0") {
+			continue
+		}
+		start, err1 := strconv.Atoi(fields[1])
+		size, err2 := strconv.Atoi(fields[2])
+		if err1 == nil && err2 == nil && start > 0 && size >= 65536 {
+			return IDMap{HostID: start, Size: 65536}, true
+		}
+	}
+	return IDMap{}, false
+}
+
+// useUserNS sets the clone up for a user namespace: Go writes the maps
+// into /proc/PID/uid_map and gid_map before the child runs on.
+func (c *Container) useUserNS(attr *syscall.SysProcAttr) {
+	m := c.Spec.UserNS
+	attr.Cloneflags |= syscall.CLONE_NEWUSER
+	attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: m.HostID, Size: m.Size}}
+	attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: m.HostID, Size: m.Size}}
+	// The container's root may still set its groups (su, login); the
+	// "deny" that unprivileged map writers need is not ours to give.
+	attr.GidMappingsEnableSetgroups = true
+	// We are the host's root, which the map leaves out: the child must
+	// become the namespace's root (the host's HostID) itself, before init
+	// runs, or it is nobody there, without a capability.
+	attr.Credential = &syscall.Credential{Uid: 0, Gid: 0}
+}
+
+// giveStateDirToUserNS lets the container's root, an unprivileged uid on
+// the host, mount its overlay: it must reach the directories and own the
+// upper and work layers it writes into.
+func (c *Container) giveStateDirToUserNS() error {
+	root := c.Spec.UserNS.HostID
+	// Search only (o+x): the names inside stay unreadable. /var/lib/vme50
+	// holds nothing but vme50's own directories.
+	for _, dir := range []string{filepath.Dir(StateDir), StateDir, c.dir} {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return err
+		}
+		if err := os.Chmod(dir, st.Mode().Perm()|0o011); err != nil {
+			return err
+		}
+	}
+	for _, dir := range []string{c.dir, c.Spec.Rootfs} {
+		if err := reachableByOthers(dir); err != nil {
+			return fmt.Errorf("--userns: the container's root, uid %d on the host, cannot reach %s: %w", root, dir, err)
+		}
+	}
+	for _, d := range []string{"upper", "work", "merged"} {
+		if err := os.Chown(filepath.Join(c.dir, d), root, root); err != nil {
+			return err
+		}
+	}
+	c.logf(FromParent, "chown %d:%d %s/{upper,work,merged} (the container's root, on the host)", root, root, c.dir)
+	return nil
+}
+
+// reachableByOthers checks that a user with no rights of its own can
+// look up dir: every directory on the way lets others search it.
+func reachableByOthers(dir string) error {
+	for d := dir; ; d = filepath.Dir(d) {
+		st, err := os.Stat(d)
+		if err != nil {
+			return err
+		}
+		if st.Mode().Perm()&0o001 == 0 {
+			return fmt.Errorf("%s is mode %o (others may not enter it)", d, st.Mode().Perm())
+		}
+		if d == "/" {
+			return nil
+		}
+	}
+}
