@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
@@ -76,6 +77,11 @@ type Pane struct {
 	bracketed  bool   // bracketed paste (?2004): wrap pastes
 	eof        bool   // the pty reached EOF
 	closed     bool   // Close was called: the reader must stop feeding
+	// failed says why the emulator panicked on the output; from then on
+	// the output is read and dropped, and the emulator left alone.
+	failed string
+	// write feeds the emulator (emu.Write; tests make it panic).
+	write func([]byte) (int, error)
 
 	// Used only on the Bubble Tea goroutine (Update, View, Cursor).
 	offset  int    // lines scrolled back into history; 0 = live
@@ -112,6 +118,7 @@ func NewPane(id string, pty io.ReadWriter, cols, rows int, resize func(rows, col
 		ended:  make(chan struct{}),
 		done:   make(chan struct{}),
 	}
+	p.write = p.emu.Write
 	p.emu.SetScrollbackSize(PaneScrollback)
 	disableAltScrollback(p.emu)
 	p.emu.SetCallbacks(vt.Callbacks{
@@ -178,7 +185,7 @@ func (p *Pane) View() string {
 func (p *Pane) Cursor() *tea.Cursor {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.scrolledLocked() > 0 || p.eof || p.emu.CursorHidden() {
+	if p.failed != "" || p.scrolledLocked() > 0 || p.eof || p.emu.CursorHidden() {
 		return nil
 	}
 	pos := p.emu.CursorPosition()
@@ -206,10 +213,12 @@ func (p *Pane) SetSize(cols, rows int) {
 		p.mu.Unlock()
 		return
 	}
-	if rows < p.rows {
+	if rows < p.rows && p.failed == "" {
 		scrollForShrink(p.emu, rows)
 	}
-	p.emu.Resize(cols, rows)
+	if p.failed == "" {
+		p.emu.Resize(cols, rows)
+	}
 	p.cols, p.rows = cols, rows
 	p.gen++
 	p.mu.Unlock()
@@ -390,7 +399,7 @@ func (p *Pane) historyLen() int {
 }
 
 func (p *Pane) historyLenLocked() int {
-	if p.emu.IsAltScreen() {
+	if p.failed != "" || p.emu.IsAltScreen() {
 		return 0
 	}
 	return p.emu.ScrollbackLen()
@@ -405,7 +414,7 @@ func (p *Pane) scrolledLocked() int {
 func (p *Pane) altScreen() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.emu.IsAltScreen()
+	return p.failed == "" && p.emu.IsAltScreen()
 }
 
 func (p *Pane) rowsNow() int {
@@ -429,6 +438,9 @@ func (p *Pane) setPtySize() {
 // render draws the visible rows: history lines first when scrolled back,
 // then the emulator's screen.
 func (p *Pane) render() string {
+	if p.failed != "" {
+		return p.renderFailure()
+	}
 	hist, off := p.historyLenLocked(), p.scrolledLocked()
 	sb := p.emu.Scrollback()
 	var b strings.Builder
@@ -520,14 +532,9 @@ func (p *Pane) readLoop() {
 func (p *Pane) feed(b []byte) bool {
 	for len(b) > 0 {
 		n := min(len(b), feedChunk)
-		p.mu.Lock()
-		if p.closed {
-			p.mu.Unlock()
+		if !p.feedChunk(b[:n]) {
 			return false
 		}
-		_, _ = p.emu.Write(b[:n])
-		p.gen++
-		p.mu.Unlock()
 		b = b[n:]
 	}
 	select {
@@ -535,6 +542,52 @@ func (p *Pane) feed(b []byte) bool {
 	default: // a notification is already pending: coalesced
 	}
 	return true
+}
+
+// feedChunk writes one chunk under the lock. A panic of the emulator on
+// some output (a bug of x/vt's, on bytes a student's program printed)
+// must not take the whole TUI, and every other container, down with it:
+// the pane says so and drops the rest of this container's output, which
+// is still read so that the container never blocks on a full terminal.
+func (p *Pane) feedChunk(b []byte) (open bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	if p.failed != "" {
+		return true
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			p.failed = fmt.Sprint(r)
+			p.gen++
+			open = true // the reader goes on, to drain
+		}
+	}()
+	_, _ = p.write(b)
+	p.gen++
+	return true
+}
+
+// renderFailure is the pane after the emulator failed: what happened and
+// what still works, in exactly cols x rows cells.
+func (p *Pane) renderFailure() string {
+	text := fmt.Sprintf("The terminal emulator failed on this container's output (%s), so this pane "+
+		"shows no more of it. The container itself runs on: its panels still count, ctrl+g k kills it.", p.failed)
+	lines := strings.Split(lipgloss.NewStyle().Width(max(p.cols-2, 10)).Render(text), "\n")
+	var b strings.Builder
+	for y := range p.rows {
+		if y > 0 {
+			b.WriteByte('\n')
+		}
+		line := ""
+		if y > 0 && y-1 < len(lines) {
+			line = " " + lines[y-1]
+		}
+		b.WriteString(ansi.Truncate(line, p.cols, "") + strings.Repeat(" ", max(p.cols-ansi.StringWidth(line), 0)))
+	}
+	return b.String()
 }
 
 // notifyLoop sends one PaneOutputMsg per frame at most. Output that

@@ -725,3 +725,38 @@ func requireGolden(t *testing.T, name, view string) {
 		t.Errorf("view differs from %s:\ngot:\n%s\nwant:\n%s", path, got, want)
 	}
 }
+
+// The emulator panicking on some output does not take the TUI down: the
+// pane says what happened, the rest of the output is read and dropped
+// (the program never blocks), and the end still arrives.
+func TestPaneSurvivesEmulatorPanic(t *testing.T) {
+	p, f := newTestPane(t, 60, 8)
+	f.program(t, "before\r\n")
+	eventually(t, "the first output", func() bool { return strings.Contains(p.View(), "before") })
+	p.mu.Lock()
+	p.write = func([]byte) (int, error) { panic("index out of range [7] with length 7") }
+	p.mu.Unlock()
+	f.program(t, "boom\r\n")
+	eventually(t, "the failure shown", func() bool {
+		return strings.Contains(strings.Join(plainRows(p.View()), " "), "index out of range")
+	})
+	rows := plainRows(p.View())
+	if len(rows) != 8 || strings.Contains(strings.Join(rows, " "), "before") {
+		t.Errorf("view:\n%s", strings.Join(rows, "\n"))
+	}
+	if p.Cursor() != nil {
+		t.Error("a cursor over the failure")
+	}
+	// A flood after the failure is still read: the writes return.
+	f.program(t, strings.Repeat("more output\r\n", 20000))
+	f.prog.Close()
+	select {
+	case <-p.ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the reader did not reach the end")
+	}
+	p.SetSize(40, 5) // no emulator call after the failure
+	if rows := plainRows(p.View()); len(rows) != 5 {
+		t.Errorf("%d rows after resize", len(rows))
+	}
+}
