@@ -36,6 +36,12 @@ func main() {
 	if filepath.Base(os.Args[0]) == hog.Name {
 		os.Exit(hog.Main(os.Args[1:]))
 	}
+	// The container's init ("/proc/self/exe init", runtime/process.go)
+	// goes straight there, without building the CLI first: the container
+	// waits for every microsecond spent here.
+	if len(os.Args) == 2 && os.Args[1] == "init" {
+		runtime.Init()
+	}
 	root := newRootCommand()
 	err := root.Execute()
 	if err == nil {

@@ -1,6 +1,8 @@
 package cgroup
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -317,5 +319,26 @@ func TestHostNotFilledIn(t *testing.T) {
 		if _, err := h.List(); err == nil {
 			t.Errorf("%+v: List worked", h)
 		}
+	}
+}
+
+// The two errors the kernel gives for cgroup.subtree_control say neither
+// the file nor the reason: the message adds both.
+func TestSubtreeControlErrorsExplained(t *testing.T) {
+	write := func(errno error) error {
+		return fmt.Errorf("write +memory to /sys/fs/cgroup/vme50/cgroup.subtree_control: %w", errno)
+	}
+	err := explainSubtreeError(write(unix.ENOENT), "/sys/fs/cgroup/vme50", "memory")
+	for _, want := range []string{"cgroup.subtree_control", "+memory", "does not offer the memory controller", "/sys/fs/cgroup/vme50/cgroup.controllers"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("ENOENT: %q lacks %q", err, want)
+		}
+	}
+	if !errors.Is(err, unix.ENOENT) {
+		t.Error("the errno is lost")
+	}
+	err = explainSubtreeError(write(unix.EBUSY), "/sys/fs/cgroup/vme50", "memory")
+	if !strings.Contains(err.Error(), "holds no processes itself") {
+		t.Errorf("EBUSY: %q", err)
 	}
 }
