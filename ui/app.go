@@ -134,9 +134,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case endedMsg:
 		if t := a.tabByID(msg.id); t != nil {
 			t.ended, t.result = true, msg.result
-			if !msg.result.Stats.Time.IsZero() { // the last reading, if there was one
-				t.panels.Push(msg.result.Stats)
-				a.record(t, msg.result.Stats)
+			// The last reading, taken after the last process died, unless a
+			// sample read later (between that and the cgroup's removal)
+			// came first.
+			if st := msg.result.Stats; st.Time.After(t.panels.last.Time) {
+				t.panels.Push(st)
+				a.record(t, st)
 			}
 			a.endRecording(t)
 			t.log.SetEntries(t.c.Log())

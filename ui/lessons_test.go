@@ -328,3 +328,22 @@ func TestRecordingPerContainer(t *testing.T) {
 		t.Errorf("rows:\n%s", data)
 	}
 }
+
+// A container's final reading can be older than a sample taken while its
+// cgroup was being removed; the panels keep the newer one (and so their
+// rates: a reading going back in time would read as a counter reset).
+func TestEndedKeepsNewerReading(t *testing.T) {
+	a, _ := newTestApp(t, prefilled(t))
+	drive(a, tea.WindowSizeMsg{Width: 160, Height: 40})
+	a.form = nil
+	withTab(t, a)
+	id := a.tabs[0].c.ID
+	drive(a, statsMsg{id: id, stats: cpuReading(2000, 0)})
+	drive(a, statsMsg{id: id, stats: cpuReading(2001, 500000)})
+	final := cpuReading(2000, 400000)
+	final.Time = final.Time.Add(500 * time.Millisecond)
+	drive(a, endedMsg{id: id, result: runtime.Result{Stats: final}})
+	if s := plain(a); !strings.Contains(s, "0.50 cores") {
+		t.Errorf("the rate is gone after the end:\n%s", s)
+	}
+}
