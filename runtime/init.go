@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,20 +71,22 @@ type statusMessage struct {
 	Message string `json:"message,omitempty"`
 }
 
-// statusPipe is the status pipe, while init runs.
-var statusPipe *os.File
+// status is the status pipe while init runs, buffered: the steps go up
+// in one write just before the exec (or with the error), not in forty,
+// each of which would wake the parent in the middle of a start.
+var status *bufio.Writer
 
 // logStep tells the parent of one step init asked of the kernel, in the
 // kernel's words, for the container's kernel log.
 func logStep(format string, args ...any) {
-	if statusPipe != nil {
-		_ = json.NewEncoder(statusPipe).Encode(statusMessage{Step: fmt.Sprintf(format, args...)})
+	if status != nil {
+		_ = json.NewEncoder(status).Encode(statusMessage{Step: fmt.Sprintf(format, args...)})
 	}
 }
 
 // Init is the whole life of the child before exec. It never returns.
 func Init() {
-	statusPipe = os.NewFile(initStatusFD, "init-status")
+	status = bufio.NewWriterSize(os.NewFile(initStatusFD, "init-status"), 16<<10)
 	// The status pipe closes itself when exec succeeds: that EOF is how the
 	// parent learns the command is running.
 	unix.CloseOnExec(initStatusFD)
@@ -93,7 +96,8 @@ func Init() {
 	if !errors.As(err, &se) {
 		se = &StartError{Code: ExitRuntimeFailed, Message: err.Error()}
 	}
-	_ = json.NewEncoder(statusPipe).Encode(statusMessage{Code: se.Code, Message: se.Message})
+	_ = json.NewEncoder(status).Encode(statusMessage{Code: se.Code, Message: se.Message})
+	_ = status.Flush()
 	os.Exit(se.Code)
 }
 
@@ -162,6 +166,9 @@ func execCommand(cfg *initConfig) error {
 	}
 	// Said before it happens: a successful exec closes the status pipe.
 	logStep("execve %s", strings.Join(append([]string{path}, quoteArgs(args[1:])...), " "))
+	if err := status.Flush(); err != nil {
+		return fmt.Errorf("init: status pipe: %w", err)
+	}
 	err = unix.Exec(path, args, env)
 	// Only reached when exec failed.
 	code := ExitCannotExec

@@ -193,7 +193,7 @@ func protectKernelFiles() error {
 		}
 		// A bind of the path onto itself is a mount of its own, which can
 		// then be made read-only alone.
-		if err := mount(p, p, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		if err := mount(p, p, "", unix.MS_BIND, ""); err != nil {
 			return err
 		}
 		if err := remount(p, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC); err != nil {
