@@ -10,6 +10,7 @@ import (
 	goruntime "runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -66,7 +67,10 @@ func (e *StartError) Error() string { return e.Message }
 // most once and last, the StartError that ended it ({"code": 127,
 // "message": ...}).
 type statusMessage struct {
-	Step    string `json:"step,omitempty"`
+	Step string `json:"step,omitempty"`
+	// Time is when init made the step (Unix nanoseconds): the steps
+	// reach the parent together, just before the exec.
+	Time    int64  `json:"time,omitempty"`
 	Code    int    `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
 }
@@ -80,7 +84,7 @@ var status *bufio.Writer
 // kernel's words, for the container's kernel log.
 func logStep(format string, args ...any) {
 	if status != nil {
-		_ = json.NewEncoder(status).Encode(statusMessage{Step: fmt.Sprintf(format, args...)})
+		_ = json.NewEncoder(status).Encode(statusMessage{Step: fmt.Sprintf(format, args...), Time: time.Now().UnixNano()})
 	}
 }
 

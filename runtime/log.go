@@ -51,7 +51,12 @@ func (c *Container) Log() []LogEntry {
 // from several goroutines (Start, the waiter, samplers); the lock keeps
 // the log and OnLog in one order.
 func (c *Container) logf(from LogSource, format string, args ...any) {
-	e := LogEntry{Time: time.Now(), From: from, Text: fmt.Sprintf(format, args...)}
+	c.logAt(time.Now(), from, fmt.Sprintf(format, args...))
+}
+
+// logAt adds a line made at t, by another process (init).
+func (c *Container) logAt(t time.Time, from LogSource, text string) {
+	e := LogEntry{Time: t, From: from, Text: text}
 	c.logMu.Lock()
 	defer c.logMu.Unlock()
 	c.log = append(c.log, e)

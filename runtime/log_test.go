@@ -176,3 +176,19 @@ func TestSample(t *testing.T) {
 		t.Errorf("log %q", log)
 	}
 }
+
+// Init's steps reach the parent together, before the exec; each keeps the
+// time init made it.
+func TestInitStepsKeepTheirTime(t *testing.T) {
+	c := &Container{}
+	err := c.readStatus(strings.NewReader(`{"step":"mount -t proc proc /proc","time":1000000}` + "\n" +
+		`{"step":"pivot_root . .","time":3000000}` + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Log()
+	if len(got) != 2 || got[0].From != FromInit || !got[0].Time.Equal(time.Unix(0, 1000000)) ||
+		!got[1].Time.Equal(time.Unix(0, 3000000)) || got[1].Text != "pivot_root . ." {
+		t.Errorf("%+v", got)
+	}
+}

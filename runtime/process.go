@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"vme50-tui/cgroup"
 )
@@ -167,7 +168,7 @@ func (c *Container) readStatus(r io.Reader) error {
 		if msg.Step == "" {
 			return &StartError{Code: msg.Code, Message: msg.Message}
 		}
-		c.logf(FromInit, "%s", msg.Step)
+		c.logAt(time.Unix(0, msg.Time), FromInit, msg.Step)
 	}
 	if err := lines.Err(); err != nil {
 		return runtimeError(err)

@@ -347,8 +347,9 @@ func (a *App) addTab(msg startedMsg) tea.Cmd {
 			a.status = fmt.Sprintf("recording to %s: %v", p.Record, err)
 		}
 	}
-	if l := msg.plan.Lesson; l != nil && !a.isFull() {
-		// No room for the lesson's text beside a small terminal.
+	if l := msg.plan.Lesson; l != nil && !a.isFull() && !a.compare {
+		// No room for the lesson's text beside a small terminal (the
+		// compare view has its own box for it).
 		a.status = l.Title + ": " + l.Watch(a.cfg.Host.Files())
 	}
 	if i := slices.IndexFunc(a.tabs, func(x *tab) bool { return msg.replaceID != "" && x.c.ID == msg.replaceID }); i >= 0 {
