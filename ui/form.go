@@ -84,6 +84,8 @@ func NewForm(v FormValues, files cgroup.Files) *Form {
 			Value(&f.opts.Network),
 		huh.NewConfirm().Title(fmt.Sprintf("%-18s", "Overlay")).Affirmative("yes").Negative("no (write into the rootfs)").
 			Inline(true).Value(&f.opts.Overlay),
+		huh.NewConfirm().Title(fmt.Sprintf("%-18s", "User namespace")).Affirmative("yes (root is an ordinary uid outside)").
+			Negative("no").Inline(true).Value(&f.opts.UserNS),
 		input("Command", "run as PID 1; quotes work as in a shell", &f.command, f.checkCommand),
 		input("Record to", "a CSV file of every reading; empty: none", &f.record, checkRecordPath),
 	)).WithShowHelp(true).WithKeyMap(formKeyMap()).WithTheme(huh.ThemeFunc(formTheme))

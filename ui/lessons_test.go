@@ -123,7 +123,7 @@ func TestLessonEditInForm(t *testing.T) {
 	if !strings.Contains(s, "Lesson: Memory limit bites") || !strings.Contains(s, "64M") || !strings.Contains(s, "vme50-hog mem") {
 		t.Fatalf("the form does not hold the lesson:\n%s", s)
 	}
-	for i := 0; i < 12 && len(*launches) == 0; i++ {
+	for i := 0; i < 14 && len(*launches) == 0; i++ {
 		drive(a, enter())
 	}
 	if len(*launches) != 1 || (*launches)[0].Lesson != Lessons[0] || (*launches)[0].Spec.Limits.MemoryMax != 64<<20 {
@@ -345,5 +345,23 @@ func TestEndedKeepsNewerReading(t *testing.T) {
 	drive(a, endedMsg{id: id, result: runtime.Result{Stats: final}})
 	if s := plain(a); !strings.Contains(s, "0.50 cores") {
 		t.Errorf("the rate is gone after the end:\n%s", s)
+	}
+}
+
+// The form's user namespace field reaches the Spec, as --userns does.
+func TestFormUserNamespace(t *testing.T) {
+	o := prefilled(t)
+	o.UserNS = true
+	a, launches := newTestApp(t, o)
+	drive(a, a.Init())
+	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
+	for i := 0; i < 14 && len(*launches) == 0; i++ {
+		drive(a, enter())
+	}
+	if len(*launches) != 1 || (*launches)[0].Spec.UserNS == nil {
+		t.Fatalf("launches %+v", *launches)
+	}
+	if m := (*launches)[0].Spec.UserNS; m.HostID < 1 || m.Size != 65536 {
+		t.Errorf("map %+v", m)
 	}
 }
