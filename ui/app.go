@@ -183,13 +183,28 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// form, to fix what failed.
 		return a, a.newForm(values)
 	case shutdownMsg:
+		// Every container has ended and been cleaned up: the recordings of
+		// those still running a moment ago get their last reading.
+		for _, t := range a.tabs {
+			if t.rec != nil {
+				if st := t.c.Wait().Stats; st.Time.After(t.panels.last.Time) {
+					a.record(t, st)
+				}
+				a.endRecording(t)
+			}
+		}
 		return a, tea.Quit
 	}
 
 	if a.lessons != nil {
-		var cmd tea.Cmd
-		a.lessons, cmd = a.lessons.Update(msg)
-		return a, cmd
+		if _, ok := msg.(tea.KeyPressMsg); ok || a.form == nil {
+			var cmd tea.Cmd
+			a.lessons, cmd = a.lessons.Update(msg)
+			return a, cmd
+		}
+		// The form under the menu still gets its own messages (the end
+		// of ctrl+r, huh's internal ones).
+		return a.updateForm(msg)
 	}
 	if a.form != nil {
 		if k, ok := msg.(tea.KeyPressMsg); ok && a.formPrefix(k) {
@@ -341,10 +356,15 @@ func (a *App) addTab(msg startedMsg) tea.Cmd {
 		log:    NewKernelLog()}
 	t.log.SetEntries(t.c.Log())
 	a.resizeTab(t)
-	if p := msg.plan; p.Record != "" {
+	if path := msg.plan.Record; path != "" {
+		if msg.replaceID != "" {
+			// A restart records anew, and keeps the last run's file.
+			path = freePath(path)
+			a.status = "recording to " + path
+		}
 		var err error
-		if t.rec, err = startRecording(p.Record, time.Now()); err != nil {
-			a.status = fmt.Sprintf("recording to %s: %v", p.Record, err)
+		if t.rec, err = startRecording(path, time.Now()); err != nil {
+			a.status = fmt.Sprintf("recording to %s: %v", path, err)
 		}
 	}
 	if l := msg.plan.Lesson; l != nil && !a.isFull() && !a.compare {
@@ -476,7 +496,12 @@ func (a *App) openLessonMenu() {
 // checks (a missing rootfs) go to the form too, with the error.
 func (a *App) openLesson(msg LessonChosenMsg) tea.Cmd {
 	a.lessons = nil
+	// On top of what the form holds now, if it is open: a rootfs or a
+	// user namespace just chosen there stays.
 	v := FormValues{Options: a.cfg.Options, Lesson: msg.Lesson}
+	if a.form != nil {
+		v.Options = a.form.Values().Options
+	}
 	msg.Lesson.Fill(&v.Options)
 	spec, err := v.Options.Spec()
 	if msg.Edit || err != nil {

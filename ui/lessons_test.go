@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -363,5 +364,73 @@ func TestFormUserNamespace(t *testing.T) {
 	}
 	if m := (*launches)[0].Spec.UserNS; m.HostID < 1 || m.Size != 65536 {
 		t.Errorf("map %+v", m)
+	}
+}
+
+// A lesson opened over the form starts from what the form holds now: a
+// user namespace switched on there stays on.
+func TestLessonKeepsFormValues(t *testing.T) {
+	a, launches := newTestApp(t, prefilled(t))
+	drive(a, a.Init())
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	a.form.opts.UserNS = true // as if switched on in the form
+	a.form.opts.Network = "none"
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("l"))
+	drive(a, text("1"))
+	if len(*launches) != 1 {
+		t.Fatalf("%d launches", len(*launches))
+	}
+	l := (*launches)[0]
+	if l.Spec.UserNS == nil || l.Options.Network != "none" || l.Spec.Limits.MemoryMax != 64<<20 {
+		t.Errorf("the form's settings are lost: userns %v network %q", l.Spec.UserNS, l.Options.Network)
+	}
+}
+
+// While the menu covers the form, the form's own messages still reach it.
+func TestMenuPassesFormMessages(t *testing.T) {
+	a, _ := newTestApp(t, prefilled(t))
+	drive(a, a.Init())
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	a.form.creating = true // ctrl+r is making the rootfs
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("l"))
+	drive(a, rootfsCreatedMsg{})
+	if a.form.creating {
+		t.Error("the end of ctrl+r was lost under the menu")
+	}
+	if a.lessons == nil {
+		t.Error("the menu closed")
+	}
+}
+
+// A restarted container records into a new file; the last run's stays.
+func TestRestartRecordsAnew(t *testing.T) {
+	a, launches := newTestApp(t, prefilled(t))
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 30})
+	a.form = nil
+	path := filepath.Join(t.TempDir(), "run.csv")
+	o := prefilled(t)
+	spec, _ := o.Spec()
+	p := plan{FormValues{Options: o, Record: path}, spec}
+	withPlannedTab(t, a, p, "dddddddd0004")
+	drive(a, endedMsg{id: "dddddddd0004", result: runtime.Result{Stats: cpuReading(5000, 10)}})
+	drive(a, text("r"))
+	if len(*launches) != 1 {
+		t.Fatal("no restart")
+	}
+	// The restarted container, in the old one's tab.
+	r, w := io.Pipe()
+	t.Cleanup(func() { w.Close() })
+	c, _ := runtime.New(a.cfg.Host, spec)
+	c.ID = "ffffffff0006"
+	drive(a, startedMsg{c: c, pty: &fakePty{out: r, prog: w}, plan: (*launches)[0].plan, replaceID: "dddddddd0004"})
+	t.Cleanup(a.tabs[0].pane.Close)
+	second := strings.TrimSuffix(path, ".csv") + "-2.csv"
+	if _, err := os.Stat(second); err != nil || !strings.Contains(a.status, second) {
+		t.Errorf("no new recording %s (status %q): %v", second, a.status, err)
+	}
+	if data, _ := os.ReadFile(path); strings.Count(string(data), "\n") < 2 {
+		t.Errorf("the first recording was emptied:\n%s", data)
 	}
 }

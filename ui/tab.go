@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -160,6 +161,22 @@ func signalName(s syscall.Signal) string {
 type recording struct {
 	file *os.File
 	rec  *record.Recorder
+}
+
+// freePath is path, or, when that exists, the first of path-2.csv,
+// path-3.csv, ... that does not.
+func freePath(path string) string {
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext)
+	for n := 1; ; n++ {
+		p := path
+		if n > 1 {
+			p = fmt.Sprintf("%s-%d%s", base, n, ext)
+		}
+		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+			return p
+		}
+	}
 }
 
 // startRecording creates (or empties) path and writes the header.
