@@ -53,6 +53,17 @@ func TestCapAddDrop(t *testing.T) {
 		t.Errorf("chown worked without CAP_CHOWN")
 	}
 
+	// As in Docker: drop ALL starts from nothing, add ALL is whatever
+	// this kernel and its root have.
+	r = run(t, "--cap-drop", "ALL", "--cap-add", "chown", "/bin/grep", "^Cap", "/proc/self/status")
+	wantCode(t, r, 0)
+	checkCapStatus(t, r.stdout, capMask([]runtime.Capability{unix.CAP_CHOWN}))
+	r = run(t, "--cap-add", "ALL", "/bin/grep", "^CapEff", "/proc/self/status")
+	wantCode(t, r, 0)
+	if eff, _ := strconv.ParseUint(strings.Fields(r.stdout)[1], 16, 64); eff&(1<<unix.CAP_SYS_ADMIN) == 0 {
+		t.Errorf("--cap-add ALL: %s", r.stdout)
+	}
+
 	r = run(t, "--cap-add", "NO_SUCH_CAP", "/bin/true")
 	wantCode(t, r, 125)
 	if !strings.Contains(r.stderr, `--cap-add "NO_SUCH_CAP"`) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {

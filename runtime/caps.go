@@ -66,13 +66,17 @@ func ParseCapability(s string) (Capability, error) {
 	return 0, fmt.Errorf("unknown capability %q (see capabilities(7): e.g. NET_ADMIN, SYS_PTRACE, ALL)", s)
 }
 
-// Capabilities is the default set with add added and drop taken away (in
-// that order, as Docker does); ALL in either stands for every capability.
+// Capabilities is the default set with add added and drop taken away, as
+// Docker does: ALL in add stands for every capability, and ALL in drop
+// starts from none, so "--cap-drop ALL --cap-add CHOWN" is CHOWN alone.
 // The result is sorted.
 func Capabilities(add, drop []string) ([]Capability, error) {
 	set := slices.Clone(DefaultCapabilities)
+	if slices.ContainsFunc(drop, isAll) {
+		set = nil
+	}
 	for _, s := range add {
-		if strings.EqualFold(strings.TrimSpace(s), "ALL") {
+		if isAll(s) {
 			set = allCapabilities()
 			continue
 		}
@@ -83,9 +87,8 @@ func Capabilities(add, drop []string) ([]Capability, error) {
 		set = append(set, c)
 	}
 	for _, s := range drop {
-		if strings.EqualFold(strings.TrimSpace(s), "ALL") {
-			set = set[:0]
-			continue
+		if isAll(s) {
+			continue // applied first
 		}
 		c, err := ParseCapability(s)
 		if err != nil {
@@ -96,6 +99,8 @@ func Capabilities(add, drop []string) ([]Capability, error) {
 	slices.Sort(set)
 	return slices.Compact(set), nil
 }
+
+func isAll(s string) bool { return strings.EqualFold(strings.TrimSpace(s), "ALL") }
 
 func allCapabilities() []Capability {
 	var all []Capability
@@ -121,12 +126,31 @@ func capLastCap() Capability {
 // set, so that the command, root or not, has those and no others, and
 // nothing it runs can gain more.
 func dropCapabilities(keep []Capability) error {
+	// Only what this kernel knows and we hold can be kept: --cap-add ALL
+	// names capabilities newer than the kernel, or ones the machine's
+	// root lacks (a container's, say). Asking capset for those fails.
+	last := capLastCap()
+	held, err := permittedCapabilities()
+	if err != nil {
+		return err
+	}
+	var missing []string
+	keep = slices.DeleteFunc(slices.Clone(keep), func(c Capability) bool {
+		if c > last || held&(1<<c) == 0 {
+			missing = append(missing, strings.TrimPrefix(c.String(), "CAP_"))
+			return true
+		}
+		return false
+	})
+	if len(missing) > 0 {
+		logStep("# not kept, this kernel or its root does not have them: %s", strings.Join(missing, " "))
+	}
 	kept := func(c Capability) bool { return slices.Contains(keep, c) }
 	// The bounding set caps what any later exec may give: a setuid-root
 	// binary or a file with capabilities gets no more than this. Dropping
 	// from it needs CAP_SETPCAP, so it goes first.
 	var dropped []string
-	for c := Capability(0); c <= capLastCap(); c++ {
+	for c := Capability(0); c <= last; c++ {
 		if kept(c) {
 			continue
 		}
@@ -162,6 +186,17 @@ func dropCapabilities(keep []Capability) error {
 	}
 	logStep("capset(effective = permitted = inheritable = %s)", strings.Join(names, " "))
 	return nil
+}
+
+// permittedCapabilities is this thread's permitted set, a bit per
+// capability.
+func permittedCapabilities() (uint64, error) {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return 0, fmt.Errorf("capget: %w", err)
+	}
+	return uint64(data[1].Permitted)<<32 | uint64(data[0].Permitted), nil
 }
 
 // setNoNewPrivs makes exec unable to add privileges from now on, for this

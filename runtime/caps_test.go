@@ -41,6 +41,9 @@ func TestCapabilities(t *testing.T) {
 	if got, _ := Capabilities(nil, []string{"all"}); len(got) != 0 {
 		t.Errorf("drop ALL left %v", got)
 	}
+	if got, _ := Capabilities([]string{"CHOWN"}, []string{"ALL"}); !slices.Equal(got, []Capability{unix.CAP_CHOWN}) {
+		t.Errorf("drop ALL, add CHOWN: %v", got)
+	}
 	if got, _ := Capabilities([]string{"ALL"}, []string{"SYS_ADMIN"}); len(got) != len(capabilityNames)-1 {
 		t.Errorf("add ALL, drop one: %d", len(got))
 	}
