@@ -73,7 +73,7 @@ func ParseCapability(s string) (Capability, error) {
 func Capabilities(add, drop []string) ([]Capability, error) {
 	set := slices.Clone(DefaultCapabilities)
 	if slices.ContainsFunc(drop, isAll) {
-		set = nil
+		set = []Capability{} // none, which nil would not say: nil is the default set
 	}
 	for _, s := range add {
 		if isAll(s) {
