@@ -343,6 +343,16 @@ func TestUserNamespace(t *testing.T) {
 		t.Errorf("capabilities in the user namespace: %s", r.stdout)
 	}
 
+	// /sys is the host's, bound with what is mounted below it (the
+	// network namespace is the host's): every one of them read-only.
+	r = run(t, "--userns", "/bin/sh", "-c", "grep ' /sys' /proc/self/mountinfo | cut -d' ' -f5,6")
+	wantCode(t, r, 0)
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		if f := strings.Fields(line); len(f) != 2 || !strings.HasPrefix(f[1], "ro,") {
+			t.Errorf("writable under /sys: %q", line)
+		}
+	}
+
 	// From the host: the container's processes run as the range's uid.
 	cmd, id := startContainer(t, "--userns", "/bin/sleep", "30")
 	procs := strings.Fields(cgroupFile(t, id, "cgroup.procs", "pids", "cgroup.procs"))
