@@ -25,7 +25,7 @@ func registerContainerFlags(fs *pflag.FlagSet, o *runtime.Options) {
 	fs.BoolVar(&o.Overlay, "overlay", o.Overlay, "write into a throw-away overlay, not into the rootfs itself")
 	fs.StringSliceVar(&o.CapAdd, "cap-add", nil, "give the command these `capabilities` too, e.g. NET_ADMIN,SYS_PTRACE (ALL: every one)")
 	fs.StringSliceVar(&o.CapDrop, "cap-drop", nil, "take these `capabilities` away, e.g. NET_RAW (ALL: every one)")
-	fs.BoolVar(&o.UserNS, "userns", false, "a user namespace: the container's root is an unprivileged uid on the host\n(root's range in /etc/subuid, else 100000-165535)")
+	fs.BoolVar(&o.UserNS, "userns", false, "a user namespace: the container's root is an unprivileged uid on the host\n(root's range in /etc/subuid, else 1000000000-1000065535)")
 }
 
 // specFrom checks the options and builds the container's Spec; a bad

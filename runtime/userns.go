@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 )
 
 // A user namespace renumbers users: uid 0 inside, the container's root,
-// is an unprivileged uid outside, say 100000. Its capabilities count only
+// is an unprivileged uid outside, say 1000000000. Its capabilities count only
 // for what its namespaces own (its mounts, its hostname, its network);
 // towards the host's files and the host's kernel it is a nobody. A root
 // that breaks out of everything else is still no one on the host.
@@ -29,39 +30,80 @@ type IDMap struct {
 
 func (m IDMap) String() string { return fmt.Sprintf("0 %d %d", m.HostID, m.Size) }
 
-// defaultIDMap is the range when /etc/subuid gives root none: 65536 ids,
-// above those a distribution hands out to its users.
-var defaultIDMap = IDMap{HostID: 100000, Size: 65536}
+// defaultHostID starts the range when /etc/subuid gives root none: in
+// systemd's span for containers (524288-1879048191), far above the ranges
+// useradd hands out to users' own containers (100000 up to 600100000),
+// which must not be ours: their owner could signal our container's
+// processes and write its files.
+const defaultHostID = 1000000000
 
 // UserNSRange is the host range for the containers' ids: root's line in
 // /etc/subuid and /etc/subgid (the files that hand out such ranges, as
-// `root:100000:65536`) when both give the same one, or 100000-165535.
-func UserNSRange() IDMap {
-	u, uok := subIDRange("/etc/subuid", "root")
-	g, gok := subIDRange("/etc/subgid", "root")
+// `root:100000:65536`) when both give the same one; else 65536 ids from
+// 1000000000 on, moved up past any range those files give anyone.
+func UserNSRange() IDMap { return userNSRange("/etc/subuid", "/etc/subgid") }
+
+func userNSRange(subuid, subgid string) IDMap {
+	u, uok := subIDRange(subuid, "root")
+	g, gok := subIDRange(subgid, "root")
 	if uok && gok && u == g {
 		return u
 	}
-	return defaultIDMap
+	taken := append(subIDRanges(subuid), subIDRanges(subgid)...)
+	m := IDMap{HostID: defaultHostID, Size: 65536}
+	for slices.ContainsFunc(taken, m.overlaps) {
+		m.HostID += m.Size
+	}
+	return m
 }
 
-// subIDRange reads user's first range from a subuid/subgid file.
-func subIDRange(file, user string) (IDMap, bool) {
+func (m IDMap) overlaps(o IDMap) bool {
+	return m.HostID < o.HostID+o.Size && o.HostID < m.HostID+m.Size
+}
+
+// subIDEntry is one line of a subuid/subgid file: user:start:count.
+type subIDEntry struct {
+	user string
+	ids  IDMap
+}
+
+// subIDEntries reads a subuid/subgid file; a missing one has none.
+func subIDEntries(file string) []subIDEntry {
 	f, err := os.Open(file)
 	if err != nil {
-		return IDMap{}, false
+		return nil
 	}
 	defer f.Close()
+	var out []subIDEntry
 	lines := bufio.NewScanner(f)
 	for lines.Scan() {
 		fields := strings.Split(strings.TrimSpace(lines.Text()), ":")
-		if len(fields) != 3 || (fields[0] != user && fields[0] != "0") {
+		if len(fields) != 3 {
 			continue
 		}
 		start, err1 := strconv.Atoi(fields[1])
 		size, err2 := strconv.Atoi(fields[2])
-		if err1 == nil && err2 == nil && start > 0 && size >= 65536 {
-			return IDMap{HostID: start, Size: 65536}, true
+		if err1 == nil && err2 == nil && start > 0 && size > 0 {
+			out = append(out, subIDEntry{fields[0], IDMap{HostID: start, Size: size}})
+		}
+	}
+	return out
+}
+
+// subIDRanges are every range a subuid/subgid file gives.
+func subIDRanges(file string) []IDMap {
+	var out []IDMap
+	for _, e := range subIDEntries(file) {
+		out = append(out, e.ids)
+	}
+	return out
+}
+
+// subIDRange is user's first range of at least 65536 ids, its first 65536.
+func subIDRange(file, user string) (IDMap, bool) {
+	for _, e := range subIDEntries(file) {
+		if (e.user == user || e.user == "0") && e.ids.Size >= 65536 {
+			return IDMap{HostID: e.ids.HostID, Size: 65536}, true
 		}
 	}
 	return IDMap{}, false

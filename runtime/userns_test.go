@@ -26,6 +26,51 @@ func TestSubIDRange(t *testing.T) {
 	}
 }
 
+func TestIDMapOverlaps(t *testing.T) {
+	m := IDMap{HostID: 1000000000, Size: 65536}
+	for _, c := range []struct {
+		o    IDMap
+		want bool
+	}{
+		{IDMap{100000, 65536}, false},
+		{IDMap{999999999, 1}, false},
+		{IDMap{999999999, 2}, true},
+		{IDMap{1000065535, 10}, true},
+		{IDMap{1000065536, 10}, false},
+	} {
+		if got := m.overlaps(c.o); got != c.want {
+			t.Errorf("%v overlaps %v: %v", m, c.o, got)
+		}
+	}
+}
+
+func TestUserNSRangeAvoidsOthers(t *testing.T) {
+	dir := t.TempDir()
+	uid, gid := filepath.Join(dir, "subuid"), filepath.Join(dir, "subgid")
+	if m := userNSRange(uid, gid); m != (IDMap{1000000000, 65536}) {
+		t.Errorf("no files: %v", m)
+	}
+	os.WriteFile(uid, []byte("alice:100000:65536\ncarol:1000000000:65536\n"), 0o644)
+	os.WriteFile(gid, []byte("dave:1000065536:10\n"), 0o644)
+	if m := userNSRange(uid, gid); m != (IDMap{1000131072, 65536}) {
+		t.Errorf("past carol's and dave's: %v", m)
+	}
+	os.WriteFile(uid, []byte("root:300000:65536\n"), 0o644)
+	os.WriteFile(gid, []byte("root:300000:65536\n"), 0o644)
+	if m := userNSRange(uid, gid); m != (IDMap{300000, 65536}) {
+		t.Errorf("root's own: %v", m)
+	}
+}
+
+func TestSubIDRangesRead(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "subgid")
+	os.WriteFile(file, []byte("alice:100000:65536\nbob:1000000000:70000\n# comment\n"), 0o644)
+	got := subIDRanges(file)
+	if len(got) != 2 || got[1] != (IDMap{1000000000, 70000}) {
+		t.Errorf("%v", got)
+	}
+}
+
 func TestReachableByOthers(t *testing.T) {
 	dir := t.TempDir()
 	inner := filepath.Join(dir, "a", "b")
