@@ -168,6 +168,9 @@ func execCommand(cfg *initConfig) error {
 	if err := setNoNewPrivs(); err != nil {
 		return err
 	}
+	if err := installSeccomp(); err != nil {
+		return err
+	}
 	// Said before it happens: a successful exec closes the status pipe.
 	logStep("execve %s", strings.Join(append([]string{path}, quoteArgs(args[1:])...), " "))
 	if err := status.Flush(); err != nil {
