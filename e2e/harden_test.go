@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"unsafe"
 
@@ -103,37 +104,67 @@ func checkCapStatus(t *testing.T, status string, want uint64) {
 }
 
 // The command gets stdin, stdout and stderr, and no other descriptor of
-// ours (pipes to the parent, the cgroup directory, the console socket).
+// ours (pipes to the parent, the cgroup directory, the console socket):
+// PID 1's descriptors, read from the host, are exactly 0, 1 and 2.
 func TestOnlyStdioReachesCommand(t *testing.T) {
 	clean(t)
 	for _, tty := range []bool{false, true} {
-		var r result
+		var cmd *exec.Cmd
+		var id string
 		if tty {
-			out := runInPty(t, "/bin/sh", "-c", "echo fds: $(ls /proc/$$/fd)")
-			r = result{stdout: out}
+			before := leafDirs(t)
+			cmd = exec.Command(bin, "run", "--rootfs", rootfsOK, "/bin/sleep", "30")
+			ptmx, err := pty.Start(cmd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ptmx.Close()
+			go io.Copy(io.Discard, ptmx)
+			id = waitNewLeaf(t, before)
 		} else {
-			r = run(t, "/bin/sh", "-c", "echo fds: $(ls /proc/$$/fd)")
+			cmd, id = startContainer(t, "/bin/sleep", "30")
 		}
-		if !regexp.MustCompile(`fds: 0 1 2\s`).MatchString(r.stdout + "\n") {
-			t.Errorf("tty %v: the command has more than stdio: %q", tty, r.stdout)
+		pid := strings.Fields(cgroupFile(t, id, "cgroup.procs", "pids", "cgroup.procs"))
+		if len(pid) != 1 {
+			t.Fatalf("processes %v", pid)
 		}
+		entries, err := os.ReadDir("/proc/" + pid[0] + "/fd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fds []string
+		for _, e := range entries {
+			fds = append(fds, e.Name())
+		}
+		if !slices.Equal(fds, []string{"0", "1", "2"}) {
+			t.Errorf("tty %v: PID 1 holds descriptors %v", tty, fds)
+		}
+		// sleep, as PID 1, ignores SIGTERM; a second one makes run kill
+		// the container, and clean up.
+		cmd.Process.Signal(syscall.SIGTERM)
+		time.Sleep(50 * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
 	}
 }
 
-// runInPty runs `run` on a terminal and returns what it printed.
-func runInPty(t *testing.T, args ...string) string {
+// waitNewLeaf waits for a cgroup leaf that was not there before, with a
+// process in it, and returns its id.
+func waitNewLeaf(t *testing.T, before []string) string {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"run", "--rootfs", rootfsOK}, args...)...)
-	ptmx, err := pty.Start(cmd)
-	if err != nil {
-		t.Fatal(err)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for _, d := range leafDirs(t) {
+			if slices.Contains(before, d) {
+				continue
+			}
+			id := filepath.Base(d)
+			if strings.TrimSpace(cgroupFile(t, id, "cgroup.procs", "pids", "cgroup.procs")) != "" {
+				return id
+			}
+		}
 	}
-	defer ptmx.Close()
-	out, _ := io.ReadAll(ptmx) // ends with EIO when run exits
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("%v: %v\n%s", cmd.Args, err, out)
-	}
-	return string(out)
+	t.Fatal("no container started")
+	return ""
 }
 
 // The classic chroot escape: chroot into a subdirectory while the working
