@@ -32,7 +32,7 @@ func soakCycles(t *testing.T) int {
 		}
 		return n
 	}
-	return 24
+	return 28
 }
 
 // soakCase is one way a container's life can go.
@@ -72,6 +72,10 @@ var soakCases = []soakCase{
 	}, tty: true, check: wantExit(0)},
 	{name: "command not found", opts: func(o *runtime.Options) { o.Args = []string{"no-such-command"} },
 		errStart: runtime.ExitNotFound},
+	{name: "userns, no capabilities", opts: func(o *runtime.Options) {
+		o.UserNS, o.CapDrop, o.Network = true, []string{"ALL"}, "none"
+		o.Args = []string{"/bin/sh", "-c", "exit 5"}
+	}, check: wantExit(5)},
 }
 
 func wantExit(code int) func(runtime.Result) error {

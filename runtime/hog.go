@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -49,11 +50,19 @@ func mountHog(root string) error {
 		return err
 	}
 	if err := mount(binary, file, "", unix.MS_BIND, ""); err != nil {
-		return err
-	}
-	// A bind mount takes the flags of the mount it came from; read-only
-	// takes a remount of the new one.
-	if err := remount(file, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV); err != nil {
+		if !inUserNS() || !errors.Is(err, unix.EACCES) {
+			return err
+		}
+		// --userns: the container's root, an ordinary uid on the host,
+		// may not reach the binary (under /root, say). The container
+		// works without it.
+		logStep("# no %s in this container: %v", hog.Name, err)
+		if err := os.Remove(file); err != nil {
+			return err
+		}
+	} else if err := remount(file, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV); err != nil {
+		// A bind mount takes the flags of the mount it came from;
+		// read-only takes a remount of the new one.
 		return err
 	}
 	// And the tmpfs read-only too: nothing can be added beside vme50-hog
