@@ -148,18 +148,15 @@ func TestOnlyStdioReachesCommand(t *testing.T) {
 	}
 }
 
-// waitNewLeaf waits for a cgroup leaf that was not there before, with a
-// process in it, and returns its id.
+// waitNewLeaf waits for a cgroup leaf that was not there before, with the
+// container's command running in it (not vme50's init, still setting up),
+// and returns its id.
 func waitNewLeaf(t *testing.T, before []string) string {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		for _, d := range leafDirs(t) {
-			if slices.Contains(before, d) {
-				continue
-			}
-			id := filepath.Base(d)
-			if strings.TrimSpace(cgroupFile(t, id, "cgroup.procs", "pids", "cgroup.procs")) != "" {
-				return id
+			if !slices.Contains(before, d) && commandRuns(procsIn(d)) {
+				return filepath.Base(d)
 			}
 		}
 	}
