@@ -48,6 +48,16 @@ func newTestApp(t *testing.T, opts runtime.Options) (*App, *[]launch) {
 	return a, &launches
 }
 
+// onContainerScreen is a test app of w x h on the container screen, the
+// form gone, before any container has started.
+func onContainerScreen(t *testing.T, w, h int) (*App, *[]launch) {
+	t.Helper()
+	a, launches := newTestApp(t, prefilled(t))
+	drive(a, tea.WindowSizeMsg{Width: w, Height: h})
+	a.form = nil
+	return a, launches
+}
+
 func prefilled(t *testing.T) runtime.Options {
 	o := runtime.DefaultOptions()
 	o.Rootfs = testRootfs(t)
@@ -208,9 +218,7 @@ func withPlannedTab(t *testing.T, a *App, p plan, id string) *fakePty {
 
 func TestLayoutGolden(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {200, 50}} {
-		a, _ := newTestApp(t, prefilled(t))
-		drive(a, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-		a.form = nil // no form: straight to the container
+		a, _ := onContainerScreen(t, size[0], size[1])
 		withTab(t, a)
 		requireGolden(t, "layout-"+sizeName(size), plain(a))
 	}
@@ -218,9 +226,7 @@ func TestLayoutGolden(t *testing.T) {
 
 // Every key goes to the container but the prefix; ctrl+g twice sends one.
 func TestKeysGoToContainerExceptPrefix(t *testing.T) {
-	a, _ := newTestApp(t, prefilled(t))
-	drive(a, tea.WindowSizeMsg{Width: 120, Height: 30})
-	a.form = nil
+	a, _ := onContainerScreen(t, 120, 30)
 	f := withTab(t, a)
 	drive(a, text("l"))
 	drive(a, text("s"))
@@ -234,9 +240,7 @@ func TestKeysGoToContainerExceptPrefix(t *testing.T) {
 }
 
 func TestPrefixCommands(t *testing.T) {
-	a, launches := newTestApp(t, prefilled(t))
-	drive(a, tea.WindowSizeMsg{Width: 120, Height: 30})
-	a.form = nil
+	a, launches := onContainerScreen(t, 120, 30)
 	withTab(t, a)
 
 	drive(a, press('g', tea.ModCtrl))
@@ -276,9 +280,7 @@ func TestPrefixCommands(t *testing.T) {
 
 // An ended container shows how it ended; r restarts it, x closes it.
 func TestEndedTab(t *testing.T) {
-	a, launches := newTestApp(t, prefilled(t))
-	drive(a, tea.WindowSizeMsg{Width: 120, Height: 30})
-	a.form = nil
+	a, launches := onContainerScreen(t, 120, 30)
 	withTab(t, a)
 	id := a.tabs[0].c.ID
 	res := runtime.Result{ExitCode: 137, Signal: 9, OOMKills: 1, OOMKilled: true}
@@ -299,9 +301,7 @@ func TestEndedTab(t *testing.T) {
 
 // Clicking a tab switches to it.
 func TestClickSwitchesTab(t *testing.T) {
-	a, _ := newTestApp(t, prefilled(t))
-	drive(a, tea.WindowSizeMsg{Width: 120, Height: 30})
-	a.form = nil
+	a, _ := onContainerScreen(t, 120, 30)
 	withTab(t, a)
 	withTab(t, a)
 	a.View()

@@ -113,9 +113,7 @@ func TestLessonMenuEscReturns(t *testing.T) {
 // e fills the form instead of launching: the lesson's values and text are
 // there, and the form launches the lesson.
 func TestLessonEditInForm(t *testing.T) {
-	a, launches := newTestApp(t, prefilled(t))
-	drive(a, tea.WindowSizeMsg{Width: 120, Height: 40})
-	a.form = nil
+	a, launches := onContainerScreen(t, 120, 40)
 	withTab(t, a)
 	drive(a, press('g', tea.ModCtrl))
 	drive(a, text("l"))
@@ -154,9 +152,7 @@ func TestLessonWithBadRootfsOpensForm(t *testing.T) {
 // The weights lesson starts two containers, 100 and 400, in order, and
 // opens the compare view; twins record into files of their own.
 func TestWeightsLessonStartsTwins(t *testing.T) {
-	a, launches := newTestApp(t, prefilled(t))
-	drive(a, tea.WindowSizeMsg{Width: 120, Height: 40})
-	a.form = nil
+	a, launches := onContainerScreen(t, 120, 40)
 	withTab(t, a)
 	drive(a, press('g', tea.ModCtrl))
 	drive(a, text("l"))
@@ -193,9 +189,7 @@ func cpuReading(sec int64, usec uint64) cgroup.Stats {
 // The compare view shows each running container's share of the cores
 // used, from its readings; an ended one gives way to the running ones.
 func TestCompareViewShowsSplit(t *testing.T) {
-	a, _ := newTestApp(t, prefilled(t))
-	drive(a, tea.WindowSizeMsg{Width: 160, Height: 40})
-	a.form = nil
+	a, _ := onContainerScreen(t, 160, 40)
 	withTab(t, a) // "box", ended below
 	ids := []string{"aaaaaaaa0001", "bbbbbbbb0002"}
 	for i, name := range []string{"weight-100", "weight-400"} {
@@ -233,9 +227,7 @@ func TestCompareViewShowsSplit(t *testing.T) {
 
 // ctrl+g j swaps the panels for the kernel log of the container.
 func TestKernelLogToggle(t *testing.T) {
-	a, _ := newTestApp(t, prefilled(t))
-	drive(a, tea.WindowSizeMsg{Width: 160, Height: 40})
-	a.form = nil
+	a, _ := onContainerScreen(t, 160, 40)
 	withTab(t, a)
 	drive(a, press('g', tea.ModCtrl))
 	drive(a, text("j"))
@@ -295,9 +287,7 @@ func plain2(view string) string { return strings.Join(plainRows(view), "\n") }
 // header, a row per reading, the final reading last; the file is closed
 // at the end.
 func TestRecordingPerContainer(t *testing.T) {
-	a, _ := newTestApp(t, prefilled(t))
-	drive(a, tea.WindowSizeMsg{Width: 120, Height: 30})
-	a.form = nil
+	a, _ := onContainerScreen(t, 120, 30)
 	path := filepath.Join(t.TempDir(), "box.csv")
 	o := prefilled(t)
 	spec, err := o.Spec()
@@ -334,9 +324,7 @@ func TestRecordingPerContainer(t *testing.T) {
 // cgroup was being removed; the panels keep the newer one (and so their
 // rates: a reading going back in time would read as a counter reset).
 func TestEndedKeepsNewerReading(t *testing.T) {
-	a, _ := newTestApp(t, prefilled(t))
-	drive(a, tea.WindowSizeMsg{Width: 160, Height: 40})
-	a.form = nil
+	a, _ := onContainerScreen(t, 160, 40)
 	withTab(t, a)
 	id := a.tabs[0].c.ID
 	drive(a, statsMsg{id: id, stats: cpuReading(2000, 0)})
@@ -406,9 +394,7 @@ func TestMenuPassesFormMessages(t *testing.T) {
 
 // A restarted container records into a new file; the last run's stays.
 func TestRestartRecordsAnew(t *testing.T) {
-	a, launches := newTestApp(t, prefilled(t))
-	drive(a, tea.WindowSizeMsg{Width: 120, Height: 30})
-	a.form = nil
+	a, launches := onContainerScreen(t, 120, 30)
 	path := filepath.Join(t.TempDir(), "run.csv")
 	o := prefilled(t)
 	spec, _ := o.Spec()
