@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -73,15 +74,18 @@ func wantCode(t *testing.T, r result, code int) {
 	}
 }
 
-// host is the machine's cgroup layout, found the same way vme50-tui does.
+// host is the machine's cgroup layout, found the same way vme50-tui does,
+// once: the polling loops ask for it every few milliseconds.
 func host(t *testing.T) *cgroup.Host {
 	t.Helper()
-	h, err := cgroup.Detect()
+	h, err := detectOnce()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return h
 }
+
+var detectOnce = sync.OnceValues(cgroup.Detect)
 
 // leafDirs are the vme50 leaf directories present now, in every hierarchy.
 func leafDirs(t *testing.T) []string {
@@ -214,15 +218,38 @@ func startContainer(t *testing.T, args ...string) (*exec.Cmd, string) {
 			cmd.Wait()
 		}
 	})
+	return cmd, waitNewLeaf(t, before)
+}
+
+// waitNewLeaf waits for a cgroup leaf that was not there before, with the
+// container's command running in it (not vme50's init, still setting up),
+// and returns its id.
+func waitNewLeaf(t *testing.T, before []string) string {
+	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		for _, d := range leafDirs(t) {
 			if !slices.Contains(before, d) && commandRuns(procsIn(d)) {
-				return cmd, filepath.Base(d)
+				return filepath.Base(d)
 			}
 		}
 	}
-	t.Fatalf("no container cgroup with its command running appeared; stderr: %s", cmd.Stderr)
-	return nil, ""
+	t.Fatal("no container cgroup with its command running appeared")
+	return ""
+}
+
+// commandPid is the one process of a container whose command is a
+// single process (a sleep).
+func commandPid(t *testing.T, id string) int {
+	t.Helper()
+	var pids []int
+	for _, f := range strings.Fields(cgroupFile(t, id, "cgroup.procs", "pids", "cgroup.procs")) {
+		pid, _ := strconv.Atoi(f)
+		pids = append(pids, pid)
+	}
+	if len(pids) != 1 {
+		t.Fatalf("container %s holds processes %v, want one", id, pids)
+	}
+	return pids[0]
 }
 
 // commandRuns tells whether one of pids runs the container's command, not
