@@ -57,7 +57,9 @@ func setupConsole(rows, cols uint16) error {
 func receiveConsole(sock *os.File) (*os.File, error) {
 	buf := make([]byte, 1)
 	oob := make([]byte, unix.CmsgSpace(4))
-	_, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, 0)
+	// Close-on-exec as it arrives: a container being started meanwhile, by
+	// another goroutine of the TUI, must not inherit this one's terminal.
+	_, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +71,6 @@ func receiveConsole(sock *os.File) (*os.File, error) {
 	if err != nil || len(fds) != 1 {
 		return nil, fmt.Errorf("init sent no terminal")
 	}
-	unix.CloseOnExec(fds[0])
 	return os.NewFile(uintptr(fds[0]), "pty-master"), nil
 }
 

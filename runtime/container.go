@@ -63,10 +63,6 @@ func New(host *cgroup.Host, spec Spec) (*Container, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	spec.Rootfs, _ = ValidateRootfs(spec.Rootfs)
-	if spec.Network == "" {
-		spec.Network = NetworkHost
-	}
 	id := NewID()
 	if spec.Hostname == "" {
 		spec.Hostname = id
@@ -245,9 +241,6 @@ func (c *Container) Stats() (cgroup.Stats, error) {
 
 // Files names the host's cgroup files behind each Stats value.
 func (c *Container) Files() cgroup.Files { return c.cg.Files() }
-
-// CgroupPaths are the container's cgroup directories on the host.
-func (c *Container) CgroupPaths() []string { return c.cg.Paths() }
 
 // Pty is the master side of the container's terminal (Spec.Tty only):
 // read the container's output from it, write its keyboard input to it.

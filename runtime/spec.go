@@ -144,24 +144,25 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// Validate checks a Spec before anything is created.
+// Validate checks a Spec before anything is created, and completes it as
+// it goes: the rootfs made absolute, the network "host" when not given.
 func (s *Spec) Validate() error {
 	if len(s.Args) == 0 || s.Args[0] == "" {
 		return fmt.Errorf("no command given")
 	}
-	if _, err := ValidateRootfs(s.Rootfs); err != nil {
+	var err error
+	if s.Rootfs, err = ValidateRootfs(s.Rootfs); err != nil {
 		return err
 	}
 	if err := ValidateHostname(s.Hostname); err != nil {
 		return err
 	}
-	switch s.Network {
-	case "", NetworkHost, NetworkNone:
-	default:
-		return fmt.Errorf("invalid network %q: use host or none", s.Network)
+	given := s.Network
+	if s.Network, err = ParseNetwork(string(given)); err != nil {
+		return fmt.Errorf("invalid network %q: %w", given, err)
 	}
-	if w := s.Limits.CPUWeight; w != 0 && (w < 1 || w > 10000) {
-		return fmt.Errorf("invalid cpu weight %d: use 1..10000", w)
+	if s.Limits.CPUWeight > 10000 {
+		return fmt.Errorf("invalid cpu weight %d: use 1..10000", s.Limits.CPUWeight)
 	}
 	return nil
 }

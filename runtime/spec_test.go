@@ -54,6 +54,9 @@ func TestSpecValidate(t *testing.T) {
 	if err := ok.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	if ok.Network != NetworkHost {
+		t.Errorf("network %q, want host when not given", ok.Network)
+	}
 	cases := map[string]Spec{
 		"no command":         {Rootfs: dir},
 		"no rootfs":          {Args: []string{"sh"}},

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,5 +71,15 @@ func TestProcessIdentity(t *testing.T) {
 	other, _ := processIdentity(c.Process.Pid)
 	if other == a {
 		t.Error("two processes share an identity")
+	}
+	// A reused pid: our pid, but another start time, is not our owner.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, ownerFile), []byte(fmt.Sprintf("%d 1\n", os.Getpid())), 0o600)
+	if ownerAlive(dir) {
+		t.Error("an owner with our pid but another start time counts as alive")
+	}
+	os.WriteFile(filepath.Join(dir, ownerFile), []byte(a+"\n"), 0o600)
+	if !ownerAlive(dir) {
+		t.Error("we are not our own owner")
 	}
 }
