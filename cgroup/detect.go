@@ -1,16 +1,16 @@
 package cgroup
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"maps"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"vme50-tui/internal/mountinfo"
 )
 
 // cgroupMount is where every distribution mounts the cgroup filesystems.
@@ -61,24 +61,23 @@ func NewHost(v Version, root string, v1roots map[string]string) *Host {
 //
 // Lines of type "cgroup2" (the unified tree of a hybrid host) and named
 // hierarchies without controllers (name=systemd) are not for us.
-func detectV1(mountinfo io.Reader) (map[string]string, error) {
+func detectV1(mountinfoFile io.Reader) (map[string]string, error) {
+	mounts, err := mountinfo.Parse(mountinfoFile)
+	if err != nil {
+		return nil, fmt.Errorf("cgroup: read mountinfo: %w", err)
+	}
 	roots := map[string]string{}
-	lines := bufio.NewScanner(mountinfo)
-	for lines.Scan() {
-		m, ok := parseMountinfoLine(lines.Text())
-		if !ok || m.fstype != "cgroup" {
+	for _, m := range mounts {
+		if m.FSType != "cgroup" {
 			continue
 		}
-		for _, opt := range strings.Split(m.superOptions, ",") {
+		for _, opt := range strings.Split(m.SuperOptions, ",") {
 			// The first mount wins: a hierarchy mounted twice (a bind
 			// mount) is one hierarchy, listed first where it was mounted.
 			if slices.Contains(v1Controllers, opt) && roots[opt] == "" {
-				roots[opt] = m.mountPoint
+				roots[opt] = m.MountPoint
 			}
 		}
-	}
-	if err := lines.Err(); err != nil {
-		return nil, fmt.Errorf("cgroup: read mountinfo: %w", err)
 	}
 	if missing := missingControllers(roots); len(missing) > 0 {
 		return nil, fmt.Errorf("cgroup v1: controller %s not mounted (no line of type \"cgroup\" in /proc/self/mountinfo lists it)",
@@ -96,47 +95,4 @@ func missingControllers(roots map[string]string) []string {
 		}
 	}
 	return missing
-}
-
-// mount is the part of a mountinfo line we need.
-type mount struct {
-	mountPoint   string
-	fstype       string
-	superOptions string
-}
-
-// parseMountinfoLine splits one line of /proc/self/mountinfo (see
-// proc(5)): six fields, optional fields, a lone "-", then fstype, source
-// and super options.
-func parseMountinfoLine(line string) (mount, bool) {
-	fields := strings.Fields(line)
-	sep := slices.Index(fields, "-")
-	if sep < 6 || len(fields) < sep+4 {
-		return mount{}, false
-	}
-	return mount{
-		mountPoint:   unescapeOctal(fields[4]),
-		fstype:       fields[sep+1],
-		superOptions: fields[sep+3],
-	}, true
-}
-
-// unescapeOctal undoes the kernel's escaping of mount points: a space is
-// written \040, a tab \011, a newline \012 and a backslash \134.
-func unescapeOctal(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+4 <= len(s) {
-			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }

@@ -77,22 +77,6 @@ func TestDetectV1MissingControllers(t *testing.T) {
 	}
 }
 
-func TestParseMountinfoLine(t *testing.T) {
-	m, ok := parseMountinfoLine(`34 25 0:30 / /mnt/my\040cgroups\134x rw shared:1 master:2 - cgroup cgroup rw,pids`)
-	if !ok {
-		t.Fatal("not parsed")
-	}
-	want := mount{mountPoint: `/mnt/my cgroups\x`, fstype: "cgroup", superOptions: "rw,pids"}
-	if m != want {
-		t.Errorf("got %+v, want %+v", m, want)
-	}
-	for _, bad := range []string{"", "1 2 3", "1 2 3 4 5 6 - cgroup"} {
-		if _, ok := parseMountinfoLine(bad); ok {
-			t.Errorf("%q parsed", bad)
-		}
-	}
-}
-
 // TestDetectThisMachine only reads; it shows what Detect finds here.
 func TestDetectThisMachine(t *testing.T) {
 	h, err := Detect()

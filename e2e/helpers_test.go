@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"vme50-tui/cgroup"
+	"vme50-tui/internal/mountinfo"
 	"vme50-tui/runtime"
 )
 
@@ -127,14 +128,12 @@ func takeSnapshot(t *testing.T) snapshot {
 	for _, e := range entries {
 		s.stateDirs = append(s.stateDirs, e.Name())
 	}
-	mi, err := os.ReadFile("/proc/self/mountinfo")
+	mounts, err := mountinfo.Self()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range strings.Split(strings.TrimSpace(string(mi)), "\n") {
-		if f := strings.Fields(line); len(f) > 4 {
-			s.mounts = append(s.mounts, f[4])
-		}
+	for _, m := range mounts {
+		s.mounts = append(s.mounts, m.MountPoint)
 	}
 	slices.Sort(s.mounts)
 	s.pidNS = foreignPidNamespaces()

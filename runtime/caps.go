@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -39,11 +40,15 @@ var capabilityNames = map[Capability]string{
 	unix.CAP_BPF: "BPF", unix.CAP_CHECKPOINT_RESTORE: "CHECKPOINT_RESTORE",
 }
 
-func (c Capability) String() string {
+func (c Capability) String() string { return "CAP_" + c.name() }
+
+// name is the kernel's name without "CAP_", or the number of one this
+// program does not know.
+func (c Capability) name() string {
 	if name, ok := capabilityNames[c]; ok {
-		return "CAP_" + name
+		return name
 	}
-	return "CAP_" + strconv.Itoa(int(c))
+	return strconv.Itoa(int(c))
 }
 
 // DefaultCapabilities are Docker's default set: what a container's root
@@ -102,13 +107,7 @@ func Capabilities(add, drop []string) ([]Capability, error) {
 
 func isAll(s string) bool { return strings.EqualFold(strings.TrimSpace(s), "ALL") }
 
-func allCapabilities() []Capability {
-	var all []Capability
-	for c := range capabilityNames {
-		all = append(all, c)
-	}
-	return all
-}
+func allCapabilities() []Capability { return slices.Collect(maps.Keys(capabilityNames)) }
 
 // capLastCap is the highest capability this kernel knows.
 func capLastCap() Capability {
@@ -137,7 +136,7 @@ func dropCapabilities(keep []Capability) error {
 	var missing []string
 	keep = slices.DeleteFunc(slices.Clone(keep), func(c Capability) bool {
 		if c > last || held&(1<<c) == 0 {
-			missing = append(missing, strings.TrimPrefix(c.String(), "CAP_"))
+			missing = append(missing, c.name())
 			return true
 		}
 		return false
@@ -157,7 +156,7 @@ func dropCapabilities(keep []Capability) error {
 		if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil {
 			return fmt.Errorf("prctl(PR_CAPBSET_DROP, %s): %w", c, err)
 		}
-		dropped = append(dropped, strings.TrimPrefix(c.String(), "CAP_"))
+		dropped = append(dropped, c.name())
 	}
 	logStep("prctl(PR_CAPBSET_DROP) for %d capabilities: %s", len(dropped), strings.Join(dropped, " "))
 	// Ambient capabilities would survive an exec of an ordinary file; the
@@ -182,7 +181,7 @@ func dropCapabilities(keep []Capability) error {
 	}
 	names := make([]string, len(keep))
 	for i, c := range keep {
-		names[i] = strings.TrimPrefix(c.String(), "CAP_")
+		names[i] = c.name()
 	}
 	logStep("capset(effective = permitted = inheritable = %s)", strings.Join(names, " "))
 	return nil

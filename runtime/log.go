@@ -149,6 +149,17 @@ var mountFlagNames = []struct {
 	{unix.MS_NOEXEC, "noexec"}, {unix.MS_STRICTATIME, "strictatime"},
 }
 
+// mountOptions names the flags as mount(8)'s options: ro, nosuid, ...
+func mountOptions(flags uintptr) []string {
+	var opts []string
+	for _, f := range mountFlagNames {
+		if flags&f.flag != 0 {
+			opts = append(opts, f.name)
+		}
+	}
+	return opts
+}
+
 // mountWords writes a mount(2) call as the mount(8) command that makes
 // it, which a student can type: "mount -t proc proc /x/proc -o
 // nosuid,nodev,noexec", "mount --bind /a /b", "mount --make-rprivate /".
@@ -157,12 +168,7 @@ func mountWords(source, target, fstype string, flags uintptr, data string) strin
 	if flags&unix.MS_REC != 0 {
 		r = "r"
 	}
-	var opts []string
-	for _, f := range mountFlagNames {
-		if flags&f.flag != 0 {
-			opts = append(opts, f.name)
-		}
-	}
+	opts := mountOptions(flags)
 	if data != "" {
 		opts = append(opts, data)
 	}

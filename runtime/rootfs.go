@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"golang.org/x/sys/unix"
+
+	"vme50-tui/internal/mountinfo"
 )
 
 // The init side builds the container's filesystem, one kernel step per
@@ -70,7 +72,7 @@ func mountRoot(cfg *initConfig) (string, error) {
 	if err := mount(cfg.Rootfs, cfg.Rootfs, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return "", err
 	}
-	if err := restrictTree(cfg.Rootfs, unix.MOUNT_ATTR_NODEV); err != nil {
+	if err := restrictTree(cfg.Rootfs, unix.MS_NODEV); err != nil {
 		return "", err
 	}
 	return cfg.Rootfs, nil
@@ -96,7 +98,7 @@ func mountSys(root string) error {
 		}
 		// With everything mounted below it: the host's cgroup tree,
 		// securityfs, efivarfs...
-		return restrictTree(sys, unix.MOUNT_ATTR_RDONLY|unix.MOUNT_ATTR_NOSUID|unix.MOUNT_ATTR_NOEXEC|unix.MOUNT_ATTR_NODEV)
+		return restrictTree(sys, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_NODEV)
 	}
 	return err
 }
@@ -244,71 +246,38 @@ func remount(path string, add uintptr) error {
 	return mount("", path, "", unix.MS_BIND|unix.MS_REMOUNT|flags|add, "")
 }
 
-// restrictTree sets attrs (MOUNT_ATTR_RDONLY, ...) on the mount at path
-// and on every mount below it: a recursive bind brings the submounts
-// along, and a remount changes only the top one.
-func restrictTree(path string, attrs uint64) error {
+// restrictTree adds flags (MS_RDONLY, MS_NODEV, ...) to the mount at
+// path and to every mount below it: a recursive bind brings the
+// submounts along, and a remount changes only the top one.
+func restrictTree(path string, flags uintptr) error {
+	var attrs uint64
+	for _, f := range [][2]uint64{{unix.MS_RDONLY, unix.MOUNT_ATTR_RDONLY}, {unix.MS_NOSUID, unix.MOUNT_ATTR_NOSUID},
+		{unix.MS_NODEV, unix.MOUNT_ATTR_NODEV}, {unix.MS_NOEXEC, unix.MOUNT_ATTR_NOEXEC}} {
+		if uint64(flags)&f[0] != 0 {
+			attrs |= f[1]
+		}
+	}
 	err := unix.MountSetattr(unix.AT_FDCWD, path, unix.AT_RECURSIVE, &unix.MountAttr{Attr_set: attrs})
 	if err == nil {
-		logStep("mount_setattr(%s, AT_RECURSIVE, %s)", path, mountAttrWords(attrs))
+		logStep("mount_setattr(%s, AT_RECURSIVE, %s)", path, strings.Join(mountOptions(flags), ","))
 		return nil
 	}
 	if !errors.Is(err, unix.ENOSYS) {
 		return fmt.Errorf("mount_setattr %s: %w", path, err)
 	}
-	// Before Linux 5.12: a remount of each, read from mountinfo.
-	var flags uintptr
-	for _, f := range [][2]uint64{{unix.MOUNT_ATTR_RDONLY, unix.MS_RDONLY}, {unix.MOUNT_ATTR_NOSUID, unix.MS_NOSUID},
-		{unix.MOUNT_ATTR_NODEV, unix.MS_NODEV}, {unix.MOUNT_ATTR_NOEXEC, unix.MS_NOEXEC}} {
-		if attrs&f[0] != 0 {
-			flags |= uintptr(f[1])
-		}
-	}
-	points, err := mountsUnder(path)
+	// Before Linux 5.12: a remount of each.
+	mounts, err := mountinfo.Self()
 	if err != nil {
 		return err
 	}
-	for _, p := range points {
-		if err := remount(p, flags); err != nil {
-			return err
+	for _, m := range mounts {
+		if m.MountPoint == path || strings.HasPrefix(m.MountPoint, path+"/") {
+			if err := remount(m.MountPoint, flags); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
-}
-
-// mountAttrWords names mount_setattr's attributes as mount(8) does.
-func mountAttrWords(attrs uint64) string {
-	var words []string
-	for _, a := range []struct {
-		bit  uint64
-		word string
-	}{{unix.MOUNT_ATTR_RDONLY, "ro"}, {unix.MOUNT_ATTR_NOSUID, "nosuid"}, {unix.MOUNT_ATTR_NODEV, "nodev"}, {unix.MOUNT_ATTR_NOEXEC, "noexec"}} {
-		if attrs&a.bit != 0 {
-			words = append(words, a.word)
-		}
-	}
-	return strings.Join(words, ",")
-}
-
-// mountsUnder lists the mount points at and below path, from
-// /proc/self/mountinfo (whose paths escape spaces as \040).
-func mountsUnder(path string) ([]string, error) {
-	data, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 5 {
-			continue
-		}
-		p := strings.NewReplacer(`\040`, " ", `\011`, "\t", `\012`, "\n", `\134`, `\`).Replace(f[4])
-		if p == path || strings.HasPrefix(p, path+"/") {
-			out = append(out, p)
-		}
-	}
-	return out, nil
 }
 
 // inUserNS tells whether init runs in a user namespace of its own: then

@@ -44,14 +44,14 @@ const defaultHostID = 1000000000
 func UserNSRange() IDMap { return userNSRange("/etc/subuid", "/etc/subgid") }
 
 func userNSRange(subuid, subgid string) IDMap {
-	u, uok := subIDRange(subuid, "root")
-	g, gok := subIDRange(subgid, "root")
+	uids, gids := subIDEntries(subuid), subIDEntries(subgid)
+	u, uok := rootRange(uids)
+	g, gok := rootRange(gids)
 	if uok && gok && u == g {
 		return u
 	}
-	taken := append(subIDRanges(subuid), subIDRanges(subgid)...)
 	m := IDMap{HostID: defaultHostID, Size: 65536}
-	for slices.ContainsFunc(taken, m.overlaps) {
+	for slices.ContainsFunc(slices.Concat(uids, gids), func(e subIDEntry) bool { return m.overlaps(e.ids) }) {
 		m.HostID += m.Size
 	}
 	return m
@@ -90,19 +90,10 @@ func subIDEntries(file string) []subIDEntry {
 	return out
 }
 
-// subIDRanges are every range a subuid/subgid file gives.
-func subIDRanges(file string) []IDMap {
-	var out []IDMap
-	for _, e := range subIDEntries(file) {
-		out = append(out, e.ids)
-	}
-	return out
-}
-
-// subIDRange is user's first range of at least 65536 ids, its first 65536.
-func subIDRange(file, user string) (IDMap, bool) {
-	for _, e := range subIDEntries(file) {
-		if (e.user == user || e.user == "0") && e.ids.Size >= 65536 {
+// rootRange is root's first range of at least 65536 ids, its first 65536.
+func rootRange(entries []subIDEntry) (IDMap, bool) {
+	for _, e := range entries {
+		if (e.user == "root" || e.user == "0") && e.ids.Size >= 65536 {
 			return IDMap{HostID: e.ids.HostID, Size: 65536}, true
 		}
 	}

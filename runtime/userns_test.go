@@ -11,14 +11,14 @@ func TestSubIDRange(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "subuid")
 	os.WriteFile(file, []byte("alice:100000:65536\nroot:200000:131072\n"), 0o644)
-	if m, ok := subIDRange(file, "root"); !ok || m != (IDMap{HostID: 200000, Size: 65536}) {
+	if m, ok := rootRange(subIDEntries(file)); !ok || m != (IDMap{HostID: 200000, Size: 65536}) {
 		t.Errorf("root: %v %v", m, ok)
 	}
 	os.WriteFile(file, []byte("root:300000:1000\nbob:x:y\n"), 0o644) // too small to map 0..65535
-	if _, ok := subIDRange(file, "root"); ok {
+	if _, ok := rootRange(subIDEntries(file)); ok {
 		t.Error("a range of 1000 ids taken")
 	}
-	if _, ok := subIDRange(filepath.Join(dir, "missing"), "root"); ok {
+	if _, ok := rootRange(subIDEntries(filepath.Join(dir, "missing"))); ok {
 		t.Error("a missing file gave a range")
 	}
 	if got := (IDMap{HostID: 100000, Size: 65536}).String(); got != "0 100000 65536" {
@@ -65,8 +65,8 @@ func TestUserNSRangeAvoidsOthers(t *testing.T) {
 func TestSubIDRangesRead(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "subgid")
 	os.WriteFile(file, []byte("alice:100000:65536\nbob:1000000000:70000\n# comment\n"), 0o644)
-	got := subIDRanges(file)
-	if len(got) != 2 || got[1] != (IDMap{1000000000, 70000}) {
+	got := subIDEntries(file)
+	if len(got) != 2 || got[1] != (subIDEntry{"bob", IDMap{1000000000, 70000}}) {
 		t.Errorf("%v", got)
 	}
 }
