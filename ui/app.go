@@ -133,22 +133,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.addTab(msg)
 	case endedMsg:
 		if t := a.tabByID(msg.id); t != nil {
-			t.ended, t.result = true, msg.result
-			// The last reading, taken after the last process died, unless a
-			// sample read later (between that and the cgroup's removal)
-			// came first.
-			if st := msg.result.Stats; st.Time.After(t.panels.last.Time) {
-				t.panels.Push(st)
-				a.record(t, st)
-			}
-			a.endRecording(t)
-			t.log.SetEntries(t.c.Log())
+			a.finish(t, msg.result)
 		}
 		return a, nil
 	case statsMsg:
 		if t := a.tabByID(msg.id); t != nil && !t.ended {
-			t.panels.Push(msg.stats)
-			a.record(t, msg.stats)
+			a.take(t, msg.stats)
 		}
 		return a, nil
 	case sampleTickMsg:
@@ -183,14 +173,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// form, to fix what failed.
 		return a, a.newForm(values)
 	case shutdownMsg:
-		// Every container has ended and been cleaned up: the recordings of
-		// those still running a moment ago get their last reading.
+		// Every container has ended and been cleaned up; those still
+		// running a moment ago end here, their recordings with them.
 		for _, t := range a.tabs {
-			if t.rec != nil {
-				if st := t.c.Wait().Stats; st.Time.After(t.panels.last.Time) {
-					a.record(t, st)
-				}
-				a.endRecording(t)
+			if !t.ended {
+				a.finish(t, t.c.Wait())
 			}
 		}
 		return a, tea.Quit
@@ -533,13 +520,28 @@ func (a *App) launch(p plan) tea.Cmd {
 }
 
 // record writes a reading to the tab's recording, if it has one.
-func (a *App) record(t *tab, st cgroup.Stats) {
-	if t.rec == nil {
+// take gives a reading to the tab's panels and recording, unless it is
+// not newer than the last one: readings come from Cmds on goroutines of
+// their own and, the final one, from the container's end, in any order.
+func (a *App) take(t *tab, st cgroup.Stats) {
+	if !st.Time.After(t.panels.last.Time) {
 		return
 	}
-	if err := t.rec.write(st); err != nil {
-		a.status = err.Error()
+	t.panels.Push(st)
+	if t.rec != nil {
+		if err := t.rec.write(st); err != nil {
+			a.status = err.Error()
+		}
 	}
+}
+
+// finish shows how a tab's container ended: its final reading, taken
+// after its last process died, the end of its recording, its whole log.
+func (a *App) finish(t *tab, r runtime.Result) {
+	t.ended, t.result = true, r
+	a.take(t, r.Stats)
+	a.endRecording(t)
+	t.log.SetEntries(t.c.Log())
 }
 
 func (a *App) endRecording(t *tab) {

@@ -312,6 +312,14 @@ func TestClickSwitchesTab(t *testing.T) {
 	if a.active != 0 {
 		t.Errorf("a click on the first tab left %d active", a.active)
 	}
+	drive(a, tea.MouseClickMsg{X: a.bar.ends[0], Y: 0, Button: tea.MouseLeft}) // the second label's first cell
+	if a.active != 1 {
+		t.Errorf("a click on the second tab left %d active", a.active)
+	}
+	drive(a, tea.MouseClickMsg{X: a.bar.ends[1] + 2, Y: 0, Button: tea.MouseLeft}) // past the labels
+	if a.active != 1 {
+		t.Errorf("a click past the tabs switched to %d", a.active)
+	}
 }
 
 // The form model also runs in a real Bubble Tea program.

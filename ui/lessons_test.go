@@ -232,7 +232,7 @@ func TestKernelLogToggle(t *testing.T) {
 	drive(a, press('g', tea.ModCtrl))
 	drive(a, text("j"))
 	s := plain(a)
-	if !strings.Contains(s, "kernel log") || strings.Contains(s, "pids.current") {
+	if !strings.Contains(s, "kernel log ·") || strings.Contains(s, "pids.current") {
 		t.Errorf("no kernel log instead of the panels:\n%s", s)
 	}
 	drive(a, press('g', tea.ModCtrl))
@@ -418,5 +418,28 @@ func TestRestartRecordsAnew(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(path); strings.Count(string(data), "\n") < 2 {
 		t.Errorf("the first recording was emptied:\n%s", data)
+	}
+}
+
+// A reading that arrives after a newer one (readStats Cmds run on
+// goroutines of their own) is dropped, from the panels and the recording.
+func TestLateReadingDropped(t *testing.T) {
+	a, _ := onContainerScreen(t, 160, 40)
+	path := filepath.Join(t.TempDir(), "late.csv")
+	o := prefilled(t)
+	spec, _ := o.Spec()
+	withPlannedTab(t, a, plan{FormValues{Options: o, Record: path}, spec}, "aaaabbbb0007")
+	drive(a, statsMsg{id: "aaaabbbb0007", stats: cpuReading(2000, 0)})
+	drive(a, statsMsg{id: "aaaabbbb0007", stats: cpuReading(2001, 500000)})
+	late := cpuReading(2000, 250000)
+	late.Time = late.Time.Add(500 * time.Millisecond)
+	drive(a, statsMsg{id: "aaaabbbb0007", stats: late})
+	if s := plain(a); !strings.Contains(s, "0.50 cores") {
+		t.Errorf("a late reading changed the rate:\n%s", s)
+	}
+	drive(a, endedMsg{id: "aaaabbbb0007"})
+	data, _ := os.ReadFile(path)
+	if strings.Contains(string(data), ",250000,") {
+		t.Errorf("the late reading was recorded:\n%s", data)
 	}
 }
