@@ -42,10 +42,9 @@ type App struct {
 	prefix      bool // ctrl+g was pressed: the next key is ours
 	confirmQuit bool // asked "quit? y" while containers run
 	showHelp    bool
-	showPanels  bool // on a small screen: panels instead of the terminal
-	showLog     bool // the kernel log instead of the panels
-	compare     bool // every container on one screen
-	quitting    bool
+	showPanels  bool   // on a small screen: panels instead of the terminal
+	showLog     bool   // the kernel log instead of the panels
+	compare     bool   // every container on one screen
 	status      string // one line: the last error or question
 
 	keys keyMap
@@ -423,11 +422,13 @@ func (a *App) running() int {
 	return n
 }
 
+// stopping is the status line while shutdown waits for the containers.
+const stopping = "stopping containers…"
+
 // shutdown kills every container, waits until each is cleaned up (its
 // processes, cgroup and overlay gone), then quits.
 func (a *App) shutdown() tea.Cmd {
-	a.quitting = true
-	a.status = "stopping containers…"
+	a.status = stopping
 	return func() tea.Msg {
 		a.Shutdown()
 		return shutdownMsg{}

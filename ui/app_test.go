@@ -256,11 +256,11 @@ func TestPrefixCommands(t *testing.T) {
 	// Quitting with a container running asks first.
 	drive(a, press('g', tea.ModCtrl))
 	drive(a, text("q"))
-	if !strings.Contains(plain(a), "Quit?") || a.quitting {
+	if !strings.Contains(plain(a), "Quit?") || a.status == stopping {
 		t.Errorf("ctrl+g q did not ask:\n%s", plain(a))
 	}
 	drive(a, text("n")) // not y: stay
-	if a.quitting || strings.Contains(plain(a), "Quit?") {
+	if a.status == stopping || strings.Contains(plain(a), "Quit?") {
 		t.Error("answering n quit, or the question stayed")
 	}
 

@@ -33,9 +33,6 @@ func NewKernelLog() *KernelLog { return &KernelLog{} }
 // the same length is the same log.
 func (l *KernelLog) SetEntries(e []runtime.LogEntry) { l.entries = e }
 
-// Len is the number of steps logged.
-func (l *KernelLog) Len() int { return len(l.entries) }
-
 func (l *KernelLog) SetSize(w, h int) { l.width, l.height = w, h }
 
 // Update scrolls with the mouse wheel.

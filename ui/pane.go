@@ -133,9 +133,6 @@ func NewPane(id string, pty io.ReadWriter, cols, rows int, resize func(rows, col
 	return p
 }
 
-// ID is the pane's id, as carried by its messages.
-func (p *Pane) ID() string { return p.id }
-
 // Init starts the reader goroutine; returns the Cmd that waits for the next notification.
 func (p *Pane) Init() tea.Cmd {
 	p.start.Do(func() {
@@ -257,9 +254,6 @@ func (p *Pane) Close() {
 		}
 	})
 }
-
-// KeyMap is the pane's own keys (scrollback), for the help view.
-func (p *Pane) KeyMap() PaneKeyMap { return p.keys }
 
 var _ help.KeyMap = PaneKeyMap{}
 

@@ -153,8 +153,8 @@ func (p *Panels) Compact() string {
 	})
 }
 
-// FlashDeadline is when the next highlight ends, so the app can schedule a
-// redraw for it even when no sample comes (the container has exited).
+// FlashDeadline is when the next highlight ends. (The app needs no timer
+// for it: its sampler ticks, and so redraws, until it quits.)
 func (p *Panels) FlashDeadline() (time.Time, bool) {
 	now := p.now()
 	var next time.Time
