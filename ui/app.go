@@ -38,6 +38,9 @@ type App struct {
 	active  int
 	bar     tabBar // the tab bar, and where each label ends, for clicks
 	bottom  memo   // the help or status line
+	// The screens that take the place of a container's, drawn again only
+	// when the width changes: View runs at every message.
+	helpBox, lessonsLine memo
 
 	prefix      bool // ctrl+g was pressed: the next key is ours
 	confirmQuit bool // asked "quit? y" while containers run

@@ -124,11 +124,11 @@ func optionFlags(o runtime.Options) string {
 // LessonMenu lists the lessons; the chosen one is filled into a form and
 // launched (enter), or only filled in, to change it first (e).
 type LessonMenu struct {
-	files    cgroup.Files
-	cursor   int
-	width    int
-	keys     lessonKeys
-	showHelp bool
+	files  cgroup.Files
+	cursor int
+	width  int
+	keys   lessonKeys
+	view   memo // drawn again only when the width or the cursor moves
 }
 
 // LessonChosenMsg is a lesson picked from the menu.
@@ -210,6 +210,10 @@ var (
 )
 
 func (m *LessonMenu) View() string {
+	return m.view.get(fmt.Sprint(m.width, m.cursor), m.render)
+}
+
+func (m *LessonMenu) render() string {
 	w := max(min(m.width, 90)-4, 30)
 	var b strings.Builder
 	b.WriteString(formTitle.Render("Lessons: make each limit bite") + "\n\n")

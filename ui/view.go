@@ -108,10 +108,14 @@ func (a *App) View() tea.View {
 	case a.form != nil:
 		content = a.form.View()
 		if len(a.tabs) == 0 { // the start screen
-			content += "\n\n" + lipgloss.NewStyle().Padding(0, 1).Render(lessonList(a.width))
+			content += "\n\n" + a.lessonsLine.get(fmt.Sprint(a.width), func() string {
+				return lipgloss.NewStyle().Padding(0, 1).Render(lessonList(a.width))
+			})
 		}
 	case a.showHelp:
-		content = boxStyle.Render("vme50-tui keys\n\n" + a.help.FullHelpView(a.keys.FullHelp()))
+		content = a.helpBox.get(fmt.Sprint(a.width), func() string {
+			return boxStyle.Render("vme50-tui keys\n\n" + a.help.FullHelpView(a.keys.FullHelp()))
+		})
 	case len(a.tabs) == 0:
 		content = "starting…"
 	case a.compare:
