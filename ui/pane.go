@@ -569,19 +569,11 @@ func (p *Pane) feedChunk(b []byte) (open bool) {
 func (p *Pane) renderFailure() string {
 	text := fmt.Sprintf("The terminal emulator failed on this container's output (%s), so this pane "+
 		"shows no more of it. The container itself runs on: its panels still count, ctrl+g k kills it.", p.failed)
-	lines := strings.Split(lipgloss.NewStyle().Width(max(p.cols-2, 10)).Render(text), "\n")
-	var b strings.Builder
-	for y := range p.rows {
-		if y > 0 {
-			b.WriteByte('\n')
-		}
-		line := ""
-		if y > 0 && y-1 < len(lines) {
-			line = " " + lines[y-1]
-		}
-		b.WriteString(ansi.Truncate(line, p.cols, "") + strings.Repeat(" ", max(p.cols-ansi.StringWidth(line), 0)))
+	rows := []string{""} // a blank line above, a space of margin on the left
+	for _, line := range strings.Split(lipgloss.NewStyle().Width(max(p.cols-2, 10)).Render(text), "\n") {
+		rows = append(rows, " "+line)
 	}
-	return b.String()
+	return fitBlock(rows, p.cols, p.rows)
 }
 
 // notifyLoop sends one PaneOutputMsg per frame at most. Output that

@@ -59,7 +59,7 @@ func (b *tabBar) render(tabs []*tab, active, width int) string {
 		sb.WriteString(cell)
 	}
 	b.key = key
-	b.out = lipgloss.NewStyle().Width(width).MaxWidth(width).Render(sb.String())
+	b.out = fitLine(sb.String(), width, "")
 	return b.out
 }
 

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Layout. From 120x30 up the panels stand beside the terminal; below
@@ -284,11 +285,7 @@ func (a *App) bottomLine() string {
 	return a.help.View(a.keys)
 }
 
-// truncate cuts s to w cells.
+// truncate puts s on one line of at most w cells.
 func truncate(s string, w int) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	if lipgloss.Width(s) <= w {
-		return s
-	}
-	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+	return ansi.Truncate(strings.ReplaceAll(s, "\n", " "), w, "…")
 }
