@@ -65,9 +65,10 @@ func reportCPU(spinners []int, start, deadline time.Time) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	last, used := start, cpuTime(spinners)
+	end := time.After(time.Until(deadline))
 	for {
 		select {
-		case <-time.After(time.Until(deadline)):
+		case <-end:
 			return
 		case now := <-tick.C:
 			cpu := cpuTime(spinners)

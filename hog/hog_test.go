@@ -2,6 +2,7 @@ package hog
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -63,6 +64,15 @@ func TestCPU(t *testing.T) {
 	code, text := capture(t, "cpu", "--threads", "1", "--seconds", "1.2")
 	if code != 0 || !strings.Contains(text, "cores in the last second") || !strings.Contains(text, "done:") {
 		t.Errorf("status %d, said:\n%s", code, text)
+	}
+	// The thread really spun: most of its 1.2 s on a CPU (this machine
+	// may be busy, so half of it will do).
+	var used float64
+	if i := strings.Index(text, "done: "); i >= 0 {
+		fmt.Sscanf(text[i:], "done: %f s of CPU time", &used)
+	}
+	if used < 0.6 {
+		t.Errorf("%.2f s of CPU time in 1.2 s of one busy thread:\n%s", used, text)
 	}
 }
 

@@ -27,8 +27,9 @@ func memMain(args []string) int {
 		return code
 	}
 	rate, err := parseRate(*rateFlag)
+	var hold time.Duration
 	if err == nil {
-		_, err = seconds("hold", *holdFlag)
+		hold, err = seconds("hold", *holdFlag)
 	}
 	limit, merr := cgroup.ParseSize(*maxFlag)
 	if err == nil && (merr != nil || limit == 0) {
@@ -45,7 +46,6 @@ func memMain(args []string) int {
 		fmt.Fprintf(os.Stderr, "%s mem: %v\n", Name, err)
 		return 1
 	}
-	hold := time.Duration(*holdFlag * float64(time.Second))
 	say("mem", "holding %s (--max) for %s, then exiting", cgroup.FormatSize(held), hold)
 	time.Sleep(hold)
 	return 0
