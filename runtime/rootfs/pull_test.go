@@ -210,3 +210,37 @@ func TestParseImage(t *testing.T) {
 		t.Error("ParseImage accepted a bad reference")
 	}
 }
+
+// A blob that is not what its digest says fails the pull, even when it
+// still unpacks: here a byte of the gzip header (the mtime, which gzip
+// does not check) is changed on the way.
+func TestPullRefusesBlobNotMatchingDigest(t *testing.T) {
+	reg := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	var corrupt atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !corrupt.Load() || r.Method != http.MethodGet || !strings.Contains(r.URL.Path, "/blobs/sha256:") {
+			reg.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		reg.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		if len(body) > 4 && body[0] == 0x1f && body[1] == 0x8b { // a gzip layer, not the config
+			body[4] ^= 0xff
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	image := strings.TrimPrefix(srv.URL, "http://") + "/corrupt"
+	push(t, image, twoLayerImage(t))
+	corrupt.Store(true)
+	dir, err := pull(t, image, nil)
+	if err == nil || !strings.Contains(err.Error(), "sha256 checksum") {
+		t.Errorf("pull of a corrupt blob: %v, want a checksum error", err)
+	}
+	wantNoRootfs(t, dir)
+}
