@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"vme50-tui/cgroup"
 	"vme50-tui/hog"
 	"vme50-tui/runtime"
 )
@@ -120,4 +121,18 @@ func requireRoot(cmdline string) error {
 			msg: fmt.Sprintf("%s needs root to create namespaces and cgroups: run it with sudo (sudo %s)", cmdline, cmdline)}
 	}
 	return nil
+}
+
+// hostSwept finds the machine's cgroup layout and removes what containers
+// of an earlier vme50 that died (kill -9, a power cut) left behind: every
+// start of run and of the TUI does this first.
+func hostSwept() (*cgroup.Host, error) {
+	host, err := cgroup.Detect()
+	if err != nil {
+		return nil, &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
+	}
+	if err := runtime.Sweep(host); err != nil {
+		fmt.Fprintf(os.Stderr, "vme50-tui: warning: removing leftovers of earlier containers: %v\n", err)
+	}
+	return host, nil
 }

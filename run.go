@@ -78,12 +78,9 @@ func runContainer(spec runtime.Spec, flags runFlags) error {
 		defer f.Close()
 		recording = f
 	}
-	host, err := cgroup.Detect()
+	host, err := hostSwept()
 	if err != nil {
-		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
-	}
-	if err := runtime.Sweep(host); err != nil {
-		fmt.Fprintf(os.Stderr, "vme50-tui: warning: removing leftovers of earlier containers: %v\n", err)
+		return err
 	}
 
 	stdinFd := int(os.Stdin.Fd())

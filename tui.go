@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -10,7 +9,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"vme50-tui/cgroup"
 	"vme50-tui/runtime"
 	"vme50-tui/ui"
 )
@@ -25,12 +23,9 @@ func runTUI(opts runtime.Options, args []string, interval time.Duration) error {
 	if err := checkInterval(interval); err != nil {
 		return err
 	}
-	host, err := cgroup.Detect()
+	host, err := hostSwept()
 	if err != nil {
-		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
-	}
-	if err := runtime.Sweep(host); err != nil {
-		fmt.Fprintf(os.Stderr, "vme50-tui: warning: removing leftovers of earlier containers: %v\n", err)
+		return err
 	}
 	opts.Args = args
 	app := ui.New(ui.Config{Host: host, Options: opts, Interval: interval})
