@@ -3,8 +3,11 @@ package cgroup
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -185,15 +188,29 @@ func TestV2KillWithCgroupKill(t *testing.T) {
 func TestV2KillWithFreezer(t *testing.T) {
 	// Linux 5.2 to 5.13: no cgroup.kill, but cgroup.freeze.
 	h, m := sampleV2(t)
-	if err := os.Remove(filepath.Join(m.Paths()[0], "cgroup.kill")); err != nil {
+	dir := m.Paths()[0]
+	if err := os.Remove(filepath.Join(dir, "cgroup.kill")); err != nil {
 		t.Fatal(err)
 	}
+	// A real process listed in the fake leaf: the kill must reach it,
+	// between the freeze and the thaw.
+	sleep := exec.Command("sleep", "60")
+	if err := sleep.Start(); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "cgroup.procs"), []byte(strconv.Itoa(sleep.Process.Pid)+"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "cgroup.events"), []byte("populated 0\nfrozen 0\n"), 0o644)
 	var log []string
-	traceInto(h, m.Paths()[0], &log)
+	traceInto(h, dir, &log)
 	if err := m.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	equalLines(t, "changes", log, []string{"write cgroup.freeze 1", "write cgroup.freeze 0"})
+	err := sleep.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Errorf("the listed process ended with %v, want SIGKILL", err)
+	}
 }
 
 func TestV2KillWaitsForPopulated(t *testing.T) {
