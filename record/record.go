@@ -42,14 +42,14 @@ func (r *Recorder) Write(st cgroup.Stats) {
 	if r.err != nil {
 		return
 	}
-	_, r.err = io.WriteString(r.w, Row(st, r.start)+"\n")
+	_, r.err = io.WriteString(r.w, row(st, r.start)+"\n")
 }
 
 // Err is the first write error, if any.
 func (r *Recorder) Err() error { return r.err }
 
-// Row is one reading as a CSV row, without the newline.
-func Row(st cgroup.Stats, start time.Time) string {
+// row is one reading as a CSV row, without the newline.
+func row(st cgroup.Stats, start time.Time) string {
 	fields := []string{
 		strconv.FormatInt(max(st.Time.Sub(start).Milliseconds(), 0), 10),
 		number(st.Memory.Current),

@@ -45,7 +45,7 @@ func TestRecording(t *testing.T) {
 // negative time.
 func TestRowNeverBeforeStart(t *testing.T) {
 	start := time.Now()
-	if row := Row(cgroup.Stats{Time: start.Add(-time.Second)}, start); !strings.HasPrefix(row, "0,") {
+	if row := row(cgroup.Stats{Time: start.Add(-time.Second)}, start); !strings.HasPrefix(row, "0,") {
 		t.Errorf("row %q", row)
 	}
 }

@@ -22,9 +22,9 @@ const (
 // busyboxCandidates are where Debian's and Ubuntu's busybox-static put it.
 var busyboxCandidates = []string{"/bin/busybox", "/usr/bin/busybox", "/usr/sbin/busybox"}
 
-// FindStaticBusybox returns the host's statically linked busybox. A
+// findStaticBusybox returns the host's statically linked busybox. A
 // dynamic one would not run in a rootfs that has no libc.
-func FindStaticBusybox() (string, error) {
+func findStaticBusybox() (string, error) {
 	for _, p := range busyboxCandidates {
 		if static, err := isStatic(p); err == nil && static {
 			return p, nil
@@ -68,7 +68,7 @@ const ptInterp = 3 // PT_INTERP: the path of the dynamic loader
 // replaced only with force.
 func CreateBusybox(dir string, force bool) error {
 	return build(dir, force, func(tmp string) error {
-		bb, err := FindStaticBusybox()
+		bb, err := findStaticBusybox()
 		if err != nil {
 			return err
 		}

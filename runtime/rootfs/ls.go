@@ -36,16 +36,16 @@ func List(dir string) ([]Info, error) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		size, complete := DiskUsage(p)
+		size, complete := diskUsage(p)
 		list = append(list, Info{Name: e.Name(), Path: p, Size: size, Partial: !complete})
 	}
 	return list, nil
 }
 
-// DiskUsage adds up the disk space the files under dir take, as du does:
+// diskUsage adds up the disk space the files under dir take, as du does:
 // the blocks allocated (not the files' lengths), and a file with several
 // hard links once. complete is false if some of dir could not be read.
-func DiskUsage(dir string) (size uint64, complete bool) {
+func diskUsage(dir string) (size uint64, complete bool) {
 	seen := map[uint64]bool{} // inode numbers; a rootfs is one filesystem
 	complete = true
 	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
