@@ -40,16 +40,18 @@ func mountHog(root string) error {
 	if err := mountAt(root, dir, "tmpfs", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=755,size=64k"); err != nil {
 		return err
 	}
-	bin := filepath.Join(root, HogDir)
-	if err := os.Mkdir(bin, 0o755); err != nil {
+	bin, err := openInRoot(root, HogDir, true)
+	if err != nil {
 		return err
 	}
+	defer bin.Close()
 	// A bind mount needs a mount point of the same kind: a file for a file.
-	file := filepath.Join(bin, hog.Name)
-	if err := os.WriteFile(file, nil, 0o755); err != nil {
+	file, err := makeFileAt(bin, hog.Name, 0o755)
+	if err != nil {
 		return err
 	}
-	if err := mount(binary, file, "", unix.MS_BIND, ""); err != nil {
+	defer file.Close()
+	if err := mountOn(binary, file, "", unix.MS_BIND, ""); err != nil {
 		if !inUserNS() || !errors.Is(err, unix.EACCES) {
 			return err
 		}
@@ -57,17 +59,17 @@ func mountHog(root string) error {
 		// may not reach the binary (under /root, say). The container
 		// works without it.
 		logStep("# no %s in this container: %v", hog.Name, err)
-		if err := os.Remove(file); err != nil {
+		if err := unix.Unlinkat(int(bin.Fd()), hog.Name, 0); err != nil {
 			return err
 		}
-	} else if err := remount(file, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV); err != nil {
+	} else if err := remountAt(root, HogPath, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV); err != nil {
 		// A bind mount takes the flags of the mount it came from;
 		// read-only takes a remount of the new one.
 		return err
 	}
 	// And the tmpfs read-only too: nothing can be added beside vme50-hog
 	// to the container's PATH.
-	return remount(filepath.Join(root, dir), unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV)
+	return remountAt(root, dir, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV)
 }
 
 // ownBinary is the path of the binary we run. Not /proc/self/exe itself:

@@ -72,7 +72,7 @@ func mountRoot(cfg *initConfig) (string, error) {
 	if err := mount(cfg.Rootfs, cfg.Rootfs, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return "", err
 	}
-	if err := restrictTree(cfg.Rootfs, unix.MS_NODEV); err != nil {
+	if err := restrictTreeAt(cfg.Rootfs, "/", unix.MS_NODEV); err != nil {
 		return "", err
 	}
 	return cfg.Rootfs, nil
@@ -92,13 +92,12 @@ func mountSys(root string) error {
 		// A new sysfs is only for the owner of the network namespace it
 		// shows, and with --network host that is the host: a read-only
 		// bind of the host's /sys instead, as runc does.
-		sys := filepath.Join(root, "sys")
-		if err := mount("/sys", sys, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		if err := bindAt(root, "/sys", "/sys", true); err != nil {
 			return err
 		}
 		// With everything mounted below it: the host's cgroup tree,
 		// securityfs, efivarfs...
-		return restrictTree(sys, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_NODEV)
+		return restrictTreeAt(root, "/sys", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_NODEV)
 	}
 	return err
 }
@@ -123,12 +122,18 @@ var devices = []device{
 
 // mountDev builds a minimal /dev on a tmpfs, instead of exposing the host's.
 func mountDev(root string) error {
-	dev := filepath.Join(root, "dev")
 	if err := mountAt(root, "/dev", "tmpfs", "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k"); err != nil {
 		return err
 	}
+	// The nodes are made in the tmpfs just mounted, through a descriptor
+	// of it: never by a path the rootfs could have redirected.
+	dev, err := openInRoot(root, "/dev", false)
+	if err != nil {
+		return err
+	}
+	defer dev.Close()
 	for _, d := range devices {
-		if err := makeDevice(filepath.Join(dev, d.name), d); err != nil {
+		if err := makeDevice(dev, d); err != nil {
 			return err
 		}
 	}
@@ -147,13 +152,13 @@ func mountDev(root string) error {
 		{"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
 	}
 	for _, l := range links {
-		if err := os.Symlink(l[0], filepath.Join(dev, l[1])); err != nil {
-			return err
+		if err := unix.Symlinkat(l[0], int(dev.Fd()), l[1]); err != nil {
+			return fmt.Errorf("symlink %s/%s: %w", dev.Name(), l[1], err)
 		}
 	}
 	// No more nodes: a read-only /dev is the one place a new node could
 	// have opened (see mountRoot).
-	return remount(dev, unix.MS_RDONLY|unix.MS_NOSUID)
+	return remountAt(root, "/dev", unix.MS_RDONLY|unix.MS_NOSUID)
 }
 
 // Files of /proc and /sys that let a process see or change the host's
@@ -173,106 +178,233 @@ var (
 )
 
 // protectKernelFiles masks and write-protects those files, after
-// pivot_root, in the container's own /proc and /sys.
+// pivot_root, in the container's own /proc and /sys, then checks that
+// each one is. A path this kernel does not have is skipped; one it has
+// but that could not be covered stops the start.
 func protectKernelFiles() error {
 	for _, p := range maskedPaths {
-		st, err := os.Stat(p)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			continue // not on this kernel
-		case err != nil:
-			return err
-		case st.IsDir():
-			err = mount("tmpfs", p, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
-		default:
-			err = mount("/dev/null", p, "", unix.MS_BIND, "")
-		}
-		if err != nil {
+		if err := mask(p); err != nil {
 			return err
 		}
 	}
 	for _, p := range readOnlyPaths {
-		if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-			continue
-		}
 		// A bind of the path onto itself is a mount of its own, which can
 		// then be made read-only alone.
-		if err := mount(p, p, "", unix.MS_BIND, ""); err != nil {
+		err := bindAt("/", p, p, false)
+		if errors.Is(err, unix.ENOENT) {
+			continue // not on this kernel
+		}
+		if err != nil {
 			return err
 		}
-		if err := remount(p, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC); err != nil {
+		if err := remountAt("/", p, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC); err != nil {
 			return err
+		}
+	}
+	return checkProtected()
+}
+
+// mask hides p: an empty read-only tmpfs over a directory, /dev/null over
+// a file.
+func mask(p string) error {
+	f, err := openInRoot("/", p, false)
+	if errors.Is(err, unix.ENOENT) {
+		return nil // not on this kernel
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return err
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+		return mountOn("tmpfs", f, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+	}
+	return mountOn("/dev/null", f, "", unix.MS_BIND, "")
+}
+
+// mountTypes are what the container's own mounts must be once it is
+// built: a /proc that is not a procfs of ours would leave every mask
+// above on some other directory.
+var mountTypes = []struct {
+	path  string
+	magic int64
+	name  string
+}{
+	{"/proc", unix.PROC_SUPER_MAGIC, "a procfs"}, {"/sys", unix.SYSFS_MAGIC, "a sysfs"},
+	{"/dev", unix.TMPFS_MAGIC, "a tmpfs"}, {"/dev/pts", unix.DEVPTS_SUPER_MAGIC, "a devpts"},
+	{"/tmp", unix.TMPFS_MAGIC, "a tmpfs"},
+}
+
+// checkProtected checks, after pivot_root, what the container's
+// /proc, /sys, /dev and /tmp are and that every masked and read-only path
+// this kernel has is covered. It trusts nothing it did: a check of the
+// result, so that a step that silently went elsewhere cannot start a
+// container.
+func checkProtected() error {
+	for _, m := range mountTypes {
+		var st unix.Statfs_t
+		if err := unix.Statfs(m.path, &st); err != nil {
+			return fmt.Errorf("check %s: %w", m.path, err)
+		}
+		if int64(st.Type) != m.magic {
+			return fmt.Errorf("check %s: not %s (filesystem type %#x)", m.path, m.name, st.Type)
+		}
+	}
+	for _, p := range maskedPaths {
+		var st unix.Stat_t
+		err := unix.Lstat(p, &st)
+		switch {
+		case errors.Is(err, unix.ENOENT):
+			continue
+		case err != nil:
+			return fmt.Errorf("check %s: %w", p, err)
+		case st.Mode&unix.S_IFMT == unix.S_IFDIR:
+			if !isReadOnly(p, unix.TMPFS_MAGIC) {
+				return fmt.Errorf("check %s: not masked by a read-only tmpfs", p)
+			}
+		case st.Mode&unix.S_IFMT != unix.S_IFCHR || st.Rdev != unix.Mkdev(1, 3):
+			return fmt.Errorf("check %s: not masked by /dev/null", p)
+		}
+	}
+	for _, p := range readOnlyPaths {
+		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if !isReadOnly(p, unix.PROC_SUPER_MAGIC) {
+			return fmt.Errorf("check %s: not read-only", p)
 		}
 	}
 	return nil
 }
 
-// makeDevice makes a device node at path. In a user namespace mknod is
-// refused (a node would open the host's device, whoever made it): the
-// host's own node is bound there instead, as runc does.
-func makeDevice(path string, d device) error {
+// isReadOnly tells whether p is on a read-only mount of the filesystem
+// type magic.
+func isReadOnly(p string, magic int64) bool {
+	var st unix.Statfs_t
+	return unix.Statfs(p, &st) == nil && int64(st.Type) == magic && st.Flags&unix.ST_RDONLY != 0
+}
+
+// makeDevice makes a device node in the directory dev. In a user
+// namespace mknod is refused (a node would open the host's device,
+// whoever made it): the host's own node is bound there instead, as runc
+// does.
+func makeDevice(dev *os.File, d device) error {
+	path := filepath.Join(dev.Name(), d.name)
 	if !inUserNS() {
-		if err := unix.Mknod(path, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.minor))); err != nil {
+		if err := unix.Mknodat(int(dev.Fd()), d.name, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.minor))); err != nil {
 			return fmt.Errorf("mknod %s: %w", path, err)
 		}
 		logStep("mknod %s c %d %d", path, d.major, d.minor)
 		return nil
 	}
-	if err := os.WriteFile(path, nil, 0o666); err != nil {
+	node, err := makeFileAt(dev, d.name, 0o666)
+	if err != nil {
 		return err
 	}
-	return mount(filepath.Join("/dev", d.name), path, "", unix.MS_BIND, "")
+	defer node.Close()
+	return mountOn(filepath.Join("/dev", d.name), node, "", unix.MS_BIND, "")
 }
 
-// remount changes the flags of the mount at path, a bind mount of its
-// own, to its current ones plus add. Current ones, not the defaults: in a
-// user namespace the flags of a mount inherited from the host (its atime
-// rule, nosuid) are locked, and a remount that would clear one is refused.
-func remount(path string, add uintptr) error {
+// makeFileAt makes an empty file name in the directory dir, as a mount
+// point for a bind of a file, and opens it for mountOn.
+func makeFileAt(dir *os.File, name string, mode uint32) (*os.File, error) {
+	path := filepath.Join(dir.Name(), name)
+	fd, err := unix.Openat(int(dir.Fd()), name, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, mode)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	unix.Close(fd)
+	fd, err = unix.Openat(int(dir.Fd()), name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}
+
+// remountAt changes the flags of the mount at path in root, a mount of
+// its own, to its current ones plus add. It opens the path anew: a
+// descriptor opened before the mount was made is the directory under it.
+//
+// Current ones, not the defaults: in a user namespace the flags of a mount
+// inherited from the host (its atime rule, nosuid) are locked, and a
+// remount that would clear one is refused.
+func remountAt(root, path string, add uintptr) error {
+	f, err := openInRoot(root, path, false)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return remount(f, add)
+}
+
+// remount is remountAt of an open mount point.
+func remount(f *os.File, add uintptr) error {
 	var st unix.Statfs_t
-	if err := unix.Statfs(path, &st); err != nil {
-		return fmt.Errorf("statfs %s: %w", path, err)
+	if err := unix.Fstatfs(int(f.Fd()), &st); err != nil {
+		return fmt.Errorf("statfs %s: %w", f.Name(), err)
 	}
 	var flags uintptr
-	for _, f := range [][2]uintptr{
+	for _, fl := range [][2]uintptr{
 		{unix.ST_RDONLY, unix.MS_RDONLY}, {unix.ST_NOSUID, unix.MS_NOSUID}, {unix.ST_NODEV, unix.MS_NODEV},
 		{unix.ST_NOEXEC, unix.MS_NOEXEC}, {unix.ST_NOATIME, unix.MS_NOATIME},
 		{unix.ST_NODIRATIME, unix.MS_NODIRATIME}, {unix.ST_RELATIME, unix.MS_RELATIME},
 	} {
-		if uintptr(st.Flags)&f[0] != 0 {
-			flags |= f[1]
+		if uintptr(st.Flags)&fl[0] != 0 {
+			flags |= fl[1]
 		}
 	}
-	return mount("", path, "", unix.MS_BIND|unix.MS_REMOUNT|flags|add, "")
+	return mountOn("", f, "", unix.MS_BIND|unix.MS_REMOUNT|flags|add, "")
 }
 
-// restrictTree adds flags (MS_RDONLY, MS_NODEV, ...) to the mount at
-// path and to every mount below it: a recursive bind brings the
+// restrictTreeAt is restrictTree of path in root.
+func restrictTreeAt(root, path string, flags uintptr) error {
+	f, err := openInRoot(root, path, false)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return restrictTree(f, flags)
+}
+
+// restrictTree adds flags (MS_RDONLY, MS_NODEV, ...) to the mount f is
+// the top of and to every mount below it: a recursive bind brings the
 // submounts along, and a remount changes only the top one.
-func restrictTree(path string, flags uintptr) error {
+func restrictTree(f *os.File, flags uintptr) error {
 	var attrs uint64
-	for _, f := range [][2]uint64{{unix.MS_RDONLY, unix.MOUNT_ATTR_RDONLY}, {unix.MS_NOSUID, unix.MOUNT_ATTR_NOSUID},
+	for _, fl := range [][2]uint64{{unix.MS_RDONLY, unix.MOUNT_ATTR_RDONLY}, {unix.MS_NOSUID, unix.MOUNT_ATTR_NOSUID},
 		{unix.MS_NODEV, unix.MOUNT_ATTR_NODEV}, {unix.MS_NOEXEC, unix.MOUNT_ATTR_NOEXEC}} {
-		if uint64(flags)&f[0] != 0 {
-			attrs |= f[1]
+		if uint64(flags)&fl[0] != 0 {
+			attrs |= fl[1]
 		}
 	}
-	err := unix.MountSetattr(unix.AT_FDCWD, path, unix.AT_RECURSIVE, &unix.MountAttr{Attr_set: attrs})
+	err := unix.MountSetattr(int(f.Fd()), "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &unix.MountAttr{Attr_set: attrs})
 	if err == nil {
-		logStep("mount_setattr(%s, AT_RECURSIVE, %s)", path, strings.Join(mountOptions(flags), ","))
+		logStep("mount_setattr(%s, AT_RECURSIVE, %s)", f.Name(), strings.Join(mountOptions(flags), ","))
 		return nil
 	}
 	if !errors.Is(err, unix.ENOSYS) {
-		return fmt.Errorf("mount_setattr %s: %w", path, err)
+		return fmt.Errorf("mount_setattr %s: %w", f.Name(), err)
 	}
-	// Before Linux 5.12: a remount of each.
+	// Before Linux 5.12: a remount of each, found by where it is mounted.
+	// (Still before pivot_root, nothing of the container runs that could
+	// move them.)
 	mounts, err := mountinfo.Self()
 	if err != nil {
 		return err
 	}
+	top := f.Name()
 	for _, m := range mounts {
-		if m.MountPoint == path || strings.HasPrefix(m.MountPoint, path+"/") {
-			if err := remount(m.MountPoint, flags); err != nil {
+		if m.MountPoint == top || strings.HasPrefix(m.MountPoint, top+"/") {
+			sub, err := os.OpenFile(m.MountPoint, unix.O_PATH|unix.O_NOFOLLOW, 0)
+			if err != nil {
+				return err
+			}
+			err = remount(sub, flags)
+			sub.Close()
+			if err != nil {
 				return err
 			}
 		}
@@ -345,18 +477,55 @@ func moveRoot(root string) error {
 	return unix.Chdir("/")
 }
 
-// mountAt mounts a filesystem at target inside root, creating the mount
-// point when the rootfs lacks it.
+// mountAt mounts a filesystem at target inside root, making the mount
+// point when the rootfs lacks it, and refusing a symlink on the way
+// (inroot.go).
 func mountAt(root, target, source, fstype string, flags uintptr, data string) error {
-	path := filepath.Join(root, target)
-	if err := os.MkdirAll(path, 0o755); err != nil {
-		return fmt.Errorf("mkdir %s: %w", path, err)
+	dir, err := openInRoot(root, target, true)
+	if err != nil {
+		return err
 	}
-	return mount(source, path, fstype, flags, data)
+	defer dir.Close()
+	return mountOn(source, dir, fstype, flags, data)
 }
 
-// mount is unix.Mount with an error that names what was being mounted. It
-// reports each mount for the kernel log.
+// bindAt binds source (a path of vme50's or the kernel's, never one in
+// the rootfs) onto target inside root, with everything mounted below it
+// when recursive.
+func bindAt(root, target, source string, recursive bool) error {
+	dir, err := openInRoot(root, target, false)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	flags := uintptr(unix.MS_BIND)
+	if recursive {
+		flags |= unix.MS_REC
+	}
+	if source == target && root == "/" {
+		source = fdPath(dir) // the very file opened, not its name again
+	}
+	return mountOn(source, dir, "", flags, "")
+}
+
+// mountOn mounts onto the open file target, through /proc/self/fd/N: the
+// kernel takes the file we opened and checked, not a name it would
+// resolve again. The kernel log names the path.
+func mountOn(source string, target *os.File, fstype string, flags uintptr, data string) error {
+	if err := unix.Mount(source, fdPath(target), fstype, flags, data); err != nil {
+		what := fstype
+		if what == "" {
+			what = source
+		}
+		return fmt.Errorf("mount %s on %s: %w", what, target.Name(), err)
+	}
+	logStep("%s", mountWords(source, target.Name(), fstype, flags, data))
+	return nil
+}
+
+// mount is unix.Mount of paths that are vme50's own (the state directory,
+// "/"), with an error that names what was being mounted. It reports each
+// mount for the kernel log.
 func mount(source, target, fstype string, flags uintptr, data string) error {
 	if err := unix.Mount(source, target, fstype, flags, data); err != nil {
 		what := fstype
