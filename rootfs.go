@@ -6,11 +6,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 
@@ -64,6 +67,7 @@ applet, and /etc/passwd, group, hostname and hosts. DIR defaults to
 func newRootfsImportCommand() *cobra.Command {
 	var force bool
 	var name string
+	limits := rootfs.DefaultLimits
 	imp := &cobra.Command{
 		Use:   "import FILE|- [DIR]",
 		Short: "Make a root filesystem from a tar or tar.gz (docker export's, for one)",
@@ -77,7 +81,9 @@ FILE's name without .tar, .gz, .tgz or .zst: alpine.tar.gz is imported into
 
 Nothing is written outside DIR: an entry whose path climbs out with .. or
 leads through a symlink, or a hard link to outside, is refused, and the
-import fails naming it. Owners, modes and device nodes are kept.`,
+import fails naming it. Owners, modes and device nodes are kept.
+
+` + limitsHelp,
 		Example: `  docker export $(docker create alpine) | sudo vme50-tui rootfs import --name alpine -
   sudo vme50-tui rootfs import alpine.tar.gz`,
 		Args: cobra.RangeArgs(1, 2),
@@ -100,7 +106,7 @@ import fails naming it. Owners, modes and device nodes are kept.`,
 			}
 			defer in.Close()
 			err = untilSignal(dir, func(ctx context.Context) error {
-				return rootfs.Import(ctx, in, dir, force)
+				return rootfs.Import(ctx, in, dir, force, limits)
 			})
 			if err != nil {
 				return err
@@ -111,12 +117,14 @@ import fails naming it. Owners, modes and device nodes are kept.`,
 	}
 	imp.Flags().BoolVar(&force, "force", false, "replace DIR if it exists")
 	imp.Flags().StringVar(&name, "name", "", "make DIR "+rootfs.DefaultDir+"/`NAME`")
+	addLimitFlags(imp.Flags(), &limits)
 	return imp
 }
 
 func newRootfsPullCommand() *cobra.Command {
 	var force bool
 	var name string
+	limits := rootfs.DefaultLimits
 	pull := &cobra.Command{
 		Use:   "pull IMAGE [DIR]",
 		Short: "Make a root filesystem from an image in a registry (Docker Hub, for one)",
@@ -130,7 +138,10 @@ DIR defaults to ` + rootfs.DefaultDir + `/NAME, NAME being --name or else the
 image's last name part and its tag unless latest: busybox is pulled into
 ` + rootfs.DefaultDir + `/busybox, alpine:3.20 into ` + rootfs.DefaultDir + `/alpine-3.20.
 
-The layers are written by the same safe extractor as import's.`,
+The layers are written by the same safe extractor as import's, and the
+limits below count all of them together.
+
+` + limitsHelp,
 		Example: `  sudo vme50-tui rootfs pull alpine
   sudo vme50-tui rootfs pull --name py python:3.13-slim
   sudo vme50-tui rootfs pull localhost:5000/lesson/demo:v1 ./demo-rootfs`,
@@ -148,7 +159,7 @@ The layers are written by the same safe extractor as import's.`,
 				return err
 			}
 			err = untilSignal(dir, func(ctx context.Context) error {
-				return rootfs.Pull(ctx, ref, dir, force, progressTerminal())
+				return rootfs.Pull(ctx, ref, dir, force, limits, progressTerminal())
 			})
 			if err != nil {
 				return err
@@ -159,6 +170,7 @@ The layers are written by the same safe extractor as import's.`,
 	}
 	pull.Flags().BoolVar(&force, "force", false, "replace DIR if it exists")
 	pull.Flags().StringVar(&name, "name", "", "make DIR "+rootfs.DefaultDir+"/`NAME`")
+	addLimitFlags(pull.Flags(), &limits)
 	return pull
 }
 
@@ -190,6 +202,76 @@ func newRootfsLsCommand() *cobra.Command {
 		},
 	}
 }
+
+// limitsHelp explains --max-size and --max-files in import's and pull's
+// help.
+const limitsHelp = `A small archive can unpack to a huge rootfs (a sparse file, a tar.gz of
+zeros, a million empty files), so what is written is limited: --max-size
+counts the file content the archive holds (holes of sparse files are not
+written and not counted; blocks of zeros are written as holes), --max-files
+the files, directories and links made. Going past either stops with an
+error naming the entry; max lifts a limit.`
+
+// addLimitFlags adds --max-size and --max-files, which set limits.
+func addLimitFlags(fs *pflag.FlagSet, limits *rootfs.Limits) {
+	fs.Var((*sizeLimit)(&limits.Bytes), "max-size", "limit on the file content written, e.g. 500M, 20G (max: none)")
+	fs.Var((*countLimit)(&limits.Entries), "max-files", "limit on the files, directories and links made (max: none)")
+}
+
+// sizeLimit is a flag's size limit: what cgroup.ParseSize reads, max (0)
+// for none.
+type sizeLimit uint64
+
+func (s *sizeLimit) Set(v string) error {
+	n, err := cgroup.ParseSize(v)
+	if err != nil {
+		return err
+	}
+	*s = sizeLimit(n)
+	return nil
+}
+
+// String is the value as it would be typed: 8G, not 8589934592.
+func (s *sizeLimit) String() string {
+	if *s == 0 {
+		return "max"
+	}
+	n, unit := uint64(*s), ""
+	for _, u := range []string{"k", "M", "G", "T"} {
+		if n%1024 != 0 {
+			break
+		}
+		n, unit = n/1024, u
+	}
+	return fmt.Sprintf("%d%s", n, unit)
+}
+
+func (s *sizeLimit) Type() string { return "SIZE" }
+
+// countLimit is a flag's limit on a number of things, max (0) for none.
+type countLimit uint64
+
+func (c *countLimit) Set(v string) error {
+	if strings.EqualFold(v, "max") {
+		*c = 0
+		return nil
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil || n == 0 {
+		return fmt.Errorf("%q is not a whole number above 0 (or max, for no limit)", v)
+	}
+	*c = countLimit(n)
+	return nil
+}
+
+func (c *countLimit) String() string {
+	if *c == 0 {
+		return "max"
+	}
+	return strconv.FormatUint(uint64(*c), 10)
+}
+
+func (c *countLimit) Type() string { return "N" }
 
 // rootfsDir is the DIR of import and pull: the one given, or else the
 // default place for --name, or else for the name the source suggests.

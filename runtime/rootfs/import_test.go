@@ -53,7 +53,7 @@ func TestImportDetectsCompression(t *testing.T) {
 	for name, data := range map[string][]byte{"tar": plain, "gzip": gzipped(t, plain), "zstd": zstded(t, plain)} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "rootfs")
-			if err := Import(context.Background(), bytes.NewReader(data), dir, false); err != nil {
+			if err := Import(context.Background(), bytes.NewReader(data), dir, false, DefaultLimits); err != nil {
 				t.Fatal(err)
 			}
 			wantContent(t, filepath.Join(dir, "bin/sh"), "shell")
@@ -70,7 +70,7 @@ func TestImportRefusesNotATar(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "rootfs")
-			if err := Import(context.Background(), bytes.NewReader(data), dir, false); err == nil {
+			if err := Import(context.Background(), bytes.NewReader(data), dir, false, DefaultLimits); err == nil {
 				t.Fatal("imported")
 			}
 			wantNoRootfs(t, dir)
@@ -83,23 +83,23 @@ func TestImportRefusesNotATar(t *testing.T) {
 func TestImportForce(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "rootfs")
-	if err := Import(ctx, bytes.NewReader(archive(t, file("v", "1"))), dir, false); err != nil {
+	if err := Import(ctx, bytes.NewReader(archive(t, file("v", "1"))), dir, false, DefaultLimits); err != nil {
 		t.Fatal(err)
 	}
-	err := Import(ctx, bytes.NewReader(archive(t, file("v", "2"))), dir, false)
+	err := Import(ctx, bytes.NewReader(archive(t, file("v", "2"))), dir, false, DefaultLimits)
 	if err == nil || !strings.Contains(err.Error(), "already exists (use --force") {
 		t.Fatalf("import over an existing rootfs: %v, want already exists", err)
 	}
 	wantContent(t, filepath.Join(dir, "v"), "1")
 
 	bad := archive(t, file("v", "3"), file("../x", ""))
-	if err := Import(ctx, bytes.NewReader(bad), dir, true); err == nil {
+	if err := Import(ctx, bytes.NewReader(bad), dir, true, DefaultLimits); err == nil {
 		t.Fatal("bad archive imported")
 	}
 	wantContent(t, filepath.Join(dir, "v"), "1") // the old one, whole
 	wantMissing(t, TempDir(dir))
 
-	if err := Import(ctx, bytes.NewReader(archive(t, file("v", "4"))), dir, true); err != nil {
+	if err := Import(ctx, bytes.NewReader(archive(t, file("v", "4"))), dir, true, DefaultLimits); err != nil {
 		t.Fatal(err)
 	}
 	wantContent(t, filepath.Join(dir, "v"), "4")
@@ -111,7 +111,7 @@ func TestImportForce(t *testing.T) {
 func TestImportFailureLeavesNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "rootfs")
 	data := archive(t, directory("etc/"), file("etc/passwd", "root"), symlink("a", "/etc"), file("a/passwd", "pwned"))
-	err := Import(context.Background(), bytes.NewReader(data), dir, false)
+	err := Import(context.Background(), bytes.NewReader(data), dir, false, DefaultLimits)
 	wantRefused(t, err, "a/passwd")
 	wantNoRootfs(t, dir)
 }
@@ -120,7 +120,7 @@ func TestImportFailureLeavesNothing(t *testing.T) {
 func TestImportTruncated(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "rootfs")
 	data := gzipped(t, archive(t, file("big", strings.Repeat("x", 100000))))
-	err := Import(context.Background(), bytes.NewReader(data[:len(data)/2]), dir, false)
+	err := Import(context.Background(), bytes.NewReader(data[:len(data)/2]), dir, false, DefaultLimits)
 	if err == nil {
 		t.Fatal("truncated archive imported")
 	}
@@ -152,7 +152,7 @@ func TestImportCancelled(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "rootfs")
 	r := &cancelAfter{r: bytes.NewReader(archive(t, entries...)), n: 20000, cancel: cancel}
-	if err := Import(ctx, r, dir, false); !errors.Is(err, context.Canceled) {
+	if err := Import(ctx, r, dir, false, DefaultLimits); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled import: %v, want context canceled", err)
 	}
 	wantNoRootfs(t, dir)
@@ -164,7 +164,7 @@ func TestImportRemovesStaleTemp(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(TempDir(dir), "junk"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := Import(context.Background(), bytes.NewReader(archive(t, file("f", "new"))), dir, false); err != nil {
+	if err := Import(context.Background(), bytes.NewReader(archive(t, file("f", "new"))), dir, false, DefaultLimits); err != nil {
 		t.Fatal(err)
 	}
 	wantMissing(t, filepath.Join(dir, "junk"))

@@ -61,9 +61,10 @@ func HostPlatform() v1.Platform {
 // through the same safe extractor as `rootfs import`. While it downloads,
 // a progress bar is drawn on progress, unless that is nil. Like every
 // rootfs here it is made in DIR.tmp and renamed at the end; an existing dir
-// is replaced only with force. Cancelling ctx stops it, and nothing is
-// left behind.
-func Pull(ctx context.Context, ref name.Reference, dir string, force bool, progress io.Writer) error {
+// is replaced only with force. What it writes is bounded by limits, for
+// all the layers together. Cancelling ctx stops it, and nothing is left
+// behind.
+func Pull(ctx context.Context, ref name.Reference, dir string, force bool, limits Limits, progress io.Writer) error {
 	return build(dir, force, func(tmp string) error {
 		img, err := remote.Image(ref, remote.WithContext(ctx), remote.WithPlatform(HostPlatform()))
 		if err != nil {
@@ -73,9 +74,10 @@ func Pull(ctx context.Context, ref name.Reference, dir string, force bool, progr
 		if err != nil {
 			return err
 		}
+		budget := newBudget(limits) // one for all the layers
 		for i, layer := range layers {
 			label := fmt.Sprintf("layer %d/%d", i+1, len(layers))
-			if err := applyLayer(ctx, tmp, layer, label, progress); err != nil {
+			if err := applyLayer(ctx, tmp, layer, label, budget, progress); err != nil {
 				return fmt.Errorf("%s of %s: %w", label, ref, err)
 			}
 		}
@@ -83,8 +85,8 @@ func Pull(ctx context.Context, ref name.Reference, dir string, force bool, progr
 	})
 }
 
-// applyLayer downloads one layer and writes it onto root.
-func applyLayer(ctx context.Context, root string, layer v1.Layer, label string, w io.Writer) error {
+// applyLayer downloads one layer and writes it onto root, within budget.
+func applyLayer(ctx context.Context, root string, layer v1.Layer, label string, budget *budget, w io.Writer) error {
 	blob, err := layer.Compressed()
 	if err != nil {
 		return err
@@ -100,7 +102,7 @@ func applyLayer(ctx context.Context, root string, layer v1.Layer, label string, 
 		return err
 	}
 	defer archive.Close()
-	if _, err := newExtractor(root, true).extract(archive); err != nil {
+	if _, err := newExtractor(root, true, budget).extract(archive); err != nil {
 		return err
 	}
 	// Read to the end: the blob's digest is checked there, so a download

@@ -78,7 +78,7 @@ func pull(t *testing.T, image string, progress io.Writer) (string, error) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "rootfs")
-	return dir, Pull(context.Background(), ref, dir, false, progress)
+	return dir, Pull(context.Background(), ref, dir, false, DefaultLimits, progress)
 }
 
 func TestPullAppliesLayersInOrder(t *testing.T) {
@@ -169,7 +169,7 @@ func TestPullCancelled(t *testing.T) {
 	time.AfterFunc(200*time.Millisecond, cancel)
 	dir := filepath.Join(t.TempDir(), "rootfs")
 	start := time.Now()
-	if err := Pull(ctx, ref, dir, false, nil); !errors.Is(err, context.Canceled) {
+	if err := Pull(ctx, ref, dir, false, DefaultLimits, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled pull: %v, want context canceled", err)
 	}
 	if d := time.Since(start); d > 5*time.Second {

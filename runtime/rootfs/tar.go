@@ -20,7 +20,12 @@ package rootfs
 //     are kept: a rootfs needs its root-owned /etc, its setuid su, its
 //     /dev/null.
 //
-// A refused entry ends the extraction with an error that names it.
+//   - What it writes is bounded (limit.go): the file content the archive
+//     holds and the number of things made, across the whole rootfs.
+//     Sparse files are written sparse.
+//
+// A refused entry ends the extraction with an error that names it, and so
+// does one past a limit.
 //
 // Checking a path with Lstat and then writing to it would be a race if
 // someone else could change the tree in between. Nobody can: the tree is
@@ -53,6 +58,9 @@ type extractor struct {
 	whiteouts bool
 	written   map[string]bool // the names this archive made, and their parents
 	dirs      []finishedDir   // mode and mtime of directories, set at the end
+	budget    *budget         // what the rootfs may still take (limit.go)
+	stream    *countingReader // the tar stream, counted
+	buf       []byte          // copyContent's buffer
 }
 
 // finishedDir is what a directory gets once every entry is written: its
@@ -70,14 +78,15 @@ type refusal string
 
 func (r refusal) Error() string { return string(r) }
 
-func newExtractor(root string, whiteouts bool) *extractor {
-	return &extractor{root: root, asRoot: os.Geteuid() == 0, whiteouts: whiteouts, written: map[string]bool{}}
+func newExtractor(root string, whiteouts bool, b *budget) *extractor {
+	return &extractor{root: root, asRoot: os.Geteuid() == 0, whiteouts: whiteouts, written: map[string]bool{}, budget: b}
 }
 
 // extract writes every entry of the tar stream r and returns how many
 // there were.
 func (x *extractor) extract(r io.Reader) (int, error) {
-	tr := tar.NewReader(r)
+	x.stream = &countingReader{r: r}
+	tr := tar.NewReader(x.stream)
 	n := 0
 	for {
 		hdr, err := tr.Next()
@@ -88,7 +97,11 @@ func (x *extractor) extract(r io.Reader) (int, error) {
 			return n, fmt.Errorf("reading the archive: %w", err)
 		}
 		n++
-		if err := x.entry(hdr, tr); err != nil {
+		err = x.entry(hdr, tr)
+		if err == nil {
+			err = x.skipContent(tr) // what entry did not write
+		}
+		if err != nil {
 			if errors.As(err, new(refusal)) {
 				return n, fmt.Errorf("refusing entry %q: %w", hdr.Name, err)
 			}
@@ -110,6 +123,9 @@ func (x *extractor) entry(hdr *tar.Header, r io.Reader) error {
 	if x.whiteouts && strings.HasPrefix(path.Base(name), whiteoutPrefix) {
 		return x.whiteout(name)
 	}
+	if err := x.budget.addEntry(); err != nil {
+		return err
+	}
 	target, err := x.path(name, true)
 	if err != nil {
 		return err
@@ -117,8 +133,8 @@ func (x *extractor) entry(hdr *tar.Header, r io.Reader) error {
 	switch hdr.Typeflag {
 	case tar.TypeDir:
 		err = makeDir(target)
-	case tar.TypeReg:
-		err = writeFile(target, r)
+	case tar.TypeReg, tar.TypeGNUSparse: // tar gives a GNU sparse file's content with its holes filled in
+		err = x.writeFile(target, r)
 	case tar.TypeSymlink:
 		err = makeSymlink(target, hdr.Linkname)
 	case tar.TypeLink:
@@ -164,7 +180,9 @@ func (x *extractor) path(name string, makeParents bool) (string, error) {
 		fi, err := os.Lstat(dir)
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && makeParents:
-			err = os.Mkdir(dir, 0o755)
+			if err = x.budget.addEntry(); err == nil {
+				err = os.Mkdir(dir, 0o755)
+			}
 		case err != nil:
 		case fi.Mode()&fs.ModeSymlink != 0:
 			err = refusal(fmt.Sprintf("%s is a symlink, and writing through it could leave the rootfs",
@@ -216,7 +234,7 @@ func makeDir(target string) error {
 
 // writeFile creates target afresh: O_EXCL fails rather than follow a
 // symlink that might be there.
-func writeFile(target string, content io.Reader) error {
+func (x *extractor) writeFile(target string, content io.Reader) error {
 	if err := makeRoom(target, false); err != nil {
 		return err
 	}
@@ -224,7 +242,7 @@ func writeFile(target string, content io.Reader) error {
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(f, content); err != nil {
+	if err := x.copyContent(f, content); err != nil {
 		f.Close()
 		return err
 	}

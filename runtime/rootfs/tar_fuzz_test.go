@@ -80,7 +80,7 @@ const fuzzBody = "fuzz"
 // not checked: a refusal is as good as a success, so long as nothing
 // leaks out.
 func extractHeaders(root string, whiteouts bool, hdrs []*tar.Header) {
-	x := newExtractor(root, whiteouts)
+	x := newExtractor(root, whiteouts, newBudget(Limits{}))
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, hdr := range hdrs {

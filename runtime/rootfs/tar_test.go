@@ -64,7 +64,7 @@ func extractInto(t *testing.T, entries ...entry) (root, outside string, err erro
 	if err := os.Mkdir(root, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	_, err = newExtractor(root, false).extract(bytes.NewReader(archive(t, entries...)))
+	_, err = newExtractor(root, false, newBudget(Limits{})).extract(bytes.NewReader(archive(t, entries...)))
 	return root, outside, err
 }
 

@@ -12,7 +12,7 @@ func applyLayers(t *testing.T, layers ...[]entry) (string, error) {
 	t.Helper()
 	root := t.TempDir()
 	for _, layer := range layers {
-		if _, err := newExtractor(root, true).extract(bytes.NewReader(archive(t, layer...))); err != nil {
+		if _, err := newExtractor(root, true, newBudget(Limits{})).extract(bytes.NewReader(archive(t, layer...))); err != nil {
 			return root, err
 		}
 	}
