@@ -41,11 +41,18 @@ func TestFlagsToSpec(t *testing.T) {
 	if s.Hostname != "my-container" || s.Network != "none" || s.Overlay || s.Rootfs != dir {
 		t.Errorf("spec %+v", s)
 	}
-	// Defaults: no limits, overlay on, host network.
+	// Defaults: no memory or CPU limits, 1024 processes, overlay on, a
+	// network of its own.
 	f, rest = parse(t, "--rootfs", dir, "true")
 	s, err = specFrom(f, rest)
-	if err != nil || s.Limits.MemoryMax != 0 || s.Limits.CPUWeight != 0 || !s.Overlay || s.Network != "host" {
+	if err != nil || s.Limits.MemoryMax != 0 || s.Limits.CPUWeight != 0 || s.Limits.PidsMax != 1024 ||
+		!s.Overlay || s.Network != "none" {
 		t.Errorf("defaults: %+v %v", s, err)
+	}
+	// The host's network and no process cap only when asked.
+	f, rest = parse(t, "--rootfs", dir, "--network", "host", "--pids-limit", "max", "true")
+	if s, err = specFrom(f, rest); err != nil || s.Network != "host" || s.Limits.PidsMax != 0 {
+		t.Errorf("--network host --pids-limit max: %+v %v", s, err)
 	}
 }
 

@@ -18,8 +18,9 @@ import (
 	"vme50-tui/runtime"
 )
 
-// stopGrace is how long a container may take to exit after SIGINT or
-// SIGTERM is passed to it, before it is killed (docker stop waits 10 s).
+// stopGrace is how long a container may take to exit after SIGINT,
+// SIGTERM or SIGHUP is passed to it, before it is killed (docker stop
+// waits 10 s).
 const stopGrace = 10 * time.Second
 
 // runFlags are the flags of run that are not about the container itself.
@@ -93,7 +94,13 @@ func runContainer(spec runtime.Spec, flags runFlags) error {
 			spec.TtyRows, spec.TtyCols = size.Rows, size.Cols
 		}
 	} else {
+		// The runtime gives the command pipes and copies these to and
+		// from them: the files themselves never enter the container.
 		spec.Stdin, spec.Stdout, spec.Stderr = os.Stdin, os.Stdout, os.Stderr
+		// Our stdout may be a pipe whose reader quits (run ... | head):
+		// the write then fails with EPIPE instead of killing us by
+		// SIGPIPE, and the runtime passes the EPIPE on to the command.
+		signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	}
 
 	if flags.verbose {
@@ -195,8 +202,10 @@ func printLogEntry(tty bool) func(runtime.LogEntry) {
 }
 
 // forwardSignals passes the signals we get on to the container until it
-// ends. A container that does not stop within stopGrace of a SIGINT or
-// SIGTERM, or gets a second one, is killed.
+// ends. A container that does not stop within stopGrace of a SIGINT,
+// SIGTERM or SIGHUP, or gets a second one, is killed. SIGHUP says our
+// terminal was closed: nobody is left to stop the container otherwise,
+// and PID 1 without a handler ignores the signal itself.
 func forwardSignals(c *runtime.Container, signals <-chan os.Signal) runtime.Result {
 	var deadline <-chan time.Time
 	stopping := false
@@ -215,7 +224,7 @@ func forwardSignals(c *runtime.Container, signals <-chan os.Signal) runtime.Resu
 				continue
 			}
 			c.Signal(sig)
-			if sig == syscall.SIGINT || sig == syscall.SIGTERM {
+			if sig == syscall.SIGINT || sig == syscall.SIGTERM || sig == syscall.SIGHUP {
 				if stopping {
 					c.Kill()
 				}

@@ -59,6 +59,29 @@ var DefaultCapabilities = []Capability{
 	unix.CAP_NET_BIND_SERVICE, unix.CAP_SYS_CHROOT, unix.CAP_KILL, unix.CAP_AUDIT_WRITE,
 }
 
+// DefaultCapabilitiesFor is the set a command starts from on network n:
+// Docker's default set, without CAP_NET_RAW on the host's network. A raw
+// or packet socket sees every packet of the interfaces in its network
+// namespace: in a namespace of its own that is the container's own
+// traffic, on the host's it is the host's loopback and wire too (local
+// passwords, other users' connections). --cap-add NET_RAW gives it back.
+func DefaultCapabilitiesFor(n Network) []Capability {
+	if n != NetworkHost {
+		return DefaultCapabilities
+	}
+	return slices.DeleteFunc(slices.Clone(DefaultCapabilities), func(c Capability) bool { return c == unix.CAP_NET_RAW })
+}
+
+// netRawNote is the kernel log's line for a command that shares the
+// host's network without CAP_NET_RAW, or "" when that is not the case.
+func netRawNote(n Network, caps []Capability) string {
+	if n != NetworkHost || slices.Contains(caps, unix.CAP_NET_RAW) {
+		return ""
+	}
+	return "# --network host: the command gets no CAP_NET_RAW, so no raw or packet socket " +
+		"sees the host's traffic (--cap-add NET_RAW gives it back)"
+}
+
 // ParseCapability reads a capability's name as people write it:
 // NET_ADMIN, net_admin, CAP_NET_ADMIN.
 func ParseCapability(s string) (Capability, error) {
@@ -71,12 +94,12 @@ func ParseCapability(s string) (Capability, error) {
 	return 0, fmt.Errorf("unknown capability %q (see capabilities(7): e.g. NET_ADMIN, SYS_PTRACE, ALL)", s)
 }
 
-// Capabilities is the default set with add added and drop taken away, as
-// Docker does: ALL in add stands for every capability, and ALL in drop
-// starts from none, so "--cap-drop ALL --cap-add CHOWN" is CHOWN alone.
-// The result is sorted.
-func Capabilities(add, drop []string) ([]Capability, error) {
-	set := slices.Clone(DefaultCapabilities)
+// Capabilities is the default set of network n (DefaultCapabilitiesFor)
+// with add added and drop taken away, as Docker does: ALL in add stands
+// for every capability, and ALL in drop starts from none, so
+// "--cap-drop ALL --cap-add CHOWN" is CHOWN alone. The result is sorted.
+func Capabilities(n Network, add, drop []string) ([]Capability, error) {
+	set := slices.Clone(DefaultCapabilitiesFor(n))
 	if slices.ContainsFunc(drop, isAll) {
 		set = []Capability{} // none, which nil would not say: nil is the default set
 	}
@@ -165,16 +188,18 @@ func dropCapabilities(keep []Capability) error {
 	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil && !errors.Is(err, unix.EINVAL) {
 		return fmt.Errorf("prctl(PR_CAP_AMBIENT_CLEAR_ALL): %w", err)
 	}
-	// Effective (in force now), permitted (may be made effective) and
-	// inheritable (passed through exec) become keep. Root's exec then
-	// gives the command exactly keep (capabilities(7), "Capabilities and
-	// execution of programs by root").
+	// Effective (in force now) and permitted (may be made effective)
+	// become keep; root's exec then gives the command exactly keep
+	// (capabilities(7), "Capabilities and execution of programs by
+	// root"). The inheritable set stays empty, as Docker's since
+	// CVE-2022-24769: with it, a user other than root in the container
+	// who runs a file with inheritable capabilities would get them
+	// (no_new_privs stops that today, but should not have to).
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 	var data [2]unix.CapUserData // capabilities 0-31 and 32-63
 	for _, c := range keep {
 		data[c/32].Effective |= 1 << (c % 32)
 		data[c/32].Permitted |= 1 << (c % 32)
-		data[c/32].Inheritable |= 1 << (c % 32)
 	}
 	if err := unix.Capset(&hdr, &data[0]); err != nil {
 		return fmt.Errorf("capset: %w", err)
@@ -183,7 +208,7 @@ func dropCapabilities(keep []Capability) error {
 	for i, c := range keep {
 		names[i] = c.name()
 	}
-	logStep("capset(effective = permitted = inheritable = %s)", strings.Join(names, " "))
+	logStep("capset(effective = permitted = %s, inheritable = none)", strings.Join(names, " "))
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/creack/pty"
@@ -31,6 +32,14 @@ type Container struct {
 	// consoleSock receives pty from init.
 	consoleSock *os.File
 	init        *os.Process
+
+	// Without a terminal: our ends of the command's stdin pipe and of its
+	// stdout and stderr pipes, and the copies between them and Spec's
+	// (process.go).
+	stdin      *os.File
+	outputs    []*os.File
+	copying    sync.WaitGroup // the output copies
+	stdioEnded atomic.Bool    // the container has ended: stop at silence
 
 	done   chan struct{} // closed when the container is gone
 	mu     sync.Mutex    // guards result
@@ -95,6 +104,7 @@ func (c *Container) Start() (err error) {
 			// A terminal received before the command failed to run.
 			c.Close()
 			c.killAll()
+			c.finishStdio()
 			c.cleanup()
 			close(c.done)
 		}
@@ -152,6 +162,8 @@ func (c *Container) wait() {
 	// PID 1 is gone, so the kernel is killing the rest of its PID
 	// namespace; the cgroup still holds the memory.events of what happened.
 	r.CleanupErr = c.killAll()
+	// With every process dead, the output pipes end: copy what is left.
+	c.finishStdio()
 	if st, err := c.cg.Stats(); err == nil {
 		c.noteEvents(st)
 		r.Stats = st

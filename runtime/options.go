@@ -19,9 +19,9 @@ type Options struct {
 	MemoryLimit string // e.g. "64M"; "" or "max": no limit
 	CPUShares   string // 1..10000; "": the kernel's default (100)
 	CPUs        string // e.g. "0.5"; "" or "0": no quota
-	PidsLimit   string // "" or "0": no limit
+	PidsLimit   string // "": DefaultPidsLimit; "max" or "0": no limit
 	Hostname    string
-	Network     string // host or none
+	Network     string // none (the default: only lo) or host
 	Overlay     bool
 	CapAdd      []string // capabilities added to DefaultCapabilities, or ALL
 	CapDrop     []string // capabilities taken away, or ALL
@@ -29,9 +29,11 @@ type Options struct {
 	Args        []string
 }
 
-// DefaultOptions are the settings a new container starts from.
+// DefaultOptions are the settings a new container starts from: a network
+// of its own (only lo), a cap on its processes, a throw-away overlay.
 func DefaultOptions() Options {
-	return Options{Rootfs: rootfs.DefaultBusybox, Network: string(NetworkHost), Overlay: true}
+	return Options{Rootfs: rootfs.DefaultBusybox, Network: string(NetworkNone),
+		PidsLimit: strconv.Itoa(DefaultPidsLimit), Overlay: true}
 }
 
 // FieldError is a bad setting: which one (its flag name), what was typed,
@@ -81,11 +83,12 @@ func (o Options) Spec() (Spec, error) {
 		name string
 		caps []string
 	}{{"cap-add", o.CapAdd}, {"cap-drop", o.CapDrop}} {
-		if _, err := Capabilities(f.caps, nil); err != nil {
+		if _, err := Capabilities(s.Network, f.caps, nil); err != nil {
 			return s, field(f.name, strings.Join(f.caps, ","), err)
 		}
 	}
-	if s.Capabilities, err = Capabilities(o.CapAdd, o.CapDrop); err != nil {
+	// The network comes first: on the host's, CAP_NET_RAW is not given.
+	if s.Capabilities, err = Capabilities(s.Network, o.CapAdd, o.CapDrop); err != nil {
 		return s, err
 	}
 	if o.UserNS {
@@ -141,26 +144,35 @@ func ParseCPUs(s string) (quota, period uint64, err error) {
 	return uint64(math.Round(cpus * cpuPeriodUsec)), cpuPeriodUsec, nil
 }
 
-// ParsePidsLimit reads --pids-limit: the most processes at once.
+// DefaultPidsLimit is pids.max of a container not given --pids-limit:
+// plenty for a shell, a build or a small service, and a fork bomb stops
+// there instead of at the kernel's pid_max, which would starve the host.
+const DefaultPidsLimit = 1024
+
+// ParsePidsLimit reads --pids-limit: the most processes at once. Empty is
+// the default; max (or 0, as before there was a default) lifts it.
 func ParsePidsLimit(s string) (uint64, error) {
-	s = strings.TrimSpace(s)
-	if s == "" || s == "0" || s == "max" {
+	switch s = strings.ToLower(strings.TrimSpace(s)); s {
+	case "":
+		return DefaultPidsLimit, nil
+	case "0", "max":
 		return 0, nil
 	}
 	n, err := strconv.ParseUint(s, 10, 64)
 	if err != nil || n > math.MaxInt32 {
-		return 0, fmt.Errorf("must be a whole number of processes, 1 or more (0: no limit)")
+		return 0, fmt.Errorf("must be a whole number of processes, 1 or more (max or 0: no limit)")
 	}
 	return n, nil
 }
 
-// ParseNetwork reads --network.
+// ParseNetwork reads --network. Empty is none: a container shares the
+// host's network only when asked to.
 func ParseNetwork(s string) (Network, error) {
 	switch n := Network(strings.TrimSpace(s)); n {
-	case "", NetworkHost:
-		return NetworkHost, nil
-	case NetworkNone:
+	case "", NetworkNone:
+		return NetworkNone, nil
+	case NetworkHost:
 		return n, nil
 	}
-	return "", fmt.Errorf("use host (the host's interfaces) or none (only lo)")
+	return "", fmt.Errorf("use none (only lo, the default) or host (the host's interfaces)")
 }

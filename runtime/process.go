@@ -50,6 +50,7 @@ func (c *Container) startInit() error {
 		return runtimeError(fmt.Errorf("start init: %w", err))
 	}
 	c.init = cmd.Process
+	c.copyStdio()
 	c.logf(FromParent, "clone(%s) = %d, which runs /proc/self/exe init",
 		cloneFlagNames(cmd.SysProcAttr.Cloneflags, cmd.SysProcAttr.UseCgroupFD), c.init.Pid)
 	if m := c.Spec.UserNS; m != nil {
@@ -94,7 +95,7 @@ func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, 
 	childFiles := []*os.File{cfgR, statusW}
 
 	flags := syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC
-	if c.Spec.Network == NetworkNone {
+	if c.Spec.Network != NetworkHost {
 		flags |= syscall.CLONE_NEWNET
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
@@ -129,15 +130,10 @@ func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, 
 		cmd.ExtraFiles = append(cmd.ExtraFiles, child) // consoleFD
 		childFiles = append(childFiles, child)
 	} else {
-		// A nil *os.File must stay an untyped nil, which exec maps to /dev/null.
-		if c.Spec.Stdin != nil {
-			cmd.Stdin = c.Spec.Stdin
-		}
-		if c.Spec.Stdout != nil {
-			cmd.Stdout = c.Spec.Stdout
-		}
-		if c.Spec.Stderr != nil {
-			cmd.Stderr = c.Spec.Stderr
+		ends, err := c.stdioPipes(cmd)
+		childFiles = append(childFiles, ends...)
+		if err != nil {
+			return nil, childFiles, err
 		}
 	}
 	return cmd, childFiles, nil
@@ -181,7 +177,7 @@ func (c *Container) initConfig() *initConfig {
 	cfg := &initConfig{
 		Rootfs:   c.Spec.Rootfs,
 		Hostname: c.Spec.Hostname,
-		NewNet:   c.Spec.Network == NetworkNone,
+		NewNet:   c.Spec.Network != NetworkHost,
 		Console:  c.Spec.Tty,
 		Rows:     c.Spec.TtyRows,
 		Cols:     c.Spec.TtyCols,
@@ -190,7 +186,10 @@ func (c *Container) initConfig() *initConfig {
 		Caps:     c.Spec.Capabilities,
 	}
 	if cfg.Caps == nil {
-		cfg.Caps = DefaultCapabilities
+		cfg.Caps = DefaultCapabilitiesFor(c.Spec.Network)
+	}
+	if note := netRawNote(c.Spec.Network, cfg.Caps); note != "" {
+		c.logf(FromParent, "%s", note)
 	}
 	if c.Spec.Overlay {
 		cfg.Overlay = &overlay{
@@ -231,4 +230,102 @@ func mergeEnv(base, over []string) []string {
 		}
 	}
 	return env
+}
+
+// outputGrace is how long the command's output pipes may stay silent,
+// once the container has ended, before vme50 stops reading them.
+const outputGrace = 2 * time.Second
+
+// stdioPipes makes the command's stdin, stdout and stderr three pipes, as
+// Docker's shim does, instead of handing it Spec's files: a descriptor is
+// the open file itself, and through /proc/self/fd the container's root
+// could chmod or chown the host's file behind it, read it back, or list
+// the host directory a "< /" made its stdin. A pipe is only a pipe. It
+// returns the container's ends, for the child; ours are copied from and
+// to Spec's once init runs (copyStdio).
+func (c *Container) stdioPipes(cmd *exec.Cmd) ([]*os.File, error) {
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	c.stdin, cmd.Stdin = inW, inR
+	ends := []*os.File{inR}
+	for _, out := range []*io.Writer{&cmd.Stdout, &cmd.Stderr} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			return ends, err
+		}
+		c.outputs = append(c.outputs, r)
+		ends = append(ends, w)
+		*out = w
+	}
+	return ends, nil
+}
+
+// copyStdio starts copying Spec.Stdin into the command's stdin pipe and
+// its stdout and stderr pipes out to Spec.Stdout and Spec.Stderr.
+func (c *Container) copyStdio() {
+	if c.stdin == nil {
+		return // a terminal, not pipes
+	}
+	go func() {
+		if c.Spec.Stdin != nil {
+			io.Copy(c.stdin, c.Spec.Stdin)
+		}
+		// The end of our input (or an error reading it, as "< /" gives)
+		// is the end of the command's: it reads EOF.
+		c.stdin.Close()
+	}()
+	for i, dst := range []io.Writer{c.Spec.Stdout, c.Spec.Stderr} {
+		if dst == nil {
+			dst = io.Discard
+		}
+		c.copying.Add(1)
+		go c.copyOutput(dst, c.outputs[i])
+	}
+}
+
+// copyOutput copies one output pipe to dst until EOF, which comes when
+// every process holding its write end is dead. Once the container has
+// ended (finishStdio), a pipe silent for outputGrace ends the copy too:
+// only a process outside the container can still hold it (a descriptor
+// passed over a unix socket), and that must not keep us waiting forever.
+func (c *Container) copyOutput(dst io.Writer, r *os.File) {
+	defer c.copying.Done()
+	// Closing our end when dst is gone (our stdout a pipe nobody reads)
+	// gives the command EPIPE or SIGPIPE, as writing there itself would.
+	defer r.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		if c.stdioEnded.Load() {
+			r.SetReadDeadline(time.Now().Add(outputGrace))
+		}
+		n, err := r.Read(buf)
+		if n > 0 {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// finishStdio runs once every process of the container is dead: it stops
+// feeding stdin and waits until the output left in the pipes is copied,
+// so that nothing of the command's last words is lost.
+func (c *Container) finishStdio() {
+	if c.stdin == nil {
+		return
+	}
+	c.stdin.Close()
+	c.stdioEnded.Store(true)
+	for _, r := range c.outputs {
+		r.SetReadDeadline(time.Now().Add(outputGrace)) // for a Read already waiting
+	}
+	c.copying.Wait()
+	for _, r := range c.outputs {
+		r.Close() // never copied if the start failed
+	}
 }

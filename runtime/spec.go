@@ -1,5 +1,5 @@
 // Package runtime turns a Spec into a running Container: a process in new
-// PID, UTS, IPC and mount namespaces (and a network namespace on request),
+// PID, UTS, IPC, mount and network namespaces (the host's network on request),
 // pivot_root'ed into its root filesystem, held in a cgroup with limits.
 //
 // The story is told in two halves, as in runc's libcontainer:
@@ -14,6 +14,7 @@ package runtime
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,7 +60,8 @@ type Spec struct {
 	// and TERM are set by default).
 	Env []string
 	// Capabilities are what the command keeps of root's powers (caps.go);
-	// nil means DefaultCapabilities, Docker's default set.
+	// nil means DefaultCapabilitiesFor(Network), Docker's default set
+	// (without CAP_NET_RAW on the host's network).
 	Capabilities []Capability
 	// UserNS, when set, gives the container a user namespace whose ids
 	// 0..Size-1 are the host's HostID.. (userns.go).
@@ -67,13 +69,16 @@ type Spec struct {
 
 	// Tty gives the container a pseudo-terminal of TtyRows by TtyCols
 	// (0: the kernel's 0x0 until Resize); read and write it through
-	// Container.Pty. Without it the container uses Stdin, Stdout, Stderr
-	// (nil means /dev/null).
+	// Container.Pty. Without it the command's stdin, stdout and stderr
+	// are pipes, copied from Stdin and to Stdout and Stderr (nil: nothing
+	// to read, output dropped). Never a file of ours: through a
+	// descriptor the container's root could chmod, chown or list the
+	// host's file behind it (process.go).
 	Tty              bool
 	TtyRows, TtyCols uint16
-	Stdin            *os.File
-	Stdout           *os.File
-	Stderr           *os.File
+	Stdin            io.Reader
+	Stdout           io.Writer
+	Stderr           io.Writer
 
 	// OnLog, when set, is told of each line added to the container's
 	// kernel log (Container.Log), in order, from whichever goroutine made
@@ -145,7 +150,7 @@ func unwrapPathError(err error) error {
 }
 
 // Validate checks a Spec before anything is created, and completes it as
-// it goes: the rootfs made absolute, the network "host" when not given.
+// it goes: the rootfs made absolute, the network "none" when not given.
 func (s *Spec) Validate() error {
 	if len(s.Args) == 0 || s.Args[0] == "" {
 		return fmt.Errorf("no command given")

@@ -54,8 +54,8 @@ func TestSpecValidate(t *testing.T) {
 	if err := ok.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if ok.Network != NetworkHost {
-		t.Errorf("network %q, want host when not given", ok.Network)
+	if ok.Network != NetworkNone {
+		t.Errorf("network %q, want none when not given", ok.Network)
 	}
 	cases := map[string]Spec{
 		"no command":         {Rootfs: dir},
@@ -132,5 +132,57 @@ func TestFindCommand(t *testing.T) {
 	// The host has a /bin/true; the rootfs does not.
 	if err := FindCommand(root, "true"); err == nil {
 		t.Error("found the host's true in the rootfs")
+	}
+}
+
+// A new container's defaults: a network namespace of its own, and a cap
+// on its processes; the host's network and no cap only when asked.
+func TestDefaultOptions(t *testing.T) {
+	o := DefaultOptions()
+	o.Rootfs, o.Args = t.TempDir(), []string{"sh"}
+	s, err := o.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Network != "none" || s.Network != NetworkNone {
+		t.Errorf("default network %q -> %q, want none", o.Network, s.Network)
+	}
+	if o.PidsLimit != "1024" || s.Limits.PidsMax != DefaultPidsLimit || DefaultPidsLimit != 1024 {
+		t.Errorf("default pids limit %q -> %d, want 1024", o.PidsLimit, s.Limits.PidsMax)
+	}
+	// Options typed empty (a program's, not the form's) mean the same.
+	o.Network, o.PidsLimit = "", ""
+	if s, err = o.Spec(); err != nil || s.Network != NetworkNone || s.Limits.PidsMax != 1024 {
+		t.Errorf("empty options: network %q pids %d %v", s.Network, s.Limits.PidsMax, err)
+	}
+	o.Network, o.PidsLimit = "host", "max"
+	if s, err = o.Spec(); err != nil || s.Network != NetworkHost || s.Limits.PidsMax != 0 {
+		t.Errorf("host, max: network %q pids %d %v", s.Network, s.Limits.PidsMax, err)
+	}
+}
+
+func TestParsePidsLimit(t *testing.T) {
+	for in, want := range map[string]uint64{"": 1024, " ": 1024, "0": 0, "max": 0, " MAX ": 0, "1": 1, "30": 30, "2147483647": 1<<31 - 1} {
+		if got, err := ParsePidsLimit(in); err != nil || got != want {
+			t.Errorf("ParsePidsLimit(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"-1", "maxi", "lots", "1.5", "2147483648", "none"} {
+		if _, err := ParsePidsLimit(in); err == nil || !strings.Contains(err.Error(), "max or 0") {
+			t.Errorf("ParsePidsLimit(%q): %v", in, err)
+		}
+	}
+}
+
+func TestParseNetwork(t *testing.T) {
+	for in, want := range map[string]Network{"": NetworkNone, "none": NetworkNone, " none ": NetworkNone, "host": NetworkHost} {
+		if got, err := ParseNetwork(in); err != nil || got != want {
+			t.Errorf("ParseNetwork(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"bridge", "HOST", "hosts"} {
+		if _, err := ParseNetwork(in); err == nil {
+			t.Errorf("ParseNetwork(%q) accepted", in)
+		}
 	}
 }

@@ -76,11 +76,11 @@ func NewForm(v FormValues, files cgroup.Files) *Form {
 			func(s string) error { _, err := runtime.ParseCPUShares(s); return err }),
 		input("CPU quota (cores)", "e.g. 0.5; empty: none → "+files.CPUMax, &f.opts.CPUs,
 			func(s string) error { _, _, err := runtime.ParseCPUs(s); return err }),
-		input("Process limit", "empty: none → "+files.PidsMax, &f.opts.PidsLimit,
+		input("Process limit", fmt.Sprintf("empty: %d; max: none → %s", runtime.DefaultPidsLimit, files.PidsMax), &f.opts.PidsLimit,
 			func(s string) error { _, err := runtime.ParsePidsLimit(s); return err }),
 		input("Hostname", "empty: the container's id", &f.opts.Hostname, runtime.ValidateHostname),
 		huh.NewSelect[string]().Title(fmt.Sprintf("%-18s", "Network")).Inline(true).
-			Options(huh.NewOption("host", "host"), huh.NewOption("none (only lo)", "none")).
+			Options(huh.NewOption("none (only lo)", "none"), huh.NewOption("host (the host's interfaces)", "host")).
 			Value(&f.opts.Network),
 		huh.NewConfirm().Title(fmt.Sprintf("%-18s", "Overlay")).Affirmative("yes").Negative("no (write into the rootfs)").
 			Inline(true).Value(&f.opts.Overlay),

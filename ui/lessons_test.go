@@ -24,9 +24,10 @@ func TestLessonsSettings(t *testing.T) {
 		limits cgroup.Limits
 		args   string
 	}{
-		{cgroup.Limits{MemoryMax: 64 << 20}, "vme50-hog mem"},
-		{cgroup.Limits{CPUQuotaUsec: 50000, CPUPeriodUsec: 100000}, "vme50-hog cpu --seconds 60"},
-		{cgroup.Limits{CPUWeight: 100}, "vme50-hog cpu --seconds 60"},
+		// The default pids.max unless the lesson is about it.
+		{cgroup.Limits{MemoryMax: 64 << 20, PidsMax: 1024}, "vme50-hog mem"},
+		{cgroup.Limits{CPUQuotaUsec: 50000, CPUPeriodUsec: 100000, PidsMax: 1024}, "vme50-hog cpu --seconds 60"},
+		{cgroup.Limits{CPUWeight: 100, PidsMax: 1024}, "vme50-hog cpu --seconds 60"},
 		{cgroup.Limits{PidsMax: 30}, "vme50-hog fork"},
 	}
 	if len(Lessons) != len(want) {

@@ -35,9 +35,9 @@ type Limits struct {
 
 // DefaultLimits fit any image a sane person pulls into a classroom and stop
 // a bomb long before it fills a disk. Unpacked, alpine is 8 MB, debian
-// 120 MB, python:3 1 GB, gcc 1.5 GB, and the largest common images (CUDA
-// and PyTorch development images) 5 to 8 GB; a rootfs of more than 8 GiB
-// is a mistake or an attack more often than an image. In files, debian has
+// 120 MB, python:3 1 GB, gcc 1.5 GB, a CUDA runtime image a few GB; only
+// the CUDA and PyTorch development images go past 8 GiB, and whoever pulls
+// one reads the one line that says to raise --max-size. In files, debian has
 // 9,000 and python:3 40,000; a node image with a large node_modules a few
 // hundred thousand. A million is past all of them and, at 256 bytes an
 // inode, still small beside the inode table of any disk. Both can be
@@ -46,7 +46,7 @@ var DefaultLimits = Limits{Bytes: 8 << 30, Entries: 1_000_000}
 
 // maxHoles bounds the holes of sparse files, across the rootfs. A hole
 // costs no disk, but archive/tar hands it to us as zeros, which we then
-// check and skip, at about 30 GB/s: 1 TiB of holes is half a minute, and a
+// check and skip, at some 30 GB/s: 1 TiB of holes is half a minute, and a
 // 10 KB tar can declare a file of 8 EiB, which would be years. No rootfs
 // needs a terabyte of holes, so this one is fixed, not a flag.
 const maxHoles = 1 << 40
@@ -115,9 +115,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 const (
-	// copyChunk is how much content is read, counted and written at a time:
-	// the limit is checked before each chunk is written, so a file is cut
-	// off within this much of it.
+	// copyChunk is how much content is read, counted and written at a time.
+	// The limit is checked before each chunk is written, so nothing past it
+	// is.
 	copyChunk = 1 << 20
 	// holeBlock is the size of the blocks checked for zeros: the block size
 	// of ext4, xfs and btrfs, the unit in which a file has holes at all.
