@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -34,6 +35,15 @@ import (
 // Everything written to the pty (keys, pastes, replies) goes through one
 // input queue with its own writer goroutine: a program that does not read
 // its input must not freeze the UI.
+//
+// Nor may the program's output. The reader passes it through an escClamp,
+// which bounds what any one escape sequence can cost the emulator, and the
+// Bubble Tea goroutine never waits for the emulator: View and Cursor only
+// try the lock, and while the reader holds it they return the last frame
+// and leave the reader a request to render a new one between two chunks.
+// Keys read the few emulator facts they need (modes, history length) from
+// atomics the reader keeps up to date, and Close takes no lock, so
+// quitting works however busy the emulator is.
 
 // PaneOutputMsg says pane ID has new output to draw (coalesced: at most ~30 per second).
 type PaneOutputMsg struct{ ID string }
@@ -69,26 +79,34 @@ type Pane struct {
 	input  *inputQueue
 
 	// mu guards the emulator and the fields the reader shares with the UI.
-	mu         sync.Mutex
-	emu        *vt.Emulator
+	mu    sync.Mutex
+	emu   *vt.Emulator
+	clamp *escClamp // bounds the sequences fed to emu
+	// cols and rows are written only by SetSize, on the Bubble Tea
+	// goroutine, under mu: that goroutine may read them without it.
 	cols, rows int
 	gen        uint64 // bumped on every change that can alter the view
-	appCursor  bool   // DECCKM (?1): cursor keys send ESC O A
-	bracketed  bool   // bracketed paste (?2004): wrap pastes
 	eof        bool   // the pty reached EOF
-	closed     bool   // Close was called: the reader must stop feeding
 	// failed says why the emulator panicked on the output; from then on
 	// the output is read and dropped, and the emulator left alone.
 	failed string
 	// write feeds the emulator (emu.Write; tests make it panic).
 	write func([]byte) (int, error)
 
-	// Used only on the Bubble Tea goroutine (Update, View, Cursor).
-	offset  int    // lines scrolled back into history; 0 = live
-	view    string // the last rendered frame ...
-	viewGen uint64 // ... for this generation ...
-	viewOff int    // ... at this scroll offset
-	viewOK  bool
+	// Read without mu, so that keys and Close never wait for the emulator.
+	closed    atomic.Bool  // Close was called: the reader must stop feeding
+	appCursor atomic.Bool  // DECCKM (?1): cursor keys send ESC O A
+	bracketed atomic.Bool  // bracketed paste (?2004): wrap pastes
+	alt       atomic.Bool  // the alternate screen is shown
+	hist      atomic.Int64 // lines of history the view can scroll back
+
+	// The last rendered frame, and a request for a new one: set by View
+	// when the reader held the lock, with the scroll offset wanted.
+	frame       atomic.Pointer[paneFrame]
+	frameWanted atomic.Bool
+	wantOff     atomic.Int64
+
+	offset int // lines scrolled back into history; 0 = live (Bubble Tea goroutine only)
 
 	dirty  chan struct{} // capacity 1: "the screen changed", coalesced
 	events chan tea.Msg  // notifier -> the Cmd waiting in Bubble Tea
@@ -119,17 +137,19 @@ func NewPane(id string, pty io.ReadWriter, cols, rows int, resize func(rows, col
 		done:   make(chan struct{}),
 	}
 	p.write = p.emu.Write
+	p.clamp = newEscClamp(cols, rows)
 	p.emu.SetScrollbackSize(PaneScrollback)
 	disableAltScrollback(p.emu)
 	p.emu.SetCallbacks(vt.Callbacks{
 		EnableMode:  func(m ansi.Mode) { p.trackMode(m, true) },
 		DisableMode: func(m ansi.Mode) { p.trackMode(m, false) },
 	})
+	p.frameLocked(0) // nobody else has the pane yet
 	// The writer and the reply pump run from the start, so that keys and
 	// query replies flow even before Init.
 	go p.input.run(pty, p.done)
 	go p.pumpReplies()
-	p.setPtySize()
+	p.setPtySize(cols, rows)
 	return p
 }
 
@@ -163,26 +183,66 @@ func (p *Pane) Update(msg tea.Msg) (*Pane, tea.Cmd) {
 	return p, nil
 }
 
+// paneFrame is a rendered view with its cursor, for generation gen of
+// the emulator's screen at scroll offset off.
+type paneFrame struct {
+	text   string
+	cursor *tea.Cursor
+	gen    uint64
+	off    int
+}
+
 // View is exactly cols x rows cells, styled from the emulator's cells,
 // with the scrollback offset applied. It is rendered again only when the
-// screen or the offset changed since the last call.
+// screen or the offset changed since the last call. While the reader is
+// feeding the emulator, View does not wait: it returns the last frame and
+// asks the reader for a new one, which the next View shows.
 func (p *Pane) View() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.viewOK && p.viewGen == p.gen && p.viewOff == p.offset {
-		return p.view
+	if !p.mu.TryLock() {
+		p.requestFrame()
+		return p.frame.Load().text
 	}
-	p.view = p.render()
-	p.viewGen, p.viewOff, p.viewOK = p.gen, p.offset, true
-	return p.view
+	defer p.mu.Unlock()
+	return p.frameLocked(p.offset).text
 }
 
 // Cursor is the container's real cursor, relative to the pane's top-left;
-// nil when hidden, scrolled back, or when the program is gone.
+// nil when hidden, scrolled back, or when the program is gone. Like View,
+// it never waits for the emulator: while busy, the last frame's cursor.
 func (p *Pane) Cursor() *tea.Cursor {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.failed != "" || p.scrolledLocked() > 0 || p.eof || p.emu.CursorHidden() {
+	f := p.frame.Load()
+	if p.mu.TryLock() {
+		f = p.frameLocked(p.offset)
+		p.mu.Unlock()
+	}
+	if f.cursor == nil {
+		return nil
+	}
+	c := *f.cursor // the caller moves it onto the screen
+	return &c
+}
+
+// requestFrame asks the reader to render the current scroll offset after
+// its chunk.
+func (p *Pane) requestFrame() {
+	p.wantOff.Store(int64(p.offset))
+	p.frameWanted.Store(true)
+}
+
+// frameLocked is the frame at scroll offset off, rendered only if the
+// screen or the offset changed since the last one.
+func (p *Pane) frameLocked(off int) *paneFrame {
+	if f := p.frame.Load(); f != nil && f.gen == p.gen && f.off == off {
+		return f
+	}
+	f := &paneFrame{text: p.render(off), cursor: p.cursorLocked(off), gen: p.gen, off: off}
+	p.frame.Store(f)
+	return f
+}
+
+// cursorLocked is the cursor to show at scroll offset off.
+func (p *Pane) cursorLocked(off int) *tea.Cursor {
+	if p.failed != "" || min(off, p.historyLenLocked()) > 0 || p.eof || p.emu.CursorHidden() {
 		return nil
 	}
 	pos := p.emu.CursorPosition()
@@ -217,11 +277,13 @@ func (p *Pane) SetSize(cols, rows int) {
 		p.emu.Resize(cols, rows)
 	}
 	p.cols, p.rows = cols, rows
+	p.clamp.resize(cols, rows)
 	p.gen++
+	p.publishLocked()
 	p.mu.Unlock()
 
 	p.offset = min(p.offset, p.historyLen())
-	p.setPtySize()
+	p.setPtySize(cols, rows)
 }
 
 // Size is the pane's size in cells.
@@ -243,9 +305,7 @@ func (p *Pane) ScrollOffset() int {
 // pty.Read ends when the runtime closes the pty or output arrives.
 func (p *Pane) Close() {
 	p.stop.Do(func() {
-		p.mu.Lock()
-		p.closed = true
-		p.mu.Unlock()
+		p.closed.Store(true)
 		close(p.done)
 		// Ends pumpReplies. We close the pipe rather than calling
 		// emu.Close: Emulator.Read reads its "closed" flag without a lock.
@@ -367,29 +427,32 @@ func (p *Pane) scrollBy(n, hist int) {
 type paneModes struct{ appCursor, bracketed bool }
 
 func (p *Pane) modes() paneModes {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return paneModes{p.appCursor, p.bracketed}
+	return paneModes{p.appCursor.Load(), p.bracketed.Load()}
 }
 
 // trackMode records the modes the key encoder and paste need. x/vt keeps
 // its modes private, but reports changes through callbacks; they run
-// inside emu.Write, so p.mu is already held.
+// inside emu.Write.
 func (p *Pane) trackMode(m ansi.Mode, on bool) {
 	switch m {
 	case ansi.ModeCursorKeys:
-		p.appCursor = on
+		p.appCursor.Store(on)
 	case ansi.ModeBracketedPaste:
-		p.bracketed = on
+		p.bracketed.Store(on)
 	}
 }
 
+// publishLocked copies what keys need to know of the emulator into
+// atomics, after every change.
+func (p *Pane) publishLocked() {
+	p.alt.Store(p.failed == "" && p.emu.IsAltScreen())
+	p.hist.Store(int64(p.historyLenLocked()))
+}
+
 // historyLen is how many lines the view can scroll back: none in the
-// alternate screen.
+// alternate screen. It is as of the last chunk fed.
 func (p *Pane) historyLen() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.historyLenLocked()
+	return int(p.hist.Load())
 }
 
 func (p *Pane) historyLenLocked() int {
@@ -405,37 +468,30 @@ func (p *Pane) scrolledLocked() int {
 	return min(p.offset, p.historyLenLocked())
 }
 
-func (p *Pane) altScreen() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.failed == "" && p.emu.IsAltScreen()
-}
+func (p *Pane) altScreen() bool { return p.alt.Load() }
 
-func (p *Pane) rowsNow() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.rows
-}
+// rowsNow reads rows without the lock: see the field.
+func (p *Pane) rowsNow() int { return p.rows }
 
-// setPtySize tells the pty the current size. Errors are ignored: after the
+// setPtySize tells the pty the size. Errors are ignored: after the
 // container ended the pty is gone, and there is nothing left to resize.
-func (p *Pane) setPtySize() {
+func (p *Pane) setPtySize(cols, rows int) {
 	if p.resize == nil {
 		return
 	}
-	cols, rows := p.Size()
 	_ = p.resize(uint16(min(rows, 0xffff)), uint16(min(cols, 0xffff)))
 }
 
 // ---- rendering (p.mu held) ----
 
-// render draws the visible rows: history lines first when scrolled back,
-// then the emulator's screen.
-func (p *Pane) render() string {
+// render draws the visible rows at scroll offset off: history lines first
+// when scrolled back, then the emulator's screen.
+func (p *Pane) render(off int) string {
 	if p.failed != "" {
 		return p.renderFailure()
 	}
-	hist, off := p.historyLenLocked(), p.scrolledLocked()
+	hist := p.historyLenLocked()
+	off = min(off, hist) // the history may have shrunk since the user scrolled
 	sb := p.emu.Scrollback()
 	var b strings.Builder
 	b.Grow(p.rows * (p.cols + 16))
@@ -513,6 +569,7 @@ func (p *Pane) readLoop() {
 			p.mu.Lock()
 			p.eof = true
 			p.gen++
+			p.renderIfWanted()
 			p.mu.Unlock()
 			close(p.ended)
 			return
@@ -546,7 +603,7 @@ func (p *Pane) feed(b []byte) bool {
 func (p *Pane) feedChunk(b []byte) (open bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.closed {
+	if p.closed.Load() {
 		return false
 	}
 	if p.failed != "" {
@@ -556,12 +613,23 @@ func (p *Pane) feedChunk(b []byte) (open bool) {
 		if r := recover(); r != nil {
 			p.failed = fmt.Sprint(r)
 			p.gen++
+			p.publishLocked()
 			open = true // the reader goes on, to drain
 		}
 	}()
-	_, _ = p.write(b)
+	_, _ = p.write(p.clamp.filter(b))
 	p.gen++
+	p.publishLocked()
+	p.renderIfWanted()
 	return true
+}
+
+// renderIfWanted renders the frame a View asked for while the lock was
+// held (p.mu held).
+func (p *Pane) renderIfWanted() {
+	if p.frameWanted.Swap(false) {
+		p.frameLocked(int(p.wantOff.Load()))
+	}
 }
 
 // renderFailure is the pane after the emulator failed: what happened and
