@@ -115,7 +115,7 @@ func (c *Container) Start() (err error) {
 	if err := c.makeStateDir(); err != nil {
 		return runtimeError(err)
 	}
-	c.logf(FromParent, "mkdir %s (the overlay's upper, work and merged directories)", c.dir)
+	c.logf(FromParent, "mkdir %s (mount points for the container's layer and root)", c.dir)
 	if c.Spec.UserNS != nil {
 		if err := c.giveStateDirToUserNS(); err != nil {
 			return runtimeError(err)

@@ -29,10 +29,14 @@ const (
 
 // initConfig is what init needs to know; the parent writes it as JSON.
 type initConfig struct {
-	Rootfs   string   `json:"rootfs"`
-	Overlay  *overlay `json:"overlay,omitempty"`
-	Hostname string   `json:"hostname"`
-	NewNet   bool     `json:"new_net"`
+	Rootfs  string   `json:"rootfs"`
+	Overlay *overlay `json:"overlay,omitempty"`
+	// Layer is where init mounts the tmpfs of DiskLimit bytes (0: the
+	// kernel's default size) that holds everything the container writes.
+	Layer     string `json:"layer"`
+	DiskLimit uint64 `json:"disk_limit"`
+	Hostname  string `json:"hostname"`
+	NewNet    bool   `json:"new_net"`
 	// Console asks for a terminal made inside the container (console.go),
 	// Rows by Cols characters.
 	Console bool     `json:"console"`
@@ -44,10 +48,9 @@ type initConfig struct {
 	Caps []Capability `json:"caps"`
 }
 
-// overlay is where the container's writable layer lives on the host.
+// overlay is where the container's root is put together: the rootfs
+// below, read-only, and a writable layer above it in the Layer tmpfs.
 type overlay struct {
-	Upper  string `json:"upper"`
-	Work   string `json:"work"`
 	Merged string `json:"merged"`
 }
 

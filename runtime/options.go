@@ -22,6 +22,7 @@ type Options struct {
 	PidsLimit   string // "": DefaultPidsLimit; "max" or "0": no limit
 	Hostname    string
 	Network     string // none (the default: only lo) or host
+	DiskLimit   string // what the container may write, e.g. "1G"; "max": a tmpfs's default
 	Overlay     bool
 	CapAdd      []string // capabilities added to DefaultCapabilities, or ALL
 	CapDrop     []string // capabilities taken away, or ALL
@@ -33,7 +34,7 @@ type Options struct {
 // of its own (only lo), a cap on its processes, a throw-away overlay.
 func DefaultOptions() Options {
 	return Options{Rootfs: rootfs.DefaultBusybox, Network: string(NetworkNone),
-		PidsLimit: strconv.Itoa(DefaultPidsLimit), Overlay: true}
+		PidsLimit: strconv.Itoa(DefaultPidsLimit), DiskLimit: DefaultDiskLimit, Overlay: true}
 }
 
 // FieldError is a bad setting: which one (its flag name), what was typed,
@@ -72,6 +73,9 @@ func (o Options) Spec() (Spec, error) {
 	}
 	if s.Limits.PidsMax, err = ParsePidsLimit(o.PidsLimit); err != nil {
 		return s, field("pids-limit", o.PidsLimit, err)
+	}
+	if s.DiskLimit, err = ParseDiskLimit(o.DiskLimit); err != nil {
+		return s, field("disk-limit", o.DiskLimit, err)
 	}
 	if err := ValidateHostname(o.Hostname); err != nil {
 		return s, field("hostname", o.Hostname, err)
@@ -175,4 +179,23 @@ func ParseNetwork(s string) (Network, error) {
 		return n, nil
 	}
 	return "", fmt.Errorf("use none (only lo, the default) or host (the host's interfaces)")
+}
+
+// DefaultDiskLimit is --disk-limit when none is given: room to install a
+// few packages, and a dd of /dev/zero stops there. (A memory limit below
+// it stops the writes first: the layer is memory.)
+const DefaultDiskLimit = "1G"
+
+// ParseDiskLimit reads --disk-limit, a size as --memory-limit takes it.
+// Empty is the default; max leaves the tmpfs the kernel's default size,
+// half of the RAM.
+func ParseDiskLimit(s string) (uint64, error) {
+	if strings.TrimSpace(s) == "" {
+		s = DefaultDiskLimit
+	}
+	n, err := cgroup.ParseSize(s)
+	if err == nil && n > 0 && n < 1<<20 {
+		return 0, fmt.Errorf("at least 1M: the container's first writes need room")
+	}
+	return n, err
 }

@@ -175,15 +175,17 @@ func (c *Container) readStatus(r io.Reader) error {
 // initConfig is the part of the Spec that init needs.
 func (c *Container) initConfig() *initConfig {
 	cfg := &initConfig{
-		Rootfs:   c.Spec.Rootfs,
-		Hostname: c.Spec.Hostname,
-		NewNet:   c.Spec.Network != NetworkHost,
-		Console:  c.Spec.Tty,
-		Rows:     c.Spec.TtyRows,
-		Cols:     c.Spec.TtyCols,
-		Args:     c.Spec.Args,
-		Env:      c.environment(),
-		Caps:     c.Spec.Capabilities,
+		Rootfs:    c.Spec.Rootfs,
+		Hostname:  c.Spec.Hostname,
+		NewNet:    c.Spec.Network != NetworkHost,
+		Console:   c.Spec.Tty,
+		Rows:      c.Spec.TtyRows,
+		Cols:      c.Spec.TtyCols,
+		Args:      c.Spec.Args,
+		Env:       c.environment(),
+		Caps:      c.Spec.Capabilities,
+		Layer:     filepath.Join(c.dir, "layer"),
+		DiskLimit: c.Spec.DiskLimit,
 	}
 	if cfg.Caps == nil {
 		cfg.Caps = DefaultCapabilitiesFor(c.Spec.Network)
@@ -192,11 +194,7 @@ func (c *Container) initConfig() *initConfig {
 		c.logf(FromParent, "%s", note)
 	}
 	if c.Spec.Overlay {
-		cfg.Overlay = &overlay{
-			Upper:  filepath.Join(c.dir, "upper"),
-			Work:   filepath.Join(c.dir, "work"),
-			Merged: filepath.Join(c.dir, "merged"),
-		}
+		cfg.Overlay = &overlay{Merged: filepath.Join(c.dir, "merged")}
 	}
 	return cfg
 }

@@ -30,7 +30,8 @@ func buildRootfs(cfg *initConfig) error {
 	if err != nil {
 		return err
 	}
-	steps := []func(string) error{mountProc, mountDev, mountSys, mountTmp, mountHog}
+	steps := []func(string) error{mountProc, mountDev, mountSys,
+		func(root string) error { return mountTmp(root, cfg) }, mountHog}
 	for _, step := range steps {
 		if err := step(root); err != nil {
 			return err
@@ -51,9 +52,10 @@ func makeMountsPrivate() error {
 }
 
 // mountRoot makes the directory that will become "/". With an overlay, the
-// rootfs is the read-only lower layer and writes go to a per-container upper
-// directory; without one the rootfs is bind-mounted onto itself, because
-// pivot_root needs the new root to be a mount point.
+// rootfs is the read-only lower layer and writes go to an upper directory
+// in the container's layer (mountLayer); without one the rootfs is
+// bind-mounted onto itself, because pivot_root needs the new root to be a
+// mount point.
 //
 // Either way it is nodev: root in the container keeps CAP_MKNOD (Docker's
 // default set), and a node it makes for the host's disk (b 8 0) or memory
@@ -62,8 +64,21 @@ func makeMountsPrivate() error {
 // root, /tmp and /dev/shm are nodev, and /dev is read-only once it holds
 // its few nodes.
 func mountRoot(cfg *initConfig) (string, error) {
+	if err := mountLayer(cfg); err != nil {
+		return "", err
+	}
 	if o := cfg.Overlay; o != nil {
-		opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", cfg.Rootfs, o.Upper, o.Work)
+		// The overlay's options are a comma-separated list, its lower
+		// directories colon-separated: a rootfs path holding either would
+		// say something else than the rootfs.
+		if strings.ContainsAny(cfg.Rootfs, ",:\\") {
+			return "", fmt.Errorf("the overlay cannot take a rootfs path with ',', ':' or '\\' in it: %s (rename it, or --overlay=false)", cfg.Rootfs)
+		}
+		upper, work, err := makeUpper(cfg)
+		if err != nil {
+			return "", err
+		}
+		opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", cfg.Rootfs, upper, work)
 		if err := mount("overlay", o.Merged, "overlay", unix.MS_NODEV, opts); err != nil {
 			return "", fmt.Errorf("%w (try --overlay=false)", err)
 		}
@@ -76,6 +91,53 @@ func mountRoot(cfg *initConfig) (string, error) {
 		return "", err
 	}
 	return cfg.Rootfs, nil
+}
+
+// mountLayer mounts the tmpfs that holds everything the container writes:
+// the overlay's upper layer and /tmp. Its size is --disk-limit, so a
+// container cannot fill the host's disk, and its pages are charged to the
+// memory cgroup of whoever writes them, the container: what it writes
+// counts against its memory limit too (and shows in its memory panel).
+// It is mounted here, in the container's own mount namespace, so no host
+// process sees it and it is gone with the container's last process: no
+// tree of the container's making is ever left on the host's disk.
+func mountLayer(cfg *initConfig) error {
+	opts := "mode=755"
+	if cfg.DiskLimit > 0 {
+		opts += fmt.Sprintf(",size=%d,nr_inodes=%d", cfg.DiskLimit, layerInodes(cfg.DiskLimit))
+	}
+	return mount("tmpfs", cfg.Layer, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts)
+}
+
+// layerInodes caps the files of a layer of size bytes: one per 16 KiB
+// (a tmpfs's inodes cost kernel memory of their own, and 100,000 empty
+// files cost no bytes), and never fewer than 16384.
+func layerInodes(size uint64) uint64 { return max(size/(16<<10), 16384) }
+
+// makeUpper makes the overlay's upper and work directories in the layer.
+// The upper one is the root directory the container sees, so it takes
+// the rootfs root's mode and owner (a 0700 "/" would shut every user but
+// root out of the whole container).
+func makeUpper(cfg *initConfig) (upper, work string, err error) {
+	var st unix.Stat_t
+	if err := unix.Stat(cfg.Rootfs, &st); err != nil {
+		return "", "", fmt.Errorf("stat %s: %w", cfg.Rootfs, err)
+	}
+	upper, work = filepath.Join(cfg.Layer, "upper"), filepath.Join(cfg.Layer, "work")
+	if err := unix.Mkdir(upper, st.Mode&0o7777); err != nil {
+		return "", "", fmt.Errorf("mkdir %s: %w", upper, err)
+	}
+	// In a user namespace the rootfs's owner (the host's root) is no one
+	// here, and cannot be given.
+	if !inUserNS() {
+		if err := unix.Chown(upper, int(st.Uid), int(st.Gid)); err != nil {
+			return "", "", fmt.Errorf("chown %s: %w", upper, err)
+		}
+	}
+	if err := unix.Mkdir(work, 0o700); err != nil {
+		return "", "", fmt.Errorf("mkdir %s: %w", work, err)
+	}
+	return upper, work, nil
 }
 
 // mountProc gives the container a /proc of its own PID namespace: "ps"
@@ -102,9 +164,19 @@ func mountSys(root string) error {
 	return err
 }
 
-// mountTmp gives the container a fresh, empty, world-writable /tmp.
-func mountTmp(root string) error {
-	return mountAt(root, "/tmp", "tmpfs", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777")
+// mountTmp gives the container a fresh, empty, world-writable /tmp: a
+// directory of its layer, so that /tmp and / share the one --disk-limit.
+func mountTmp(root string, cfg *initConfig) error {
+	tmp := filepath.Join(cfg.Layer, "tmp")
+	if err := unix.Mkdir(tmp, 0o1777); err != nil {
+		return fmt.Errorf("mkdir %s: %w", tmp, err)
+	}
+	dir, err := openInRoot(root, "/tmp", true)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	return mountOn(tmp, dir, "", unix.MS_BIND, "")
 }
 
 // device is a character device the container gets in its /dev.

@@ -41,9 +41,10 @@ const (
 // the usual directories, then the one vme50 binds vme50-hog into (hog.go).
 const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:" + HogDir
 
-// StateDir holds one directory per container (overlay upper and work dirs,
-// the owner file). It lives on disk, not in RAM, so that what a container
-// writes is ordinary page cache.
+// StateDir holds one directory per container: the owner file and the
+// mount points of its writable layer and its root. What the container
+// writes is not kept here: it lives in a tmpfs in the container's own
+// mount namespace, gone with it, charged to its memory cgroup.
 var StateDir = "/var/lib/vme50/containers"
 
 // Spec is everything needed to start a container.
@@ -56,6 +57,10 @@ type Spec struct {
 	// Overlay mounts a fresh writable layer over Rootfs, so the rootfs on
 	// disk is never changed. Without it the container writes into Rootfs.
 	Overlay bool
+	// DiskLimit caps what the container writes (its overlay layer and
+	// /tmp), in bytes: the size of the tmpfs that holds them. 0: the
+	// kernel's default for a tmpfs, half of the RAM.
+	DiskLimit uint64
 	// Env is added to the container's environment (PATH, HOME, HOSTNAME
 	// and TERM are set by default).
 	Env []string

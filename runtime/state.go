@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"vme50-tui/cgroup"
+	"vme50-tui/runtime/rootfs"
 )
 
-// Each container has a state directory, StateDir/<id>, holding the overlay
-// layers and a file naming its owner: the vme50 process that started it.
+// Each container has a state directory, StateDir/<id>, holding the mount
+// points of its writable layer and root, and a file naming its owner: the vme50 process that started it.
 // When the owner dies without cleaning up (kill -9, a power cut), the
 // next vme50 to start finds the directory and the cgroup, sees the owner
 // is gone, and removes both.
@@ -23,6 +24,9 @@ const ownerFile = "owner"
 // makeStateDir builds the directory under a temporary name and renames it
 // into place, so a sweep never sees a state directory without its owner.
 func (c *Container) makeStateDir() error {
+	if err := rootfs.CloseStore(filepath.Dir(StateDir), -1); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(StateDir, 0o700); err != nil {
 		return err
 	}
@@ -34,7 +38,9 @@ func (c *Container) makeStateDir() error {
 	if err == nil {
 		err = os.WriteFile(filepath.Join(tmp, ownerFile), []byte(owner+"\n"), 0o600)
 	}
-	for _, d := range []string{"upper", "work", "merged"} {
+	// layer: where init mounts the tmpfs that holds what the container
+	// writes; merged: where it mounts the overlay that becomes "/".
+	for _, d := range []string{"layer", "merged"} {
 		if err == nil {
 			err = os.Mkdir(filepath.Join(tmp, d), 0o700)
 		}
@@ -53,7 +59,7 @@ func (c *Container) removeStateDir() error {
 	if _, err := os.Lstat(c.dir); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	if err := os.RemoveAll(c.dir); err != nil {
+	if err := removeAll(c.dir); err != nil {
 		return err
 	}
 	c.logf(FromParent, "rm -r %s", c.dir)
@@ -112,7 +118,7 @@ func Sweep(host *cgroup.Host) error {
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), tmpPrefix) {
 			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > tmpMaxAge {
-				os.RemoveAll(filepath.Join(StateDir, e.Name()))
+				removeAll(filepath.Join(StateDir, e.Name()))
 			}
 			continue
 		}
@@ -132,7 +138,7 @@ func Sweep(host *cgroup.Host) error {
 			continue
 		}
 		cg := host.Open(id)
-		errs = append(errs, cg.Kill(), cg.Destroy(), os.RemoveAll(dir))
+		errs = append(errs, cg.Kill(), cg.Destroy(), removeAll(dir))
 	}
 	return errors.Join(errs...)
 }

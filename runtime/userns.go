@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"vme50-tui/runtime/rootfs"
 )
 
 // A user namespace renumbers users: uid 0 inside, the container's root,
@@ -117,45 +119,59 @@ func (c *Container) useUserNS(attr *syscall.SysProcAttr) {
 }
 
 // giveStateDirToUserNS lets the container's root, an unprivileged uid on
-// the host, mount its overlay: it must reach the directories and own the
-// upper and work layers it writes into.
+// the host, mount its overlay: it must reach its state directory and the
+// rootfs, and own the directories it mounts on. Through the group of its
+// host id, never through "others": every user of the host is an other,
+// and the store holds images' setuid programs (rootfs.CloseStore).
 func (c *Container) giveStateDirToUserNS() error {
 	root := c.Spec.UserNS.HostID
-	// Search only (o+x): the names inside stay unreadable. /var/lib/vme50
-	// holds nothing but vme50's own directories.
-	for _, dir := range []string{filepath.Dir(StateDir), StateDir, c.dir} {
-		st, err := os.Stat(dir)
-		if err != nil {
+	if err := rootfs.CloseStore(filepath.Dir(StateDir), root); err != nil {
+		return err
+	}
+	// Search only (g+x): the names inside stay unreadable.
+	for _, dir := range []string{StateDir, c.dir} {
+		if err := os.Chown(dir, 0, root); err != nil {
 			return err
 		}
-		if err := os.Chmod(dir, st.Mode().Perm()|0o011); err != nil {
+		if err := os.Chmod(dir, 0o710); err != nil {
 			return err
 		}
 	}
 	for _, dir := range []string{c.dir, c.Spec.Rootfs} {
-		if err := reachableByOthers(dir); err != nil {
+		if err := reachableBy(dir, root, root); err != nil {
 			return fmt.Errorf("--userns: the container's root, uid %d on the host, cannot reach %s: %w", root, dir, err)
 		}
 	}
-	for _, d := range []string{"upper", "work", "merged"} {
+	for _, d := range []string{"layer", "merged"} {
 		if err := os.Chown(filepath.Join(c.dir, d), root, root); err != nil {
 			return err
 		}
 	}
-	c.logf(FromParent, "chown %d:%d %s/{upper,work,merged} (the container's root, on the host)", root, root, c.dir)
+	c.logf(FromParent, "chown %d:%d %s/{layer,merged} (the container's root, on the host)", root, root, c.dir)
 	return nil
 }
 
-// reachableByOthers checks that a user with no rights of its own can
-// look up dir: every directory on the way lets others search it.
-func reachableByOthers(dir string) error {
+// reachableBy checks that the user uid, in group gid and no other, can
+// look up dir: every directory on the way lets it search, as its owner,
+// its group or one of the others.
+func reachableBy(dir string, uid, gid int) error {
 	for d := dir; ; d = filepath.Dir(d) {
 		st, err := os.Stat(d)
 		if err != nil {
 			return err
 		}
-		if st.Mode().Perm()&0o001 == 0 {
-			return fmt.Errorf("%s is mode %o (others may not enter it)", d, st.Mode().Perm())
+		perm := st.Mode().Perm()
+		search := perm & 0o001
+		if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+			switch {
+			case int(sys.Uid) == uid:
+				search = perm & 0o100
+			case int(sys.Gid) == gid:
+				search = perm & 0o010
+			}
+		}
+		if search == 0 {
+			return fmt.Errorf("%s is mode %o (uid %d may not enter it)", d, perm, uid)
 		}
 		if d == "/" {
 			return nil

@@ -71,17 +71,27 @@ func TestSubIDRangesRead(t *testing.T) {
 	}
 }
 
-func TestReachableByOthers(t *testing.T) {
+func TestReachableBy(t *testing.T) {
 	dir := t.TempDir()
 	inner := filepath.Join(dir, "a", "b")
 	os.MkdirAll(inner, 0o755)
 	os.Chmod(dir, 0o700)
-	if err := reachableByOthers(inner); err == nil {
+	if err := reachableBy(inner, 1000000000, 1000000000); err == nil {
 		t.Error("a path through a mode 700 directory is reachable")
 	}
+	// Its group may search it: the way --userns opens the store.
+	os.Chown(dir, 0, 1000000000)
+	os.Chmod(dir, 0o710)
+	if err := reachableBy(inner, 1000000000, 1000000000); err != nil && strings.Contains(err.Error(), dir) {
+		t.Errorf("still refused to the group: %v", err)
+	}
+	if err := reachableBy(inner, 1000000001, 1000000001); err == nil || !strings.Contains(err.Error(), dir) {
+		t.Errorf("another uid reaches it: %v", err)
+	}
+	os.Chown(dir, 0, 0)
 	os.Chmod(dir, 0o711)
 	// Above dir the machine decides; from dir down it is open now.
-	if err := reachableByOthers(inner); err != nil && strings.Contains(err.Error(), dir) {
+	if err := reachableBy(inner, 1000000001, 1000000001); err != nil && strings.Contains(err.Error(), dir) {
 		t.Errorf("still refused: %v", err)
 	}
 }
