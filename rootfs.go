@@ -180,6 +180,10 @@ func newRootfsLsCommand() *cobra.Command {
 		Short: "List the root filesystems in " + rootfs.DefaultDir + " with their sizes",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// The store is root's alone (rootfs.CloseStore).
+			if err := requireRoot("vme50-tui rootfs ls"); err != nil {
+				return err
+			}
 			list, err := rootfs.List(rootfs.DefaultDir)
 			if err != nil {
 				return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}

@@ -38,6 +38,13 @@ func build(dir string, force bool, fill func(tmp string) error) error {
 	if err := checkTarget(dir, force); err != nil {
 		return err
 	}
+	// A rootfs holds the image's setuid programs and device nodes: made
+	// in the store, it is out of other users' reach from the start.
+	if strings.HasPrefix(dir, Store+"/") {
+		if err := CloseStore(Store, -1); err != nil {
+			return err
+		}
+	}
 	tmp := TempDir(dir)
 	// A DIR.tmp already there was left by a run that was killed (kill -9):
 	// nothing of it is worth keeping.

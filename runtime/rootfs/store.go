@@ -29,7 +29,8 @@ func CloseStore(dir string, group int) error {
 	if err != nil {
 		return err
 	}
-	mode := st.Mode().Perm() &^ 0o007
+	// root may do anything, its group (if any) only search, others nothing.
+	mode := 0o700 | st.Mode().Perm()&0o010
 	if group >= 0 {
 		if err := os.Chown(dir, 0, group); err != nil {
 			return err
