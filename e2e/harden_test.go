@@ -82,8 +82,9 @@ func capMask(caps []runtime.Capability) uint64 {
 	return m
 }
 
-// checkCapStatus checks CapInh, CapPrm, CapEff and CapBnd are want, and
-// CapAmb is empty, in /proc/PID/status lines.
+// checkCapStatus checks CapPrm, CapEff and CapBnd are want, and CapInh
+// and CapAmb are empty (Docker's since CVE-2022-24769), in
+// /proc/PID/status lines.
 func checkCapStatus(t *testing.T, status string, want uint64) {
 	t.Helper()
 	for _, set := range []string{"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"} {
@@ -94,7 +95,7 @@ func checkCapStatus(t *testing.T, status string, want uint64) {
 		}
 		got, _ := strconv.ParseUint(m[1], 16, 64)
 		w := want
-		if set == "CapAmb" {
+		if set == "CapAmb" || set == "CapInh" {
 			w = 0
 		}
 		if got != w {
@@ -354,24 +355,28 @@ func TestUserNamespace(t *testing.T) {
 	clean(t)
 	m := runtime.UserNSRange()
 	r := run(t, "--userns", "/bin/sh", "-c",
-		"id -u; cat /proc/self/uid_map; stat -c %u /bin/busybox; touch /etc/x; echo etc=$?; touch /tmp/x && stat -c %u /tmp/x; grep CapEff /proc/self/status")
+		"id -u; cat /proc/self/uid_map; stat -c %u /bin/busybox; touch /etc/x; echo etc=$?; touch /tmp/x && stat -c %u /tmp/x; grep -E 'CapEff|CapInh' /proc/self/status")
 	wantCode(t, r, 0)
 	f := strings.Fields(r.stdout)
 	want := []string{"0", "0", strconv.Itoa(m.HostID), strconv.Itoa(m.Size), "65534", "etc=1", "0"}
 	if len(f) < len(want) || !slices.Equal(f[:len(want)], want) {
 		t.Errorf("got %q, want %q first", r.stdout, want)
 	}
-	if !strings.Contains(r.stdout, fmt.Sprintf("CapEff:\t%016x", capMask(runtime.DefaultCapabilities))) {
+	if !strings.Contains(r.stdout, fmt.Sprintf("CapEff:\t%016x", capMask(runtime.DefaultCapabilities))) ||
+		!strings.Contains(r.stdout, "CapInh:\t0000000000000000") {
 		t.Errorf("capabilities in the user namespace: %s", r.stdout)
 	}
 
-	// /sys is the host's, bound with what is mounted below it (the
-	// network namespace is the host's): every one of them read-only.
-	r = run(t, "--userns", "/bin/sh", "-c", "grep ' /sys' /proc/self/mountinfo | cut -d' ' -f5,6")
-	wantCode(t, r, 0)
-	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
-		if f := strings.Fields(line); len(f) != 2 || !strings.HasPrefix(f[1], "ro,") {
-			t.Errorf("writable under /sys: %q", line)
+	// /sys, a sysfs of the container's own network namespace, or with
+	// --network host the host's bound with what is mounted below it:
+	// every one of them read-only.
+	for _, network := range []string{"none", "host"} {
+		r = run(t, "--userns", "--network", network, "/bin/sh", "-c", "grep ' /sys' /proc/self/mountinfo | cut -d' ' -f5,6")
+		wantCode(t, r, 0)
+		for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+			if f := strings.Fields(line); len(f) != 2 || !strings.HasPrefix(f[1], "ro,") {
+				t.Errorf("--network %s: writable under /sys: %q", network, line)
+			}
 		}
 	}
 
@@ -408,6 +413,8 @@ func probeMain(what string) int {
 		return e.Error()
 	}
 	switch what {
+	case "sniff", "unix":
+		return netProbeMain(what, os.Args[2:])
 	case "keyring":
 		typ, _ := unix.BytePtrFromString("user")
 		desc, _ := unix.BytePtrFromString("vme50-probe")

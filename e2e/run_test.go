@@ -204,7 +204,7 @@ func TestNetworkNone(t *testing.T) {
 	if r.stdout != "lo\n0x9\n" {
 		t.Errorf("--network none: %q, want lo up and nothing else", r.stdout)
 	}
-	r = run(t, "/bin/sh", "-c", "ls /sys/class/net")
+	r = run(t, "--network", "host", "/bin/sh", "-c", "ls /sys/class/net")
 	wantCode(t, r, 0)
 	if strings.TrimSpace(r.stdout) == "lo" {
 		t.Errorf("--network host sees only lo: %q", r.stdout)
