@@ -292,6 +292,24 @@ func TestPidsLimitStopsForks(t *testing.T) {
 	}
 }
 
+// Without --pids-limit a container gets pids.max 1024, so a fork bomb
+// stops there and not at the kernel's pid_max; max (or 0) lifts it.
+func TestDefaultPidsLimit(t *testing.T) {
+	clean(t)
+	for _, c := range []struct {
+		flags []string
+		want  string
+	}{{nil, "1024"}, {[]string{"--pids-limit", "max"}, "max"}, {[]string{"--pids-limit", "0"}, "max"}} {
+		cmd, id := startContainer(t, append(c.flags, "/bin/sleep", "30")...)
+		if got := cgroupFile(t, id, "pids.max", "pids", "pids.max"); got != c.want {
+			t.Errorf("%v: pids.max %s, want %s", c.flags, got, c.want)
+		}
+		signal(t, cmd, syscall.SIGKILL)
+		cmd.Wait()
+	}
+	wantCode(t, run(t, "/bin/true"), 0) // sweeps what the killed runs left
+}
+
 func TestSignalsPassedToContainer(t *testing.T) {
 	clean(t)
 	cmd, _ := startContainer(t, "/bin/sh", "-c", `trap "echo got-term; exit 3" TERM; echo ready; while :; do sleep 0.1; done`)
