@@ -177,3 +177,38 @@ func commandPidOf(t *testing.T, id string) int {
 	t.Fatalf("container %s: no command running", id)
 	return 0
 }
+
+// The runtime reads what a container wrote against its --disk-limit, for
+// the TUI's panel: 3 MiB of dd, in / and /tmp, out of 8 MiB.
+func TestDiskUsage(t *testing.T) {
+	clean(t)
+	o := runtime.DefaultOptions()
+	o.Rootfs, o.DiskLimit = rootfsOK, "8M"
+	o.Args = []string{"/bin/sh", "-c", "dd if=/dev/zero of=/a bs=1M count=2 2>/dev/null; dd if=/dev/zero of=/tmp/b bs=1M count=1 2>/dev/null; sleep 30"}
+	spec, err := o.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := runtime.New(host(t), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { c.Kill(); c.Wait() }()
+	var used, size uint64
+	waitFor(t, func() bool {
+		used, size, err = c.DiskUsage()
+		return err == nil && used >= 3<<20
+	})
+	if size != 8<<20 || used > 4<<20 {
+		t.Errorf("used %d of %d, want 3 MiB of 8 MiB", used, size)
+	}
+	c.Kill()
+	c.Wait()
+	if _, _, err := c.DiskUsage(); err == nil {
+		t.Error("a disk reading of an ended container")
+	}
+}

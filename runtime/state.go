@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"vme50-tui/cgroup"
 	"vme50-tui/runtime/rootfs"
 )
@@ -141,4 +143,25 @@ func Sweep(host *cgroup.Host) error {
 		errs = append(errs, cg.Kill(), cg.Destroy(), removeAll(dir))
 	}
 	return errors.Join(errs...)
+}
+
+// DiskUsage is what the container has written, in bytes, and the room it
+// has (--disk-limit): its layer tmpfs, as `df /tmp` shows it inside. Read
+// through the container's /tmp, which is that tmpfs with the overlay and
+// without it. An error once the container has ended.
+func (c *Container) DiskUsage() (used, size uint64, err error) {
+	select {
+	case <-c.done:
+		return 0, 0, fmt.Errorf("container %s has ended", c.ID)
+	default:
+	}
+	if c.init == nil {
+		return 0, 0, fmt.Errorf("container %s has not started", c.ID)
+	}
+	var st unix.Statfs_t
+	if err := unix.Statfs(fmt.Sprintf("/proc/%d/root/tmp", c.init.Pid), &st); err != nil {
+		return 0, 0, err
+	}
+	bsize := uint64(st.Bsize)
+	return (st.Blocks - st.Bfree) * bsize, st.Blocks * bsize, nil
 }

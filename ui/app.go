@@ -141,6 +141,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statsMsg:
 		if t := a.tabByID(msg.id); t != nil && !t.ended {
 			a.take(t, msg.stats)
+			t.panels.PushDisk(msg.disk)
 		}
 		return a, nil
 	case sampleTickMsg:

@@ -49,6 +49,7 @@ type Panels struct {
 	memory   sampleHistory // memory current, bytes
 	cores    sampleHistory // CPU cores used
 	peakSeen uint64        // highest memory current pushed, for kernels without a peak file
+	disk     diskReading   // the container's layer tmpfs
 
 	// flashUntil is when each counter's highlight ends.
 	flashUntil [numCounters]time.Time
@@ -108,6 +109,21 @@ func (p *Panels) Push(s cgroup.Stats) {
 	p.peakSeen = max(p.peakSeen, s.Memory.Current)
 	p.last, p.have = s, true
 	if !same {
+		p.invalidate()
+	}
+}
+
+// diskReading is what a container has written into its layer tmpfs (its
+// overlay's upper layer and /tmp), against the tmpfs's size, --disk-limit.
+type diskReading struct {
+	used, size uint64
+	ok         bool
+}
+
+// PushDisk takes the latest reading of the container's layer.
+func (p *Panels) PushDisk(d diskReading) {
+	if d != p.disk {
+		p.disk = d
 		p.invalidate()
 	}
 }
@@ -835,9 +851,16 @@ func (p *Panels) pidsPanel(inner int) metricPanel {
 		label := fmt.Sprintf("%d/%d %3.0f%%", pids.Current, pids.Max, percentOf(pids.Current, pids.Max))
 		text = gaugeLine(float64(pids.Current)/float64(pids.Max), label, inner)
 	}
+	lines := []panelLine{{text: text}}
+	if d := p.disk; d.ok && d.size > 0 {
+		// Not a cgroup file: the tmpfs that holds what the container
+		// writes, whose pages its memory cgroup is charged for.
+		label := fmt.Sprintf("disk %s/%s %3.0f%%", cgroup.FormatSize(d.used), cgroup.FormatSize(d.size), percentOf(d.used, d.size))
+		lines = append(lines, panelLine{text: gaugeLine(float64(d.used)/float64(d.size), label, inner)})
+	}
 	return metricPanel{
 		title: p.files.PidsCurrent + " / " + p.files.PidsMax,
-		lines: []panelLine{{text: text}},
+		lines: lines,
 	}
 }
 

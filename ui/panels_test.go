@@ -624,3 +624,18 @@ func TestPanelsIdleIsNotRedrawn(t *testing.T) {
 		t.Errorf("a new reading was not drawn")
 	}
 }
+
+// What the container wrote into its layer, against --disk-limit, under
+// the pids gauge; redrawn when it changes, absent until read.
+func TestPanelsDiskGauge(t *testing.T) {
+	p, _ := newTestPanels(cgroup.V2)
+	p.SetSize(50, 28)
+	p.Push(panelSample(0))
+	if view := stripANSI(p.View()); strings.Contains(view, "disk ") {
+		t.Errorf("a disk line before any reading:\n%s", view)
+	}
+	p.PushDisk(diskReading{used: 12 << 20, size: 1 << 30, ok: true})
+	wantContains(t, stripANSI(p.View()), "disk 12.0 MiB/1.0 GiB   1%")
+	p.PushDisk(diskReading{used: 768 << 20, size: 1 << 30, ok: true})
+	wantContains(t, stripANSI(p.View()), "disk 768.0 MiB/1.0 GiB  75%")
+}

@@ -82,6 +82,7 @@ type (
 	statsMsg struct {
 		id    string
 		stats cgroup.Stats
+		disk  diskReading
 	}
 	sampleTickMsg struct{}
 	shutdownMsg   struct{}
@@ -128,7 +129,10 @@ func readStats(c *runtime.Container) tea.Cmd {
 		if err != nil {
 			return nil // it ended between the tick and now: endedMsg follows
 		}
-		return statsMsg{id: c.ID, stats: st}
+		var d diskReading
+		d.used, d.size, err = c.DiskUsage()
+		d.ok = err == nil
+		return statsMsg{id: c.ID, stats: st, disk: d}
 	}
 }
 
