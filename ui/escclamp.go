@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -152,16 +153,29 @@ func (c *escClamp) execute(b byte) {
 	c.run = 0
 }
 
+// The parser ORs a control character executed inside a sequence into
+// the command ("ESC $ BEL X" arrives as ESC _). esc and csi pass on only
+// commands that, written out, parse back the same: ESC _ would start an
+// APC that swallows the text after it, and a DEL final would leave x/vt's
+// parser inside the sequence. x/vt has no handler for either.
+
 func (c *escClamp) esc(cmd ansi.Cmd) {
+	in, f := cmd.Intermediate(), cmd.Final()
+	if f < 0x30 || f > 0x7e || in == 0 && strings.IndexByte("PX[]^_", f) >= 0 {
+		return
+	}
 	c.out = append(c.out, ansi.ESC)
-	if in := cmd.Intermediate(); in != 0 {
+	if in != 0 {
 		c.out = append(c.out, in)
 	}
-	c.out = append(c.out, cmd.Final())
+	c.out = append(c.out, f)
 	c.run = 0
 }
 
 func (c *escClamp) csi(cmd ansi.Cmd, params ansi.Params) {
+	if cmd.Final() > 0x7e {
+		return
+	}
 	c.out = append(c.out, ansi.ESC, '[')
 	c.sequence(cmd, params, true)
 	c.out = append(c.out, cmd.Final())
