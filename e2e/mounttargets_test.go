@@ -3,20 +3,11 @@ package e2e
 import (
 	"archive/tar"
 	"bytes"
-	"io"
-	"log"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
 // A rootfs is untrusted: the image's author chose what its /proc, /sys,
@@ -121,21 +112,7 @@ func TestMountTargetSymlinkFromImage(t *testing.T) {
 	wantCode(t, vme50(t, "rootfs", "import", file, imported), 0)
 	wantRefused(t, imported)
 
-	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
-	defer srv.Close()
-	image := strings.TrimPrefix(srv.URL, "http://") + "/evil"
-	ref, err := name.ParseReference(image)
-	if err != nil {
-		t.Fatal(err)
-	}
-	top := tarOfSymlink(t, "proc", "../merged/xproc") // with xproc, a directory
-	img, err := mutate.AppendLayers(empty.Image, layerOf(t, tarOf(t, rootfsOK)), layerOf(t, top))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(ref, img); err != nil {
-		t.Fatal(err)
-	}
+	image := pushImage(t, "evil", tarOf(t, rootfsOK), tarOfSymlink(t, "proc", "../merged/xproc")) // with xproc, a directory
 	pulled := filepath.Join(t.TempDir(), "pulled")
 	wantCode(t, vme50(t, "rootfs", "pull", image, pulled), 0)
 	wantRefused(t, pulled)

@@ -5,20 +5,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
-	"io"
-	"log"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
 // A small archive that unpacks to a huge rootfs: what import and pull
@@ -99,23 +90,9 @@ func TestRootfsImportSparse(t *testing.T) {
 // past --max-size 1M at the second.
 func TestRootfsPullSizeLimit(t *testing.T) {
 	clean(t)
-	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
-	defer srv.Close()
-	image := strings.TrimPrefix(srv.URL, "http://") + "/big"
-	ref, err := name.ParseReference(image)
-	if err != nil {
-		t.Fatal(err)
-	}
 	content := strings.Repeat("0123456789abcdef", 600<<10/16)
-	img, err := mutate.AppendLayers(empty.Image,
-		layerOf(t, tarOfEntries(t, map[string]string{"one": content})),
-		layerOf(t, tarOfEntries(t, map[string]string{"two": content})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(ref, img); err != nil {
-		t.Fatal(err)
-	}
+	image := pushImage(t, "big", tarOfEntries(t, map[string]string{"one": content}),
+		tarOfEntries(t, map[string]string{"two": content}))
 	dir := filepath.Join(t.TempDir(), "pulled")
 	r := vme50(t, "rootfs", "pull", "--max-size", "1M", image, dir)
 	wantCode(t, r, 125)

@@ -120,21 +120,8 @@ func TestRootfsImportInterrupted(t *testing.T) {
 // plain http.
 func TestRootfsPull(t *testing.T) {
 	clean(t)
-	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
-	defer srv.Close()
-	image := strings.TrimPrefix(srv.URL, "http://") + "/busybox"
-	ref, err := name.ParseReference(image)
-	if err != nil {
-		t.Fatal(err)
-	}
 	top := tarOfEntries(t, map[string]string{"etc/motd": "pulled\n", "etc/.wh.hostname": ""})
-	img, err := mutate.AppendLayers(empty.Image, layerOf(t, tarOf(t, rootfsOK)), layerOf(t, top))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(ref, img); err != nil {
-		t.Fatal(err)
-	}
+	image := pushImage(t, "busybox", tarOf(t, rootfsOK), top)
 
 	dir := filepath.Join(t.TempDir(), "pulled")
 	r := vme50(t, "rootfs", "pull", image, dir)
@@ -248,4 +235,28 @@ func layerOf(t *testing.T, data []byte) v1.Layer {
 		t.Fatal(err)
 	}
 	return l
+}
+
+// pushImage pushes an image of the given layers (tars) to a registry
+// served by this process on loopback, for the test's lifetime, and
+// returns its name.
+func pushImage(t *testing.T, repo string, layers ...[]byte) string {
+	t.Helper()
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	t.Cleanup(srv.Close)
+	image := strings.TrimPrefix(srv.URL, "http://") + "/" + repo
+	ref, err := name.ParseReference(image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := empty.Image
+	for _, l := range layers {
+		if img, err = mutate.AppendLayers(img, layerOf(t, l)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := remote.Write(ref, img); err != nil {
+		t.Fatal(err)
+	}
+	return image
 }

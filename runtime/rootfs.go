@@ -584,28 +584,26 @@ func bindAt(root, target, source string, recursive bool) error {
 // kernel takes the file we opened and checked, not a name it would
 // resolve again. The kernel log names the path.
 func mountOn(source string, target *os.File, fstype string, flags uintptr, data string) error {
-	if err := unix.Mount(source, fdPath(target), fstype, flags, data); err != nil {
-		what := fstype
-		if what == "" {
-			what = source
-		}
-		return fmt.Errorf("mount %s on %s: %w", what, target.Name(), err)
-	}
-	logStep("%s", mountWords(source, target.Name(), fstype, flags, data))
-	return nil
+	return mountNamed(source, fdPath(target), target.Name(), fstype, flags, data)
 }
 
 // mount is unix.Mount of paths that are vme50's own (the state directory,
-// "/"), with an error that names what was being mounted. It reports each
-// mount for the kernel log.
+// "/").
 func mount(source, target, fstype string, flags uintptr, data string) error {
+	return mountNamed(source, target, target, fstype, flags, data)
+}
+
+// mountNamed is unix.Mount with an error that names what was being
+// mounted where (name: target as a person knows it). It reports each
+// mount for the kernel log.
+func mountNamed(source, target, name, fstype string, flags uintptr, data string) error {
 	if err := unix.Mount(source, target, fstype, flags, data); err != nil {
 		what := fstype
 		if what == "" {
 			what = source
 		}
-		return fmt.Errorf("mount %s on %s: %w", what, target, err)
+		return fmt.Errorf("mount %s on %s: %w", what, name, err)
 	}
-	logStep("%s", mountWords(source, target, fstype, flags, data))
+	logStep("%s", mountWords(source, name, fstype, flags, data))
 	return nil
 }
