@@ -3,7 +3,6 @@ package ui
 import (
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -19,8 +18,9 @@ import (
 // unit of the count, a scroll region below the screen (DECSTBM) makes the
 // next line insert or delete index past the screen and panic, and every
 // new mode number (DECSET) adds an entry to a map. It also keeps strings
-// (OSC titles, hyperlinks, DCS, APC, PM, SOS) of up to 4 MB, and keeps a
-// grapheme cluster (a letter and its combining marks) however long it is.
+// (OSC titles, hyperlinks, DCS, APC, PM, SOS) of up to 4 MB. (A grapheme
+// cluster, a letter and its combining marks, x/vt ends at the end of each
+// write, so the pane's feedChunk already bounds it to a kilobyte.)
 //
 // The clamp parses the output with x/ansi's parser, the one x/vt itself
 // uses, so that both agree where every sequence starts and ends, and
@@ -36,12 +36,6 @@ type escClamp struct {
 	p          *ansi.Parser
 	cols, rows int
 	out        []byte // what goes to the emulator; reused by every filter call
-
-	// Runes written since x/vt last ended its pending grapheme cluster
-	// (it does on any ASCII character, control or sequence), and whether
-	// the last was a zero-width joiner.
-	run     int
-	lastZWJ bool
 }
 
 const (
@@ -53,15 +47,6 @@ const (
 	// stay below it (2004 bracketed paste, 2026 synchronized output, 9001);
 	// larger numbers are dropped, since clamping would set another mode.
 	maxModeNumber = 9999
-
-	// A cluster of more than softClusterRunes runes is ended at the next
-	// rune that starts a new cluster anyway; one of hardClusterRunes is ended
-	// where it is. Real clusters (emoji families, Indic conjuncts) are a
-	// dozen runes at most; only crafted output reaches these.
-	softClusterRunes = 64
-	hardClusterRunes = 256
-
-	zwj = '\u200d' // zero-width joiner: glues emoji into one cluster
 )
 
 func newEscClamp(cols, rows int) *escClamp {
@@ -71,7 +56,7 @@ func newEscClamp(cols, rows int) *escClamp {
 	// One byte more than we pass on: a full buffer means "too long".
 	c.p.SetDataSize(maxEscString + 1)
 	c.p.SetHandler(ansi.Handler{
-		Print:     c.print,
+		Print:     func(r rune) { c.out = utf8.AppendRune(c.out, r) },
 		Execute:   c.execute,
 		HandleCsi: c.csi,
 		HandleEsc: c.esc,
@@ -97,7 +82,6 @@ func (c *escClamp) filter(b []byte) []byte {
 		if c.p.State() == parser.GroundState {
 			if n := plainASCII(b[i:]); n > 0 {
 				c.out = append(c.out, b[i:i+n]...)
-				c.run = 0
 				i += n
 				continue
 			}
@@ -120,29 +104,6 @@ func plainASCII(b []byte) int {
 	return len(b)
 }
 
-func (c *escClamp) print(r rune) {
-	if r < utf8.RuneSelf {
-		c.out = append(c.out, byte(r))
-		c.run = 0
-		return
-	}
-	if c.run >= hardClusterRunes || c.run >= softClusterRunes && startsCluster(r, c.lastZWJ) {
-		// x/vt ends its pending cluster on any control character and
-		// ignores NUL itself.
-		c.out = append(c.out, 0)
-		c.run = 0
-	}
-	c.out = utf8.AppendRune(c.out, r)
-	c.run++
-	c.lastZWJ = r == zwj
-}
-
-// startsCluster says whether r, after a rune that was a ZWJ or not,
-// plainly begins a new grapheme cluster (it is no mark and nothing joins it).
-func startsCluster(r rune, afterZWJ bool) bool {
-	return !afterZWJ && r != zwj && !unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc)
-}
-
 func (c *escClamp) execute(b byte) {
 	if b == ansi.ESC {
 		// "ESC ESC" executes the first ESC, which x/vt ignores; written
@@ -150,7 +111,6 @@ func (c *escClamp) execute(b byte) {
 		return
 	}
 	c.out = append(c.out, b)
-	c.run = 0
 }
 
 // The parser ORs a control character executed inside a sequence into
@@ -169,7 +129,6 @@ func (c *escClamp) esc(cmd ansi.Cmd) {
 		c.out = append(c.out, in)
 	}
 	c.out = append(c.out, f)
-	c.run = 0
 }
 
 func (c *escClamp) csi(cmd ansi.Cmd, params ansi.Params) {
@@ -179,7 +138,6 @@ func (c *escClamp) csi(cmd ansi.Cmd, params ansi.Params) {
 	c.out = append(c.out, ansi.ESC, '[')
 	c.sequence(cmd, params, true)
 	c.out = append(c.out, cmd.Final())
-	c.run = 0
 }
 
 func (c *escClamp) dcs(cmd ansi.Cmd, params ansi.Params, data []byte) {
@@ -193,7 +151,6 @@ func (c *escClamp) dcs(cmd ansi.Cmd, params ansi.Params, data []byte) {
 	}
 	c.out = append(c.out, data...)
 	c.out = append(c.out, ansi.ESC, '\\')
-	c.run = 0
 }
 
 // str writes a string sequence out again, or nothing when it is too long.
@@ -204,7 +161,6 @@ func (c *escClamp) str(start string, data []byte, end string) {
 	c.out = append(c.out, start...)
 	c.out = append(c.out, data...)
 	c.out = append(c.out, end...)
-	c.run = 0
 }
 
 // sequence writes the prefix, the clamped parameters and the intermediate
@@ -233,14 +189,13 @@ func (c *escClamp) sequence(cmd ansi.Cmd, params ansi.Params, csi bool) {
 }
 
 // clamp is parameter i of a sequence as passed on; false means missing
-// (the sequence's default applies). The parser does not stop at int
-// overflow, so a long run of digits may arrive as any number, negative too.
+// (the sequence's default applies). The parser keeps the low 31 bits of
+// a number however many digits it has, so any count up to 2^31-2 arrives.
 func (c *escClamp) clamp(cmd ansi.Cmd, i int, p ansi.Param, csi bool) (int, bool) {
 	v := p.Param(-1)
 	if v == -1 {
 		return 0, false
 	}
-	v = max(v, 0)
 	if !csi || cmd.Intermediate() != 0 {
 		return min(v, parser.MaxParam), true
 	}
