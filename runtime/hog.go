@@ -25,22 +25,29 @@ const HogPath = HogDir + "/" + hog.Name
 // binary (init is a re-exec of vme50-tui), bound read-only onto an empty
 // file in a tiny tmpfs of its own.
 //
-// Why under /tmp: mountTmp has just mounted a fresh tmpfs there, in every
-// container, so the mount point for ours is made in memory, never in the
-// rootfs, with an overlay or without one. (A /.vme50 would have to be made
+// Why under /tmp: mountTmp has just mounted the container's own /tmp
+// there, in every container, so the mount point for ours is made in its
+// layer, never in the rootfs, with an overlay or without one. (A /.vme50 would have to be made
 // in the rootfs itself under --overlay=false, and be left behind.)
-func mountHog(root string) error {
+func mountHog(tmp *os.File) error {
 	binary, err := ownBinary()
 	if err != nil {
 		// The container works without it; the log says why it is missing.
 		logStep("# no %s in this container: %v", hog.Name, err)
 		return nil
 	}
-	dir := filepath.Dir(HogDir) // /tmp/.vme50
-	if err := mountAt(root, dir, "tmpfs", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=755,size=64k"); err != nil {
+	// /tmp/.vme50: a tiny tmpfs in the container's /tmp (tmp).
+	dir, err := openBelow(tmp, filepath.Base(filepath.Dir(HogDir)), true)
+	if err != nil {
 		return err
 	}
-	bin, err := openInRoot(root, HogDir, true)
+	defer dir.Close()
+	vme50, err := mountNew(dir, "tmpfs", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=755,size=64k")
+	if err != nil {
+		return err
+	}
+	defer vme50.Close()
+	bin, err := openBelow(vme50, filepath.Base(HogDir), true)
 	if err != nil {
 		return err
 	}
@@ -51,7 +58,11 @@ func mountHog(root string) error {
 		return err
 	}
 	defer file.Close()
-	if err := mountOn(binary, file, "", unix.MS_BIND, ""); err != nil {
+	// Read-only: a bind mount takes the flags of the mount it came from.
+	bound, err := bindNew(nil, binary, file, false, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV)
+	if err == nil {
+		bound.Close()
+	} else {
 		if !inUserNS() || !errors.Is(err, unix.EACCES) {
 			return err
 		}
@@ -62,14 +73,10 @@ func mountHog(root string) error {
 		if err := unix.Unlinkat(int(bin.Fd()), hog.Name, 0); err != nil {
 			return err
 		}
-	} else if err := remountAt(root, HogPath, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV); err != nil {
-		// A bind mount takes the flags of the mount it came from;
-		// read-only takes a remount of the new one.
-		return err
 	}
 	// And the tmpfs read-only too: nothing can be added beside vme50-hog
 	// to the container's PATH.
-	return remountAt(root, dir, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV)
+	return restrict(vme50, false, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV)
 }
 
 // ownBinary is the path of the binary we run. Not /proc/self/exe itself:

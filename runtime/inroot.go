@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -38,9 +37,20 @@ import (
 // cannot occur (the path is cleaned as an absolute one). With mkdir,
 // missing directories are made.
 func openInRoot(root, path string, mkdir bool) (*os.File, error) {
-	fd, err := unix.Open(root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	dir, err := os.OpenFile(root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", root, err)
+		return nil, err
+	}
+	defer dir.Close()
+	return openBelow(dir, path, mkdir)
+}
+
+// openBelow is openInRoot from an open directory: a mount of ours, found
+// through its descriptor (mountfd.go).
+func openBelow(dir *os.File, path string, mkdir bool) (*os.File, error) {
+	fd, err := unix.FcntlInt(dir.Fd(), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
 	}
 	clean := filepath.Clean("/" + path)
 	walked := ""
@@ -56,7 +66,7 @@ func openInRoot(root, path string, mkdir bool) (*os.File, error) {
 		}
 		fd = next
 	}
-	return os.NewFile(uintptr(fd), filepath.Join(root, clean)), nil
+	return os.NewFile(uintptr(fd), filepath.Join(dir.Name(), clean)), nil
 }
 
 // openStep opens name in the directory dir, never through a symlink.
@@ -103,10 +113,4 @@ type symlinkError struct{ target string }
 
 func (e *symlinkError) Error() string {
 	return fmt.Sprintf("is a symlink in the rootfs (to %s); vme50 mounts only on real directories, never through a link", e.target)
-}
-
-// fdPath names an open file for a system call that takes a path: the
-// kernel's /proc/self/fd/N leads to the file itself, not to a name.
-func fdPath(f *os.File) string {
-	return "/proc/self/fd/" + strconv.Itoa(int(f.Fd()))
 }

@@ -9,8 +9,6 @@ import (
 	"sync"
 
 	"golang.org/x/sys/unix"
-
-	"vme50-tui/internal/mountinfo"
 )
 
 // The init side builds the container's filesystem, one kernel step per
@@ -26,21 +24,53 @@ func buildRootfs(cfg *initConfig) error {
 	if err := makeMountsPrivate(); err != nil {
 		return err
 	}
-	root, err := mountRoot(cfg)
+	rootPath, err := mountRoot(cfg)
 	if err != nil {
 		return err
 	}
-	steps := []func(string) error{mountProc, mountDev, mountSys,
-		func(root string) error { return mountTmp(root, cfg) }, mountHog}
-	for _, step := range steps {
-		if err := step(root); err != nil {
-			return err
-		}
+	root, err := os.OpenFile(rootPath, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	var m containerMounts
+	defer m.Close()
+	if m.proc, err = mountProc(root); err != nil {
+		return err
+	}
+	if m.dev, err = mountDev(root); err != nil {
+		return err
+	}
+	if m.sys, err = mountSys(root); err != nil {
+		return err
+	}
+	if m.tmp, err = mountTmp(root, cfg); err != nil {
+		return err
+	}
+	if err := mountHog(m.tmp); err != nil {
+		return err
+	}
+	if err := protectKernelFiles(&m); err != nil {
+		return err
 	}
 	if err := pivotRoot(root); err != nil {
 		return err
 	}
-	return protectKernelFiles()
+	return checkProtected(&m)
+}
+
+// containerMounts are the filesystems init makes for the container, each
+// held by the descriptor of its root (mountfd.go): every step on them,
+// and the check after pivot_root, goes through these, never through a
+// name in the rootfs.
+type containerMounts struct{ proc, sys, dev, tmp *os.File }
+
+func (m *containerMounts) Close() {
+	for _, f := range []*os.File{m.proc, m.sys, m.dev, m.tmp} {
+		if f != nil {
+			f.Close()
+		}
+	}
 }
 
 // makeMountsPrivate stops mount events crossing between our namespace and
@@ -87,7 +117,7 @@ func mountRoot(cfg *initConfig) (string, error) {
 	if err := mount(cfg.Rootfs, cfg.Rootfs, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return "", err
 	}
-	if err := restrictTreeAt(cfg.Rootfs, "/", unix.MS_NODEV); err != nil {
+	if err := restrictTreeAt(cfg.Rootfs, unix.MS_NODEV); err != nil {
 		return "", err
 	}
 	return cfg.Rootfs, nil
@@ -142,41 +172,48 @@ func makeUpper(cfg *initConfig) (upper, work string, err error) {
 
 // mountProc gives the container a /proc of its own PID namespace: "ps"
 // inside shows only the container's processes, its command as PID 1.
-func mountProc(root string) error {
-	return mountAt(root, "/proc", "proc", "proc", unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_NODEV, "")
+func mountProc(root *os.File) (*os.File, error) {
+	dir, err := openBelow(root, "/proc", true)
+	if err != nil {
+		return nil, err
+	}
+	defer dir.Close()
+	return mountNew(dir, "proc", "proc", unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_NODEV, "")
 }
 
 // mountSys shows /sys read-only: programs may look, not reconfigure the host.
-func mountSys(root string) error {
-	err := mountAt(root, "/sys", "sysfs", "sysfs",
-		unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_NODEV, "")
+func mountSys(root *os.File) (*os.File, error) {
+	dir, err := openBelow(root, "/sys", true)
+	if err != nil {
+		return nil, err
+	}
+	defer dir.Close()
+	const flags = unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NOEXEC | unix.MS_NODEV
+	sys, err := mountNew(dir, "sysfs", "sysfs", flags, "")
 	if errors.Is(err, unix.EPERM) && inUserNS() {
 		// A new sysfs is only for the owner of the network namespace it
 		// shows, and with --network host that is the host: a read-only
-		// bind of the host's /sys instead, as runc does.
-		if err := bindAt(root, "/sys", "/sys", true); err != nil {
-			return err
-		}
-		// With everything mounted below it: the host's cgroup tree,
-		// securityfs, efivarfs...
-		return restrictTreeAt(root, "/sys", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_NODEV)
+		// bind of the host's /sys instead, as runc does, read-only with
+		// everything mounted below it (the host's cgroup tree,
+		// securityfs, efivarfs...).
+		return bindNew(nil, "/sys", dir, true, flags)
 	}
-	return err
+	return sys, err
 }
 
 // mountTmp gives the container a fresh, empty, world-writable /tmp: a
 // directory of its layer, so that /tmp and / share the one --disk-limit.
-func mountTmp(root string, cfg *initConfig) error {
+func mountTmp(root *os.File, cfg *initConfig) (*os.File, error) {
 	tmp := filepath.Join(cfg.Layer, "tmp")
 	if err := unix.Mkdir(tmp, 0o1777); err != nil {
-		return fmt.Errorf("mkdir %s: %w", tmp, err)
+		return nil, fmt.Errorf("mkdir %s: %w", tmp, err)
 	}
-	dir, err := openInRoot(root, "/tmp", true)
+	dir, err := openBelow(root, "/tmp", true)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer dir.Close()
-	return mountOn(tmp, dir, "", unix.MS_BIND, "")
+	return bindNew(nil, tmp, dir, false, 0)
 }
 
 // device is a character device the container gets in its /dev.
@@ -193,30 +230,38 @@ var devices = []device{
 }
 
 // mountDev builds a minimal /dev on a tmpfs, instead of exposing the host's.
-func mountDev(root string) error {
-	if err := mountAt(root, "/dev", "tmpfs", "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k"); err != nil {
-		return err
-	}
-	// The nodes are made in the tmpfs just mounted, through a descriptor
-	// of it: never by a path the rootfs could have redirected.
-	dev, err := openInRoot(root, "/dev", false)
+func mountDev(root *os.File) (*os.File, error) {
+	dir, err := openBelow(root, "/dev", true)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer dev.Close()
+	defer dir.Close()
+	dev, err := mountNew(dir, "tmpfs", "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k")
+	if err != nil {
+		return nil, err
+	}
+	if err := fillDev(dev); err != nil {
+		dev.Close()
+		return nil, err
+	}
+	return dev, nil
+}
+
+// fillDev makes the nodes, the ptys and the shared memory of the tmpfs
+// dev, then makes it read-only.
+func fillDev(dev *os.File) error {
 	for _, d := range devices {
 		if err := makeDevice(dev, d); err != nil {
 			return err
 		}
 	}
-	// A private devpts instance: ptys opened inside are numbered from 0 and
-	// invisible to the host's /dev/pts.
-	if err := mountAt(root, "/dev/pts", "devpts", "devpts", unix.MS_NOSUID|unix.MS_NOEXEC,
-		"newinstance,ptmxmode=0666,mode=0620"); err != nil {
+	// A private devpts instance (a new one at every mount since Linux
+	// 4.7): ptys opened inside are numbered from 0 and invisible to the
+	// host's /dev/pts.
+	if err := mountBelow(dev, "/pts", "devpts", "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, "ptmxmode=0666,mode=0620"); err != nil {
 		return err
 	}
-	if err := mountAt(root, "/dev/shm", "shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC,
-		"mode=1777,size=65536k"); err != nil {
+	if err := mountBelow(dev, "/shm", "tmpfs", "shm", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=1777,size=65536k"); err != nil {
 		return err
 	}
 	links := [][2]string{
@@ -230,7 +275,21 @@ func mountDev(root string) error {
 	}
 	// No more nodes: a read-only /dev is the one place a new node could
 	// have opened (see mountRoot).
-	return remountAt(root, "/dev", unix.MS_RDONLY|unix.MS_NOSUID)
+	return restrict(dev, false, unix.MS_RDONLY|unix.MS_NOSUID)
+}
+
+// mountBelow makes a filesystem and mounts it at path in the mount dir.
+func mountBelow(dir *os.File, path, fstype, source string, flags uintptr, data string) error {
+	target, err := openBelow(dir, path, true)
+	if err != nil {
+		return err
+	}
+	defer target.Close()
+	mnt, err := mountNew(target, fstype, source, flags, data)
+	if err != nil {
+		return err
+	}
+	return mnt.Close()
 }
 
 // Files of /proc and /sys that let a process see or change the host's
@@ -249,37 +308,52 @@ var (
 	readOnlyPaths = []string{"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"}
 )
 
-// protectKernelFiles masks and write-protects those files, after
-// pivot_root, in the container's own /proc and /sys, then checks that
-// each one is. A path this kernel does not have is skipped; one it has
-// but that could not be covered stops the start.
-func protectKernelFiles() error {
+// protectKernelFiles masks and write-protects those files, in the
+// container's own /proc and /sys: through their descriptors, so what is
+// covered is the procfs and sysfs we made, wherever a rename in the
+// rootfs may have moved them. A path this kernel lacks is skipped (the
+// filesystems are ours and fresh: nothing else could have removed it).
+func protectKernelFiles(m *containerMounts) error {
 	for _, p := range maskedPaths {
-		if err := mask(p); err != nil {
+		base, rel := m.kernelFile(p)
+		if err := mask(base, rel, m.dev); err != nil {
 			return err
 		}
 	}
 	for _, p := range readOnlyPaths {
-		// A bind of the path onto itself is a mount of its own, which can
-		// then be made read-only alone.
-		err := bindAt("/", p, p, false)
+		base, rel := m.kernelFile(p)
+		f, err := openBelow(base, rel, false)
 		if errors.Is(err, unix.ENOENT) {
 			continue // not on this kernel
 		}
 		if err != nil {
 			return err
 		}
-		if err := remountAt("/", p, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC); err != nil {
+		// A bind of the path onto itself is a mount of its own, which can
+		// then be made read-only alone.
+		bound, err := bindNew(base, rel, f, false, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
+		f.Close()
+		if err != nil {
 			return err
 		}
+		bound.Close()
 	}
-	return checkProtected()
+	return nil
 }
 
-// mask hides p: an empty read-only tmpfs over a directory, /dev/null over
-// a file.
-func mask(p string) error {
-	f, err := openInRoot("/", p, false)
+// kernelFile splits a path of maskedPaths or readOnlyPaths into the
+// mount it is in and its path there: /proc/kcore is kcore in proc.
+func (m *containerMounts) kernelFile(p string) (*os.File, string) {
+	if rel, ok := strings.CutPrefix(p, "/sys/"); ok {
+		return m.sys, rel
+	}
+	return m.proc, strings.TrimPrefix(p, "/proc/")
+}
+
+// mask hides rel in base: an empty read-only tmpfs over a directory,
+// dev's null over a file.
+func mask(base *os.File, rel string, dev *os.File) error {
+	f, err := openBelow(base, rel, false)
 	if errors.Is(err, unix.ENOENT) {
 		return nil // not on this kernel
 	}
@@ -291,72 +365,130 @@ func mask(p string) error {
 	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
 		return err
 	}
+	var mnt *os.File
 	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
-		return mountOn("tmpfs", f, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+		mnt, err = mountNew(f, "tmpfs", "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+	} else {
+		mnt, err = bindNew(dev, "null", f, false, 0)
 	}
-	return mountOn("/dev/null", f, "", unix.MS_BIND, "")
+	if err != nil {
+		return err
+	}
+	return mnt.Close()
 }
 
 // mountTypes are what the container's own mounts must be once it is
-// built: a /proc that is not a procfs of ours would leave every mask
-// above on some other directory.
+// built, and where: a /proc that is not the procfs we made would leave
+// the masks on some other directory than the container's /proc.
 var mountTypes = []struct {
 	path  string
 	magic int64
 	name  string
+	mnt   func(m *containerMounts) *os.File
 }{
-	{"/proc", unix.PROC_SUPER_MAGIC, "a procfs"}, {"/sys", unix.SYSFS_MAGIC, "a sysfs"},
-	{"/dev", unix.TMPFS_MAGIC, "a tmpfs"}, {"/dev/pts", unix.DEVPTS_SUPER_MAGIC, "a devpts"},
-	{"/tmp", unix.TMPFS_MAGIC, "a tmpfs"},
+	{"/proc", unix.PROC_SUPER_MAGIC, "a procfs", func(m *containerMounts) *os.File { return m.proc }},
+	{"/sys", unix.SYSFS_MAGIC, "a sysfs", func(m *containerMounts) *os.File { return m.sys }},
+	{"/dev", unix.TMPFS_MAGIC, "a tmpfs", func(m *containerMounts) *os.File { return m.dev }},
+	{"/tmp", unix.TMPFS_MAGIC, "a tmpfs", func(m *containerMounts) *os.File { return m.tmp }},
 }
 
-// checkProtected checks, after pivot_root, what the container's
-// /proc, /sys, /dev and /tmp are and that every masked and read-only path
-// this kernel has is covered. It trusts nothing it did: a check of the
-// result, so that a step that silently went elsewhere cannot start a
-// container.
-func checkProtected() error {
-	for _, m := range mountTypes {
-		var st unix.Statfs_t
-		if err := unix.Statfs(m.path, &st); err != nil {
-			return fmt.Errorf("check %s: %w", m.path, err)
+// checkProtected checks, after pivot_root, that the container's /proc,
+// /sys, /dev and /tmp are the filesystems init made (the same file as
+// their descriptor, of the right type), and, through those descriptors,
+// that every masked and read-only path this kernel has is covered. It
+// trusts nothing it did: a check of the result, so that a step that went
+// elsewhere (someone renamed a directory of the rootfs meanwhile) cannot
+// start a container.
+func checkProtected(m *containerMounts) error {
+	if err := checkNames(m); err != nil {
+		return err
+	}
+	return checkKernelFiles(m)
+}
+
+// checkNames checks that /proc, /sys, /dev and /tmp are the filesystems
+// of m, by the names the container will use.
+func checkNames(m *containerMounts) error {
+	for _, t := range mountTypes {
+		mnt := t.mnt(m)
+		var byName, byFD unix.Stat_t
+		var fs unix.Statfs_t
+		if err := unix.Lstat(t.path, &byName); err != nil {
+			return fmt.Errorf("check %s: %w", t.path, err)
 		}
-		if int64(st.Type) != m.magic {
-			return fmt.Errorf("check %s: not %s (filesystem type %#x)", m.path, m.name, st.Type)
+		if err := unix.Fstat(int(mnt.Fd()), &byFD); err != nil {
+			return fmt.Errorf("check %s: %w", t.path, err)
+		}
+		if err := unix.Fstatfs(int(mnt.Fd()), &fs); err != nil {
+			return fmt.Errorf("check %s: %w", t.path, err)
+		}
+		if int64(fs.Type) != t.magic {
+			return fmt.Errorf("check %s: not %s (filesystem type %#x)", t.path, t.name, fs.Type)
+		}
+		if byName.Dev != byFD.Dev || byName.Ino != byFD.Ino {
+			return fmt.Errorf("check %s: not the %s vme50 mounted there (was the rootfs changed while the container started?)", t.path, t.name)
 		}
 	}
+	return nil
+}
+
+// checkKernelFiles checks, through m's descriptors, that every masked and
+// read-only path this kernel has is covered.
+func checkKernelFiles(m *containerMounts) error {
 	for _, p := range maskedPaths {
-		var st unix.Stat_t
-		err := unix.Lstat(p, &st)
-		switch {
-		case errors.Is(err, unix.ENOENT):
-			continue
-		case err != nil:
-			return fmt.Errorf("check %s: %w", p, err)
-		case st.Mode&unix.S_IFMT == unix.S_IFDIR:
-			if !isReadOnly(p, unix.TMPFS_MAGIC) {
-				return fmt.Errorf("check %s: not masked by a read-only tmpfs", p)
-			}
-		case st.Mode&unix.S_IFMT != unix.S_IFCHR || st.Rdev != unix.Mkdev(1, 3):
-			return fmt.Errorf("check %s: not masked by /dev/null", p)
+		base, rel := m.kernelFile(p)
+		if err := checkMasked(base, rel, p); err != nil {
+			return err
 		}
 	}
 	for _, p := range readOnlyPaths {
-		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+		base, rel := m.kernelFile(p)
+		f, err := openBelow(base, rel, false)
+		if errors.Is(err, unix.ENOENT) {
 			continue
 		}
-		if !isReadOnly(p, unix.PROC_SUPER_MAGIC) {
+		if err != nil {
+			return fmt.Errorf("check %s: %w", p, err)
+		}
+		ok := isReadOnly(f, unix.PROC_SUPER_MAGIC)
+		f.Close()
+		if !ok {
 			return fmt.Errorf("check %s: not read-only", p)
 		}
 	}
 	return nil
 }
 
-// isReadOnly tells whether p is on a read-only mount of the filesystem
+// checkMasked checks that rel in base (p in the container) is masked.
+func checkMasked(base *os.File, rel, p string) error {
+	f, err := openBelow(base, rel, false)
+	if errors.Is(err, unix.ENOENT) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("check %s: %w", p, err)
+	}
+	defer f.Close()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return fmt.Errorf("check %s: %w", p, err)
+	}
+	switch {
+	case st.Mode&unix.S_IFMT == unix.S_IFDIR:
+		if !isReadOnly(f, unix.TMPFS_MAGIC) {
+			return fmt.Errorf("check %s: not masked by a read-only tmpfs", p)
+		}
+	case st.Mode&unix.S_IFMT != unix.S_IFCHR || st.Rdev != unix.Mkdev(1, 3):
+		return fmt.Errorf("check %s: not masked by /dev/null", p)
+	}
+	return nil
+}
+
+// isReadOnly tells whether f is on a read-only mount of the filesystem
 // type magic.
-func isReadOnly(p string, magic int64) bool {
+func isReadOnly(f *os.File, magic int64) bool {
 	var st unix.Statfs_t
-	return unix.Statfs(p, &st) == nil && int64(st.Type) == magic && st.Flags&unix.ST_RDONLY != 0
+	return unix.Fstatfs(int(f.Fd()), &st) == nil && int64(st.Type) == magic && st.Flags&unix.ST_RDONLY != 0
 }
 
 // makeDevice makes a device node in the directory dev. In a user
@@ -377,7 +509,11 @@ func makeDevice(dev *os.File, d device) error {
 		return err
 	}
 	defer node.Close()
-	return mountOn(filepath.Join("/dev", d.name), node, "", unix.MS_BIND, "")
+	bound, err := bindNew(nil, filepath.Join("/dev", d.name), node, false, 0)
+	if err != nil {
+		return err
+	}
+	return bound.Close()
 }
 
 // makeFileAt makes an empty file name in the directory dir, as a mount
@@ -396,92 +532,16 @@ func makeFileAt(dir *os.File, name string, mode uint32) (*os.File, error) {
 	return os.NewFile(uintptr(fd), path), nil
 }
 
-// remountAt changes the flags of the mount at path in root, a mount of
-// its own, to its current ones plus add. It opens the path anew: a
-// descriptor opened before the mount was made is the directory under it.
-//
-// Current ones, not the defaults: in a user namespace the flags of a mount
-// inherited from the host (its atime rule, nosuid) are locked, and a
-// remount that would clear one is refused.
-func remountAt(root, path string, add uintptr) error {
-	f, err := openInRoot(root, path, false)
+// restrictTreeAt adds flags (MS_RDONLY, MS_NODEV, ...) to the mount at
+// path and to every mount below it: a recursive bind brings the submounts
+// along, and a remount would change only the top one.
+func restrictTreeAt(path string, flags uintptr) error {
+	f, err := os.OpenFile(path, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return remount(f, add)
-}
-
-// remount is remountAt of an open mount point.
-func remount(f *os.File, add uintptr) error {
-	var st unix.Statfs_t
-	if err := unix.Fstatfs(int(f.Fd()), &st); err != nil {
-		return fmt.Errorf("statfs %s: %w", f.Name(), err)
-	}
-	var flags uintptr
-	for _, fl := range [][2]uintptr{
-		{unix.ST_RDONLY, unix.MS_RDONLY}, {unix.ST_NOSUID, unix.MS_NOSUID}, {unix.ST_NODEV, unix.MS_NODEV},
-		{unix.ST_NOEXEC, unix.MS_NOEXEC}, {unix.ST_NOATIME, unix.MS_NOATIME},
-		{unix.ST_NODIRATIME, unix.MS_NODIRATIME}, {unix.ST_RELATIME, unix.MS_RELATIME},
-	} {
-		if uintptr(st.Flags)&fl[0] != 0 {
-			flags |= fl[1]
-		}
-	}
-	return mountOn("", f, "", unix.MS_BIND|unix.MS_REMOUNT|flags|add, "")
-}
-
-// restrictTreeAt is restrictTree of path in root.
-func restrictTreeAt(root, path string, flags uintptr) error {
-	f, err := openInRoot(root, path, false)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return restrictTree(f, flags)
-}
-
-// restrictTree adds flags (MS_RDONLY, MS_NODEV, ...) to the mount f is
-// the top of and to every mount below it: a recursive bind brings the
-// submounts along, and a remount changes only the top one.
-func restrictTree(f *os.File, flags uintptr) error {
-	var attrs uint64
-	for _, fl := range [][2]uint64{{unix.MS_RDONLY, unix.MOUNT_ATTR_RDONLY}, {unix.MS_NOSUID, unix.MOUNT_ATTR_NOSUID},
-		{unix.MS_NODEV, unix.MOUNT_ATTR_NODEV}, {unix.MS_NOEXEC, unix.MOUNT_ATTR_NOEXEC}} {
-		if uint64(flags)&fl[0] != 0 {
-			attrs |= fl[1]
-		}
-	}
-	err := unix.MountSetattr(int(f.Fd()), "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &unix.MountAttr{Attr_set: attrs})
-	if err == nil {
-		logStep("mount_setattr(%s, AT_RECURSIVE, %s)", f.Name(), strings.Join(mountOptions(flags), ","))
-		return nil
-	}
-	if !errors.Is(err, unix.ENOSYS) {
-		return fmt.Errorf("mount_setattr %s: %w", f.Name(), err)
-	}
-	// Before Linux 5.12: a remount of each, found by where it is mounted.
-	// (Still before pivot_root, nothing of the container runs that could
-	// move them.)
-	mounts, err := mountinfo.Self()
-	if err != nil {
-		return err
-	}
-	top := f.Name()
-	for _, m := range mounts {
-		if m.MountPoint == top || strings.HasPrefix(m.MountPoint, top+"/") {
-			sub, err := os.OpenFile(m.MountPoint, unix.O_PATH|unix.O_NOFOLLOW, 0)
-			if err != nil {
-				return err
-			}
-			err = remount(sub, flags)
-			sub.Close()
-			if err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return restrict(f, true, flags)
 }
 
 // inUserNS tells whether init runs in a user namespace of its own: then
@@ -496,13 +556,17 @@ var inUserNS = sync.OnceValue(func() bool {
 // can be escaped with a second chroot and "cd .."), pivot_root moves the old
 // root away so it can be unmounted: afterwards the host's files are not
 // reachable by any path.
-func pivotRoot(root string) error {
+//
+// dir is the directory opened at the start (buildRootfs), never found by
+// its name again.
+func pivotRoot(dir *os.File) error {
+	root := dir.Name()
 	oldRoot, err := unix.Open("/", unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("open /: %w", err)
 	}
 	defer unix.Close(oldRoot)
-	if err := unix.Chdir(root); err != nil {
+	if err := unix.Fchdir(int(dir.Fd())); err != nil {
 		return fmt.Errorf("chdir %s: %w", root, err)
 	}
 	// pivot_root(".", ".") stacks the old root on top of the new one, both
@@ -539,9 +603,11 @@ func rootIsRamfs() bool {
 // moveRoot is the fallback for an initramfs root: move the new root over
 // "/" and chroot into it, as switch_root does.
 func moveRoot(root string) error {
-	if err := mount(root, "/", "", unix.MS_MOVE, ""); err != nil {
-		return err
+	// ".": the working directory is the new root, opened at the start.
+	if err := unix.Mount(".", "/", "", unix.MS_MOVE, ""); err != nil {
+		return fmt.Errorf("mount --move %s /: %w", root, err)
 	}
+	logStep("mount --move %s /", root)
 	if err := unix.Chroot("."); err != nil {
 		return fmt.Errorf("chroot %s: %w", root, err)
 	}
@@ -549,61 +615,17 @@ func moveRoot(root string) error {
 	return unix.Chdir("/")
 }
 
-// mountAt mounts a filesystem at target inside root, making the mount
-// point when the rootfs lacks it, and refusing a symlink on the way
-// (inroot.go).
-func mountAt(root, target, source, fstype string, flags uintptr, data string) error {
-	dir, err := openInRoot(root, target, true)
-	if err != nil {
-		return err
-	}
-	defer dir.Close()
-	return mountOn(source, dir, fstype, flags, data)
-}
-
-// bindAt binds source (a path of vme50's or the kernel's, never one in
-// the rootfs) onto target inside root, with everything mounted below it
-// when recursive.
-func bindAt(root, target, source string, recursive bool) error {
-	dir, err := openInRoot(root, target, false)
-	if err != nil {
-		return err
-	}
-	defer dir.Close()
-	flags := uintptr(unix.MS_BIND)
-	if recursive {
-		flags |= unix.MS_REC
-	}
-	if source == target && root == "/" {
-		source = fdPath(dir) // the very file opened, not its name again
-	}
-	return mountOn(source, dir, "", flags, "")
-}
-
-// mountOn mounts onto the open file target, through /proc/self/fd/N: the
-// kernel takes the file we opened and checked, not a name it would
-// resolve again. The kernel log names the path.
-func mountOn(source string, target *os.File, fstype string, flags uintptr, data string) error {
-	return mountNamed(source, fdPath(target), target.Name(), fstype, flags, data)
-}
-
 // mount is unix.Mount of paths that are vme50's own (the state directory,
-// "/").
-func mount(source, target, fstype string, flags uintptr, data string) error {
-	return mountNamed(source, target, target, fstype, flags, data)
-}
-
-// mountNamed is unix.Mount with an error that names what was being
-// mounted where (name: target as a person knows it). It reports each
+// "/"), with an error that names what was being mounted. It reports each
 // mount for the kernel log.
-func mountNamed(source, target, name, fstype string, flags uintptr, data string) error {
+func mount(source, target, fstype string, flags uintptr, data string) error {
 	if err := unix.Mount(source, target, fstype, flags, data); err != nil {
 		what := fstype
 		if what == "" {
 			what = source
 		}
-		return fmt.Errorf("mount %s on %s: %w", what, name, err)
+		return fmt.Errorf("mount %s on %s: %w", what, target, err)
 	}
-	logStep("%s", mountWords(source, name, fstype, flags, data))
+	logStep("%s", mountWords(source, target, fstype, flags, data))
 	return nil
 }

@@ -43,7 +43,7 @@ fi
 build=$repo/.cache/vm/build
 # The test binaries the VM runs, each from its package: ./cgroup first, so
 # that its leaf is the first to switch the controllers on in the root.
-tests=(cgroup e2e)
+tests=(cgroup e2e runtime)
 
 say() { echo "vmtest: $*" >&2; }
 die() {
