@@ -158,8 +158,15 @@ func (c *Container) DiskUsage() (used, size uint64, err error) {
 	if c.init == nil {
 		return 0, 0, fmt.Errorf("container %s has not started", c.ID)
 	}
+	// O_NOFOLLOW: the container's root may chroot into a directory whose
+	// tmp is a symlink, which would lead to a host path from here.
+	fd, err := unix.Open(fmt.Sprintf("/proc/%d/root/tmp", c.init.Pid), unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer unix.Close(fd)
 	var st unix.Statfs_t
-	if err := unix.Statfs(fmt.Sprintf("/proc/%d/root/tmp", c.init.Pid), &st); err != nil {
+	if err := unix.Fstatfs(fd, &st); err != nil {
 		return 0, 0, err
 	}
 	bsize := uint64(st.Bsize)

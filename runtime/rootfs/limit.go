@@ -1,6 +1,7 @@
 package rootfs
 
 import (
+	"archive/tar"
 	"bytes"
 	"fmt"
 	"io"
@@ -22,6 +23,8 @@ import (
 //     disk is at most this: blocks of zeros are not written (see
 //     writeSparse). A file that a later layer deletes or replaces still
 //     counted: it was on disk until then.
+//     Directories and long symlinks count a block each (entryDisk): a
+//     tar of nothing but those is no smaller a bomb.
 //   - Entries is what extraction makes: each file, directory, link and
 //     device node (an entry written twice counts twice), and each parent
 //     directory an entry needed that the archive did not list. Whiteouts,
@@ -77,14 +80,32 @@ type budget struct {
 
 func newBudget(l Limits) *budget { return &budget{limits: l, maxHoles: maxHoles} }
 
-// addEntry counts one more thing made.
-func (b *budget) addEntry() error {
+// addEntry counts one more thing made, which takes disk bytes of its own
+// (entryDisk) besides any file content.
+func (b *budget) addEntry(disk uint64) error {
 	if b.limits.Entries != 0 && b.entries >= b.limits.Entries {
 		return &LimitError{"--max-files", b.limits.Entries}
 	}
 	b.entries++
-	return nil
+	return b.addContent(disk, 0)
 }
+
+// entryDisk is what an entry takes on disk besides its content: a
+// directory a block, a symlink a block once its target is too long to
+// live in the inode (60 bytes on ext4). Without it, 20,000 directories
+// and 20,000 symlinks to 4,000-byte targets, a 464 KB tar.gz, took 158 MB
+// under --max-size 1M.
+func entryDisk(typeflag byte, linkname string) uint64 {
+	switch {
+	case typeflag == tar.TypeDir, typeflag == tar.TypeSymlink && len(linkname) > 60:
+		return diskBlock
+	}
+	return 0
+}
+
+// diskBlock is a filesystem block, what a directory or a long symlink
+// takes at least.
+const diskBlock = 4096
 
 // addContent counts stored bytes of file content and holes bytes of a
 // sparse file's holes, before they are written.

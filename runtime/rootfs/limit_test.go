@@ -334,3 +334,26 @@ func TestExtractCountsSkippedContent(t *testing.T) {
 	_, err := newExtractor(t.TempDir(), true, newBudget(Limits{Bytes: 1 << 20})).extract(bytes.NewReader(data))
 	wantLimit(t, err, `entry "etc/.wh.passwd": the rootfs would hold more than 1.0 MiB of file content`)
 }
+
+// Directories and long symlinks hold no file content but take disk: a
+// block each counts against --max-size (an attack review unpacked 158 MB
+// of them under --max-size 1M). Short symlinks live in their inode.
+func TestImportDirsAndLinksCountAgainstSize(t *testing.T) {
+	long := strings.Repeat("x", 4000)
+	var entries []entry
+	for i := range 300 {
+		entries = append(entries, directory(fmt.Sprintf("d%d", i)), symlink(fmt.Sprintf("l%d", i), long))
+	}
+	dir := filepath.Join(t.TempDir(), "rootfs")
+	err := Import(context.Background(), bytes.NewReader(gzipped(t, archive(t, entries...))), dir, false, Limits{Bytes: 1 << 20})
+	wantLimit(t, err, "the rootfs would hold more than 1.0 MiB of file content (raise --max-size")
+	wantNoRootfs(t, dir)
+
+	entries = entries[:0]
+	for i := range 300 {
+		entries = append(entries, symlink(fmt.Sprintf("l%d", i), "short/target"))
+	}
+	if err := Import(context.Background(), bytes.NewReader(archive(t, entries...)), dir, false, Limits{Bytes: 1 << 20}); err != nil {
+		t.Errorf("300 short symlinks under 1M: %v", err)
+	}
+}

@@ -123,7 +123,7 @@ func (x *extractor) entry(hdr *tar.Header, r io.Reader) error {
 	if x.whiteouts && strings.HasPrefix(path.Base(name), whiteoutPrefix) {
 		return x.whiteout(name)
 	}
-	if err := x.budget.addEntry(); err != nil {
+	if err := x.budget.addEntry(entryDisk(hdr.Typeflag, hdr.Linkname)); err != nil {
 		return err
 	}
 	target, err := x.path(name, true)
@@ -180,7 +180,7 @@ func (x *extractor) path(name string, makeParents bool) (string, error) {
 		fi, err := os.Lstat(dir)
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && makeParents:
-			if err = x.budget.addEntry(); err == nil {
+			if err = x.budget.addEntry(diskBlock); err == nil {
 				err = os.Mkdir(dir, 0o755)
 			}
 		case err != nil:
