@@ -386,10 +386,10 @@ var mountTypes = []struct {
 	name  string
 	mnt   func(m *containerMounts) *os.File
 }{
-	{"/proc", unix.PROC_SUPER_MAGIC, "a procfs", func(m *containerMounts) *os.File { return m.proc }},
-	{"/sys", unix.SYSFS_MAGIC, "a sysfs", func(m *containerMounts) *os.File { return m.sys }},
-	{"/dev", unix.TMPFS_MAGIC, "a tmpfs", func(m *containerMounts) *os.File { return m.dev }},
-	{"/tmp", unix.TMPFS_MAGIC, "a tmpfs", func(m *containerMounts) *os.File { return m.tmp }},
+	{"/proc", unix.PROC_SUPER_MAGIC, "procfs", func(m *containerMounts) *os.File { return m.proc }},
+	{"/sys", unix.SYSFS_MAGIC, "sysfs", func(m *containerMounts) *os.File { return m.sys }},
+	{"/dev", unix.TMPFS_MAGIC, "tmpfs", func(m *containerMounts) *os.File { return m.dev }},
+	{"/tmp", unix.TMPFS_MAGIC, "tmpfs", func(m *containerMounts) *os.File { return m.tmp }},
 }
 
 // checkProtected checks, after pivot_root, that the container's /proc,
@@ -423,7 +423,7 @@ func checkNames(m *containerMounts) error {
 			return fmt.Errorf("check %s: %w", t.path, err)
 		}
 		if int64(fs.Type) != t.magic {
-			return fmt.Errorf("check %s: not %s (filesystem type %#x)", t.path, t.name, fs.Type)
+			return fmt.Errorf("check %s: not a %s (filesystem type %#x)", t.path, t.name, fs.Type)
 		}
 		if byName.Dev != byFD.Dev || byName.Ino != byFD.Ino {
 			return fmt.Errorf("check %s: not the %s vme50 mounted there (was the rootfs changed while the container started?)", t.path, t.name)
