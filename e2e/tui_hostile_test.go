@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -46,6 +47,26 @@ func TestTUIHostileOutput(t *testing.T) {
 	tm.waitFor(`Quit\?`, 20*time.Second)
 	tm.keys("y")
 	tm.waitFor(`EXIT=0`, 20*time.Second)
+	for deadline := time.Now().Add(5 * time.Second); !slices.Equal(leafDirs(t), before); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the container's cgroup is still there: %v", leafDirs(t))
+		}
+	}
+}
+
+// SIGTERM too ends the TUI, and its containers, while a container prints
+// nothing but hostile sequences.
+func TestTUIHostileSIGTERM(t *testing.T) {
+	clean(t)
+	before := leafDirs(t)
+	tm := launchInTmux(t)
+	tm.text(`while :; do printf 'A\033[999999999b\033[2147483646X'; done`)
+	tm.keys("Enter")
+	time.Sleep(time.Second)
+	if err := syscall.Kill(tuiPid(t), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	tm.waitFor(`EXIT=\d+`, 20*time.Second)
 	for deadline := time.Now().Add(5 * time.Second); !slices.Equal(leafDirs(t), before); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the container's cgroup is still there: %v", leafDirs(t))
