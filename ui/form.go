@@ -78,6 +78,8 @@ func NewForm(v FormValues, files cgroup.Files) *Form {
 			func(s string) error { _, _, err := runtime.ParseCPUs(s); return err }),
 		input("Process limit", fmt.Sprintf("empty: %d; max: none → %s", runtime.DefaultPidsLimit, files.PidsMax), &f.opts.PidsLimit,
 			func(s string) error { _, err := runtime.ParsePidsLimit(s); return err }),
+		input("Disk limit", "empty: "+runtime.DefaultDiskLimit+"; / and /tmp, a tmpfs in its memory", &f.opts.DiskLimit,
+			func(s string) error { _, err := runtime.ParseDiskLimit(s); return err }),
 		input("Hostname", "empty: the container's id", &f.opts.Hostname, runtime.ValidateHostname),
 		huh.NewSelect[string]().Title(fmt.Sprintf("%-18s", "Network")).Inline(true).
 			Options(huh.NewOption("none (only lo)", "none"), huh.NewOption("host (the host's interfaces)", "host")).

@@ -38,7 +38,7 @@ func TestFormChoosesHostNetwork(t *testing.T) {
 	a, launches := newTestApp(t, prefilled(t))
 	drive(a, a.Init())
 	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
-	for range 6 { // rootfs, memory, weight, quota, processes, hostname
+	for range 7 { // rootfs, memory, weight, quota, processes, disk, hostname
 		drive(a, enter())
 	}
 	drive(a, press(tea.KeyRight, 0))
