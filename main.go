@@ -54,7 +54,7 @@ func main() {
 		ee = &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
 	}
 	if ee.msg != "" {
-		fmt.Fprintf(os.Stderr, "vme50-tui: %s\n", ee.msg)
+		warn("%s", ee.msg)
 	}
 	os.Exit(ee.code)
 }
@@ -132,7 +132,16 @@ func hostSwept() (*cgroup.Host, error) {
 		return nil, &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
 	}
 	if err := runtime.Sweep(host); err != nil {
-		fmt.Fprintf(os.Stderr, "vme50-tui: warning: removing leftovers of earlier containers: %v\n", err)
+		warn("warning: removing leftovers of earlier containers: %v", err)
 	}
 	return host, nil
+}
+
+// msgPrefix starts every line vme50-tui writes on stderr of its own (not
+// the container's): its name, as Unix tools do.
+const msgPrefix = "vme50-tui: "
+
+// warn writes one such line.
+func warn(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, msgPrefix+format+"\n", args...)
 }

@@ -182,7 +182,7 @@ func sample(c *runtime.Container, flags runFlags, recording *os.File) <-chan str
 		}
 		rec.Write(st)
 		if err := rec.Err(); err != nil {
-			fmt.Fprintf(os.Stderr, "vme50: --record %s: %v\n", recording.Name(), err)
+			warn("--record %s: %v", recording.Name(), err)
 			rec = nil
 		}
 	})
@@ -197,7 +197,7 @@ func printLogEntry(tty bool) func(runtime.LogEntry) {
 		eol = "\r\n"
 	}
 	return func(e runtime.LogEntry) {
-		fmt.Fprintf(os.Stderr, "vme50: %s%s", e.Text, eol)
+		fmt.Fprintf(os.Stderr, "%s%s%s", msgPrefix, e.Text, eol)
 	}
 }
 
@@ -214,7 +214,7 @@ func forwardSignals(c *runtime.Container, signals <-chan os.Signal) runtime.Resu
 		case <-c.Done():
 			return c.Wait()
 		case <-deadline:
-			fmt.Fprintf(os.Stderr, "vme50-tui: container %s did not stop within %s: killing it\n", c.ID, stopGrace)
+			warn("container %s did not stop within %s: killing it", c.ID, stopGrace)
 			c.Kill()
 		case sig := <-signals:
 			if sig == syscall.SIGWINCH {
@@ -241,13 +241,13 @@ func reportEnd(c *runtime.Container, r runtime.Result) {
 	if r.OOMKills > 0 {
 		limit := fmt.Sprintf("%s %s", c.Files().MemoryMax, cgroup.FormatSize(r.Stats.Memory.Max))
 		if r.OOMKilled {
-			fmt.Fprintf(os.Stderr, "vme50: container %s was OOM-killed (%s, oom_kill %d)\n", c.ID, limit, r.OOMKills)
+			warn("container %s was OOM-killed (%s, oom_kill %d)", c.ID, limit, r.OOMKills)
 		} else {
-			fmt.Fprintf(os.Stderr, "vme50: container %s: OOM killer ended %d process(es) inside (%s, oom_kill %d)\n",
+			warn("container %s: OOM killer ended %d process(es) inside (%s, oom_kill %d)",
 				c.ID, r.OOMKills, limit, r.OOMKills)
 		}
 	}
 	if r.CleanupErr != nil {
-		fmt.Fprintf(os.Stderr, "vme50: container %s: cleanup: %v\n", c.ID, r.CleanupErr)
+		warn("container %s: cleanup: %v", c.ID, r.CleanupErr)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-// TestKernelLeaf is a layer-2 test (see ARCHITECTURE.md): it uses this
+// TestKernelLeaf is a kernel test (README, "Development"): it uses this
 // machine's real cgroup tree, as root, and only with VME50_E2E=1. It makes
 // vme50/test-<random>, limits it, runs a memory hog into its OOM kill and
 // a sleeper into Kill, and removes the leaf again.

@@ -239,8 +239,8 @@ func TestVerboseKernelLog(t *testing.T) {
 		}
 	}
 	for _, l := range lines {
-		if !strings.HasPrefix(l, "vme50: ") {
-			t.Errorf("line %q is not prefixed vme50: ", l)
+		if !strings.HasPrefix(l, "vme50-tui: ") {
+			t.Errorf("line %q is not prefixed vme50-tui: ", l)
 		}
 	}
 }
