@@ -1,7 +1,7 @@
 package hog
 
 import (
-	"runtime"
+	goruntime "runtime"
 	"syscall"
 	"time"
 	"unsafe"
@@ -38,8 +38,8 @@ const (
 func forkChild(work childWork, deadline time.Time) (int, error) {
 	until := unix.NsecToTimespec(deadline.UnixNano())
 	// The signal mask is the calling thread's: keep this goroutine on it.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
+	goruntime.LockOSThread()
+	defer goruntime.UnlockOSThread()
 	// Block every signal across the fork, as Go's own fork+exec does: a
 	// signal handler is Go code, which the child must never run. The
 	// child keeps them blocked; SIGKILL cannot be blocked.
