@@ -7,7 +7,7 @@
 //   - the parent side (container.go, process.go): create the cgroup, start
 //     "/proc/self/exe init" in new namespaces, put it in the cgroup, wait,
 //     clean up;
-//   - the init side (init.go, rootfs.go, network.go): runs inside the new
+//   - the init side (init.go, newroot.go, network.go): runs inside the new
 //     namespaces, builds the container's filesystem, then execs the user's
 //     command so that it becomes PID 1.
 package runtime
