@@ -70,13 +70,12 @@ Flags stop at the command: run --rootfs r /bin/sh -c "echo hi" needs no "--".`,
 func runContainer(spec runtime.Spec, flags runFlags) error {
 	// Made first: a file that cannot be written is bad input, and then
 	// nothing may have started.
-	var recording *os.File
+	var recording *record.File
 	if flags.record != "" {
-		f, err := os.Create(flags.record)
+		f, err := record.Create(flags.record)
 		if err != nil {
 			return &exitError{code: runtime.ExitRuntimeFailed, msg: fmt.Sprintf("--record %s: %v", flags.record, err)}
 		}
-		defer f.Close()
 		recording = f
 	}
 	host, err := hostSwept()
@@ -121,7 +120,7 @@ func runContainer(spec runtime.Spec, flags runFlags) error {
 
 	if err := c.Start(); err != nil {
 		if recording != nil {
-			os.Remove(recording.Name()) // no reading was taken
+			recording.Remove() // no reading was taken
 		}
 		var se *runtime.StartError
 		if errors.As(err, &se) {
@@ -155,6 +154,11 @@ func runContainer(spec runtime.Spec, flags runFlags) error {
 	result := forwardSignals(c, signals)
 	<-copied
 	<-sampled
+	if recording != nil {
+		if err := recording.Close(); err != nil {
+			warn("--record: %v", err)
+		}
+	}
 	c.Close()
 	// Leave the terminal as we found it before printing our own lines.
 	restoreTerminal()
@@ -166,24 +170,21 @@ func runContainer(spec runtime.Spec, flags runFlags) error {
 // the recording if there is one. Without one it still samples under
 // --verbose, since the readings show the kernel's events (an OOM kill) as
 // they happen. The channel is closed after the last reading.
-func sample(c *runtime.Container, flags runFlags, recording *os.File) <-chan struct{} {
+func sample(c *runtime.Container, flags runFlags, recording *record.File) <-chan struct{} {
 	if recording == nil && !flags.verbose {
 		done := make(chan struct{})
 		close(done)
 		return done
 	}
-	var rec *record.Recorder
 	if recording != nil {
-		rec = record.New(recording, time.Now())
+		recording.Start(time.Now())
 	}
 	return c.Sample(flags.interval, func(st cgroup.Stats) {
-		if rec == nil {
+		if recording == nil {
 			return
 		}
-		rec.Write(st)
-		if err := rec.Err(); err != nil {
-			warn("--record %s: %v", recording.Name(), err)
-			rec = nil
+		if err := recording.Write(st); err != nil {
+			warn("--record: %v", err)
 		}
 	})
 }

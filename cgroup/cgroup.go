@@ -60,6 +60,22 @@ type Stats struct {
 	Pids   PidsStats
 }
 
+// Fresh passes readings on in time order: Take is true only for a
+// reading newer than every one taken before. Readings reach whoever draws
+// or records them by more than one path (a tick, the container's end)
+// and may arrive late or twice; each consumer keeps its own Fresh.
+type Fresh struct{ last time.Time }
+
+// Take tells whether st is newer than the last reading taken, and takes
+// it if so.
+func (f *Fresh) Take(st Stats) bool {
+	if !st.Time.After(f.last) {
+		return false
+	}
+	f.last = st.Time
+	return true
+}
+
 type MemoryStats struct {
 	Current uint64
 	Max     uint64 // Unlimited when no limit is set

@@ -23,10 +23,9 @@ func (c *Container) Sample(interval time.Duration, fn func(cgroup.Stats)) <-chan
 		defer tick.Stop()
 		// Each reading once, in order: after the end, Stats returns the
 		// final reading, which the loop may meet twice.
-		var last time.Time
+		var fresh cgroup.Fresh
 		send := func(st cgroup.Stats) {
-			if st.Time.After(last) {
-				last = st.Time
+			if fresh.Take(st) {
 				fn(st)
 			}
 		}
