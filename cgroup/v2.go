@@ -218,10 +218,10 @@ func (l *v2Leaf) Destroy() error { return l.fs.rmdir(l.dir) }
 
 // OpenDir opens the leaf for clone3(CLONE_INTO_CGROUP), which starts the
 // child in the leaf: under its limits from its first instruction, with no
-// moment in our own cgroup. O_PATH is enough; the kernel only needs to
-// know which directory.
+// moment in our own cgroup. The kernel only needs to know which
+// directory.
 func (l *v2Leaf) OpenDir() (int, error) {
-	fd, err := unix.Open(l.dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	fd, err := unix.Open(l.dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return -1, fmt.Errorf("open %s: %w", l.dir, err)
 	}
