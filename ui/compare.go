@@ -12,11 +12,11 @@ import (
 // cpu.weight 100 and 400, both wanting every CPU, show the split at a
 // glance: about 20% and 80%.
 //
-// It draws from the tabs' Panels, which keep each container's readings
-// and history; it keeps nothing but the last screen.
+// It draws from each tab's Readings (through its Panels, which know the
+// host's file names); it keeps nothing but the last screen.
 type Compare struct {
 	width, height int
-	cache         memo
+	cache         memoOf[string]
 }
 
 func (c *Compare) SetSize(w, h int) { c.width, c.height = w, h }
@@ -31,7 +31,7 @@ func (c *Compare) View(tabs []*tab) string {
 	fmt.Fprint(&key, c.width, c.height)
 	for _, t := range tabs {
 		// What a box shows changes only with a new reading or the end.
-		fmt.Fprint(&key, ";", t.c.ID, t.ended, t.panels.last.Time.UnixNano())
+		fmt.Fprint(&key, ";", t.c.ID(), t.ended, t.panels.Readings().Last().Time.UnixNano())
 	}
 	return c.cache.get(key.String(), func() string { return c.render(tabs) })
 }
@@ -52,8 +52,8 @@ func (c *Compare) render(all []*tab) string {
 	boxH := max(h/shown, compareMinRows)
 	total := 0.0 // cores used by all running containers
 	for _, t := range tabs {
-		if !t.ended && t.panels.cpu.ok {
-			total += t.panels.cpu.cores
+		if cpu := t.panels.Readings().CPU(); !t.ended && cpu.ok {
+			total += cpu.cores
 		}
 	}
 	var rows []string
@@ -68,18 +68,18 @@ func (c *Compare) render(all []*tab) string {
 
 // compareBox is one container: CPU on the left, memory on the right.
 func compareBox(i int, t *tab, total float64, w, h int) []string {
-	p := t.panels
+	p, r := t.panels, t.panels.Readings()
 	inner := w - 4
 	left := (inner - 3) / 2
 	right := inner - 3 - left
-	title := fmt.Sprintf("%d %s %s · %s · %s", i+1, shortID(t.c.ID), t.c.Spec.Hostname, t.status(), p.weightLine())
-	if !p.have {
+	title := fmt.Sprintf("%d %s %s · %s · %s", i+1, shortID(t.c.ID()), t.c.Spec().Hostname, t.status(), p.weightLine())
+	if !r.HasSample() {
 		return drawBox(title, []string{"waiting for the first cgroup sample…"}, w)
 	}
 	cpuText := p.coresGauge(left)
-	if !t.ended && p.cpu.ok && total > 0 {
+	if cpu := r.CPU(); !t.ended && cpu.ok && total > 0 {
 		// The share first: it is what the weights decide.
-		share := fmt.Sprintf("%3.0f%% of all cores used · ", p.cpu.cores/total*100)
+		share := fmt.Sprintf("%3.0f%% of all cores used · ", cpu.cores/total*100)
 		cpuText = share + p.coresGauge(max(left-len(share), 1))
 	}
 	graphRows := h - boxRows - 1
@@ -88,9 +88,9 @@ func compareBox(i int, t *tab, total float64, w, h int) []string {
 		cpuGraph = p.cpuGraph().draw(left, graphRows)
 		memGraph = p.memoryGraph().draw(right, graphRows)
 	}
-	body := []string{fitLine(cpuText, left, "…") + " │ " + fitLine(memoryGauge(p.last.Memory, right), right, "…")}
-	for r := range cpuGraph {
-		body = append(body, fitLine(cpuGraph[r], left, "…")+" │ "+fitLine(memGraph[r], right, "…"))
+	body := []string{fitLine(cpuText, left, "…") + " │ " + fitLine(memoryGauge(r.Last().Memory, right), right, "…")}
+	for row := range cpuGraph {
+		body = append(body, fitLine(cpuGraph[row], left, "…")+" │ "+fitLine(memGraph[row], right, "…"))
 	}
 	return drawBox(title, body, w)
 }

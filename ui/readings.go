@@ -1,0 +1,237 @@
+package ui
+
+import (
+	"time"
+
+	"vme50-tui/cgroup"
+)
+
+// Readings is one container's cgroup readings over time: the model that
+// the panels and the compare view draw from, and that knows nothing of
+// drawing. The app reads the cgroup files into a cgroup.Stats every
+// --interval (250 ms) and pushes each one here; Readings keeps what a
+// single reading cannot tell:
+//
+//   - rates: cpu.stat's counters only grow, so "how busy is it now" is
+//     the difference between two readings (CPURate);
+//   - history: the last HistoryLen values of memory and of cores used,
+//     for the graphs;
+//   - the peak of memory seen, for kernels without a peak file;
+//   - events: a memory counter going up (an OOM kill), with the time it
+//     was seen, so the panels can flash it.
+//
+// The zero Readings is ready to use.
+type Readings struct {
+	fresh    cgroup.Fresh // only readings newer than the last count
+	last     cgroup.Stats
+	have     bool          // last holds a sample
+	cpu      cpuRate       // between the last two samples
+	memory   sampleHistory // memory current, bytes
+	cores    sampleHistory // CPU cores used
+	peakSeen uint64        // highest memory current pushed
+	disk     diskReading   // the container's layer tmpfs
+	events   []Event       // oldest first, at most maxEvents
+	rev      uint64        // counts the changes a view would draw
+}
+
+// FlashFor is how long a counter stays highlighted after it went up: long
+// enough to catch the eye of a class, short enough that the next event
+// flashes anew.
+const FlashFor = 1500 * time.Millisecond
+
+// HistoryLen is how many samples the graphs keep: a minute at the default
+// 250 ms interval, more than the widest panel shows.
+const HistoryLen = 240
+
+// maxEvents bounds the event list. Flashing needs only the newest event of
+// each kind; the rest is for a log of what happened, and a container that
+// is OOM-killed in a loop must not grow it without end.
+const maxEvents = 100
+
+// Push takes one sample, seen at now by the clock that times flashes. It
+// returns false, and keeps nothing, when the sample is not newer than the
+// last one: readings come from Cmds on goroutines of their own and, the
+// final one, from the container's end, in any order. A sample without a
+// Time is no reading at all (a final reading that failed).
+func (r *Readings) Push(s cgroup.Stats, now time.Time) bool {
+	if !r.fresh.Take(s) {
+		return false
+	}
+	// The first sample is only a baseline: counters that were already
+	// above zero (a restarted container, panels opened late) are no event.
+	prevCPU := r.cpu
+	if r.have {
+		r.cpu = cpuBetween(r.last, s)
+		r.noteIncreases(r.last.Memory.Events, s.Memory.Events, now)
+	}
+	same := r.drawsTheSame(s, prevCPU)
+	r.memory.add(s.Time, float64(s.Memory.Current))
+	if r.cpu.ok {
+		r.cores.add(s.Time, r.cpu.cores)
+	}
+	r.peakSeen = max(r.peakSeen, s.Memory.Current)
+	r.last, r.have = s, true
+	if !same {
+		r.rev++
+	}
+	return true
+}
+
+// drawsTheSame tells whether a view of the readings with sample s would
+// look exactly as it does: the same reading as the last one, the same
+// rates, and graphs already full of that very value (dropping the oldest
+// sample and adding an equal one moves nothing). An idle container is like
+// that most of the time; then Rev stays, and nothing is drawn again.
+func (r *Readings) drawsTheSame(s cgroup.Stats, prevCPU cpuRate) bool {
+	if !r.have || !r.cpu.ok || !prevCPU.ok {
+		return false
+	}
+	a, b := r.last, s
+	a.Time, b.Time = time.Time{}, time.Time{}
+	return a == b && r.cpu.sameAs(prevCPU) &&
+		r.memory.fullOf(float64(s.Memory.Current)) && r.cores.fullOf(r.cpu.cores)
+}
+
+// HasSample tells whether a sample has been pushed.
+func (r *Readings) HasSample() bool { return r.have }
+
+// Last is the newest sample (the zero Stats before the first).
+func (r *Readings) Last() cgroup.Stats { return r.last }
+
+// CPU is the rate between the last two samples.
+func (r *Readings) CPU() cpuRate { return r.cpu }
+
+// Memory is the history of memory current, in bytes.
+func (r *Readings) Memory() *sampleHistory { return &r.memory }
+
+// Cores is the history of CPU cores used.
+func (r *Readings) Cores() *sampleHistory { return &r.cores }
+
+// PeakSeen is the highest memory current pushed: the peak for kernels
+// without memory.peak (v2 before Linux 5.19).
+func (r *Readings) PeakSeen() uint64 { return r.peakSeen }
+
+// Rev changes whenever a view of the readings would change: a new sample
+// that draws differently, a new disk reading. Views key their memo by it.
+// (Flashes end by time alone: views key by Flashing too.)
+func (r *Readings) Rev() uint64 { return r.rev }
+
+// ---- disk ----
+
+// diskReading is what a container has written into its layer tmpfs (its
+// overlay's upper layer and /tmp), against the tmpfs's size, --disk-limit.
+// It is not a cgroup file, so it comes apart from the Stats.
+type diskReading struct {
+	used, size uint64
+	ok         bool
+}
+
+// PushDisk takes the latest reading of the container's layer.
+func (r *Readings) PushDisk(d diskReading) {
+	if d != r.disk {
+		r.disk = d
+		r.rev++
+	}
+}
+
+// Disk is the latest reading of the container's layer.
+func (r *Readings) Disk() diskReading { return r.disk }
+
+// ---- history ----
+
+// sampleHistory is a bounded series of samples for a graph, oldest first.
+type sampleHistory struct {
+	values []float64
+	times  []time.Time
+}
+
+func (h *sampleHistory) add(t time.Time, v float64) {
+	h.values = append(h.values, v)
+	h.times = append(h.times, t)
+	if len(h.values) > HistoryLen {
+		// Re-slicing drops the oldest; append copies into a fresh array
+		// when the old one is full, so memory stays bounded.
+		h.values = h.values[len(h.values)-HistoryLen:]
+		h.times = h.times[len(h.times)-HistoryLen:]
+	}
+}
+
+// fullOf tells whether the history is full and every sample in it is v.
+func (h *sampleHistory) fullOf(v float64) bool {
+	if len(h.values) < HistoryLen {
+		return false
+	}
+	for _, x := range h.values {
+		if x != v {
+			return false
+		}
+	}
+	return true
+}
+
+// span is the time covered by the newest n samples.
+func (h *sampleHistory) span(n int) time.Duration {
+	n = min(n, len(h.times))
+	if n < 2 {
+		return 0
+	}
+	return h.times[len(h.times)-1].Sub(h.times[len(h.times)-n])
+}
+
+// ---- CPU between two samples ----
+
+// cpuRate is what happened between two samples. cpu.stat's counters only
+// grow, so "how busy is it now" is the difference of two readings divided
+// by the wall time between them.
+type cpuRate struct {
+	ok            bool // false until two samples, or after a counter reset
+	interval      time.Duration
+	cores         float64 // CPU time used per wall time: 0.5 = half a core
+	throttled     uint64  // periods throttled in the interval (nr_throttled)
+	throttledUsec uint64  // time spent throttled in the interval
+}
+
+func cpuBetween(prev, cur cgroup.Stats) cpuRate {
+	interval := cur.Time.Sub(prev.Time)
+	if interval <= 0 || cur.CPU.UsageUsec < prev.CPU.UsageUsec {
+		return cpuRate{}
+	}
+	used := cur.CPU.UsageUsec - prev.CPU.UsageUsec
+	return cpuRate{
+		ok:            true,
+		interval:      interval,
+		cores:         float64(used) / float64(interval.Microseconds()),
+		throttled:     counterIncrease(prev.CPU.NrThrottled, cur.CPU.NrThrottled),
+		throttledUsec: counterIncrease(prev.CPU.ThrottledUsec, cur.CPU.ThrottledUsec),
+	}
+}
+
+// sameAs tells whether two rates draw the same. The interval is left out:
+// it jitters by a millisecond or two, and the panels show rates per
+// second, not the interval.
+func (c cpuRate) sameAs(o cpuRate) bool {
+	return c.cores == o.cores && c.throttled == o.throttled && c.throttledUsec == o.throttledUsec
+}
+
+// perSecond turns a counter's increase over the interval into a rate. A
+// rate, not the raw increase: the interval jitters, and "+0/s" of an idle
+// container then reads the same every sample, so nothing is drawn again.
+func (c cpuRate) perSecond(delta uint64) float64 {
+	return float64(delta) / c.interval.Seconds()
+}
+
+// counterIncrease is b-a for a counter, 0 if it went backwards (a reset).
+func counterIncrease(a, b uint64) uint64 {
+	if b < a {
+		return 0
+	}
+	return b - a
+}
+
+// quotaCores is cpu.max as cores: 50000 per 100000 µs is 0.5 cores.
+func quotaCores(c cgroup.CPUStats) (float64, bool) {
+	if c.QuotaUsec == cgroup.Unlimited || c.QuotaUsec == 0 || c.PeriodUsec == 0 {
+		return 0, false
+	}
+	return float64(c.QuotaUsec) / float64(c.PeriodUsec), true
+}
