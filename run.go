@@ -215,7 +215,7 @@ func forwardSignals(c *runtime.Container, signals <-chan os.Signal) runtime.Resu
 		case <-c.Done():
 			return c.Wait()
 		case <-deadline:
-			warn("container %s did not stop within %s: killing it", c.ID, stopGrace)
+			warn("container %s did not stop within %s: killing it", c.ID(), stopGrace)
 			c.Kill()
 		case sig := <-signals:
 			if sig == syscall.SIGWINCH {
@@ -242,13 +242,13 @@ func reportEnd(c *runtime.Container, r runtime.Result) {
 	if r.OOMKills > 0 {
 		limit := fmt.Sprintf("%s %s", c.Files().MemoryMax, cgroup.FormatSize(r.Stats.Memory.Max))
 		if r.OOMKilled {
-			warn("container %s was OOM-killed (%s, oom_kill %d)", c.ID, limit, r.OOMKills)
+			warn("container %s was OOM-killed (%s, oom_kill %d)", c.ID(), limit, r.OOMKills)
 		} else {
 			warn("container %s: OOM killer ended %d process(es) inside (%s, oom_kill %d)",
-				c.ID, r.OOMKills, limit, r.OOMKills)
+				c.ID(), r.OOMKills, limit, r.OOMKills)
 		}
 	}
 	if r.CleanupErr != nil {
-		warn("container %s: cleanup: %v", c.ID, r.CleanupErr)
+		warn("container %s: cleanup: %v", c.ID(), r.CleanupErr)
 	}
 }

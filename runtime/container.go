@@ -22,8 +22,8 @@ import (
 
 // Container is one container, seen from the program that started it.
 type Container struct {
-	ID   string
-	Spec Spec
+	id   string // 12 hex digits (NewID); names the cgroup and state directory
+	spec Spec   // as New checked it, with the hostname filled in
 
 	host *cgroup.Host
 	cg   cgroup.Manager
@@ -77,13 +77,20 @@ func New(host *cgroup.Host, spec Spec) (*Container, error) {
 		spec.Hostname = id
 	}
 	return &Container{
-		ID:   id,
-		Spec: spec,
+		id:   id,
+		spec: spec,
 		host: host,
 		dir:  filepath.Join(StateDir, id),
 		done: make(chan struct{}),
 	}, nil
 }
+
+// ID is the container's id: its cgroup's and state directory's name.
+func (c *Container) ID() string { return c.id }
+
+// Spec is what the container was made from, with the hostname filled in.
+// A shallow copy: its slices are the container's own, not to be changed.
+func (c *Container) Spec() Spec { return c.spec }
 
 // NewID returns a short random container id, 12 hex digits.
 func NewID() string {
@@ -116,19 +123,19 @@ func (c *Container) Start() (err error) {
 		return runtimeError(err)
 	}
 	c.logf(FromParent, "mkdir %s (mount points for the container's layer and root)", c.dir)
-	if c.Spec.UserNS != nil {
+	if c.spec.UserNS != nil {
 		if err := c.giveStateDirToUserNS(); err != nil {
 			return runtimeError(err)
 		}
 	}
 	// The limits are in place before any process of the container exists.
 	// Every cgroup change goes into the kernel log.
-	cg, err := c.tracedHost(c.host).Create(c.ID)
+	cg, err := c.tracedHost(c.host).Create(c.id)
 	if err != nil {
 		return runtimeError(err)
 	}
 	c.cg = cg
-	if err := cg.Set(c.Spec.Limits); err != nil {
+	if err := cg.Set(c.spec.Limits); err != nil {
 		return runtimeError(err)
 	}
 	if err := c.startInit(); err != nil {
@@ -216,7 +223,7 @@ func (c *Container) Wait() Result {
 func (c *Container) Signal(sig os.Signal) error {
 	select {
 	case <-c.done:
-		return fmt.Errorf("container %s has ended", c.ID)
+		return fmt.Errorf("container %s has ended", c.id)
 	default:
 	}
 	return c.init.Signal(sig)
@@ -242,7 +249,7 @@ func (c *Container) Stats() (cgroup.Stats, error) {
 	default:
 	}
 	if c.cg == nil {
-		return cgroup.Stats{}, fmt.Errorf("container %s has not started", c.ID)
+		return cgroup.Stats{}, fmt.Errorf("container %s has not started", c.id)
 	}
 	st, err := c.cg.Stats()
 	if err == nil {

@@ -60,8 +60,8 @@ func (c *Container) logAt(t time.Time, from LogSource, text string) {
 	c.logMu.Lock()
 	defer c.logMu.Unlock()
 	c.log = append(c.log, e)
-	if c.Spec.OnLog != nil {
-		c.Spec.OnLog(e)
+	if c.spec.OnLog != nil {
+		c.spec.OnLog(e)
 	}
 }
 
@@ -90,7 +90,7 @@ func (c *Container) logCgroupChange(op, path, value string) {
 		return
 	}
 	name := path
-	if filepath.Base(filepath.Dir(path)) == c.ID {
+	if filepath.Base(filepath.Dir(path)) == c.id {
 		name = filepath.Base(path)
 	}
 	c.logf(FromParent, "%s <- %s", name, value)

@@ -69,7 +69,7 @@ func TestCgroupChangesLogged(t *testing.T) {
 	var told []string
 	var onLog []LogEntry
 	host := &cgroup.Host{Trace: func(op, path, value string) { told = append(told, op+" "+path) }}
-	c := &Container{ID: "3f2a9c1d0b2e", Spec: Spec{OnLog: func(e LogEntry) { onLog = append(onLog, e) }}}
+	c := &Container{id: "3f2a9c1d0b2e", spec: Spec{OnLog: func(e LogEntry) { onLog = append(onLog, e) }}}
 	traced := c.tracedHost(host)
 	traced.Trace("mkdir", "/sys/fs/cgroup/vme50/3f2a9c1d0b2e", "")
 	traced.Trace("write", "/sys/fs/cgroup/vme50/cgroup.subtree_control", "+cpu")
@@ -95,7 +95,7 @@ func TestCgroupChangesLogged(t *testing.T) {
 // Init's steps arrive as JSON lines on the status pipe, then EOF (the exec
 // worked) or its StartError.
 func TestReadStatus(t *testing.T) {
-	c := &Container{ID: "x"}
+	c := &Container{id: "x"}
 	err := c.readStatus(strings.NewReader(`{"step":"mount -t proc proc /r/proc"}` + "\n" + `{"step":"execve /bin/true"}` + "\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +151,7 @@ func (f *fakeLeaf) Files() cgroup.Files { return cgroup.Files{MemoryEvents: "mem
 // and the kernel log shows the OOM kill that a reading reveals.
 func TestSample(t *testing.T) {
 	leaf := &fakeLeaf{readings: make(chan cgroup.Stats, 10)}
-	c := &Container{ID: "x", cg: leaf, done: make(chan struct{})}
+	c := &Container{id: "x", cg: leaf, done: make(chan struct{})}
 	t0 := time.Now()
 	at := func(ms int, oomKills uint64) cgroup.Stats {
 		return cgroup.Stats{Time: t0.Add(time.Duration(ms) * time.Millisecond),

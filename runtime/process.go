@@ -53,7 +53,7 @@ func (c *Container) startInit() error {
 	c.copyStdio()
 	c.logf(FromParent, "clone(%s) = %d, which runs /proc/self/exe init",
 		cloneFlagNames(cmd.SysProcAttr.Cloneflags, cmd.SysProcAttr.UseCgroupFD), c.init.Pid)
-	if m := c.Spec.UserNS; m != nil {
+	if m := c.spec.UserNS; m != nil {
 		c.logf(FromParent, "/proc/%d/uid_map <- %s, gid_map <- %s (container id 0 is host id %d)", c.init.Pid, m, m, m.HostID)
 	}
 
@@ -95,7 +95,7 @@ func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, 
 	childFiles := []*os.File{cfgR, statusW}
 
 	flags := syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC
-	if c.Spec.Network != NetworkHost {
+	if c.spec.Network != NetworkHost {
 		flags |= syscall.CLONE_NEWNET
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
@@ -107,7 +107,7 @@ func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, 
 		// signals never reach us.
 		Setsid: true,
 	}
-	if c.Spec.UserNS != nil {
+	if c.spec.UserNS != nil {
 		c.useUserNS(cmd.SysProcAttr)
 	}
 	if fd, err := c.cg.OpenDir(); err == nil {
@@ -119,7 +119,7 @@ func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, 
 		return nil, childFiles, err
 	}
 
-	if c.Spec.Tty {
+	if c.spec.Tty {
 		// Init makes the terminal inside the container and sends it back
 		// on this socket.
 		parent, child, err := consoleSocket()
@@ -175,25 +175,25 @@ func (c *Container) readStatus(r io.Reader) error {
 // initConfig is the part of the Spec that init needs.
 func (c *Container) initConfig() *initConfig {
 	cfg := &initConfig{
-		Rootfs:    c.Spec.Rootfs,
-		Hostname:  c.Spec.Hostname,
-		NewNet:    c.Spec.Network != NetworkHost,
-		Console:   c.Spec.Tty,
-		Rows:      c.Spec.TtyRows,
-		Cols:      c.Spec.TtyCols,
-		Args:      c.Spec.Args,
+		Rootfs:    c.spec.Rootfs,
+		Hostname:  c.spec.Hostname,
+		NewNet:    c.spec.Network != NetworkHost,
+		Console:   c.spec.Tty,
+		Rows:      c.spec.TtyRows,
+		Cols:      c.spec.TtyCols,
+		Args:      c.spec.Args,
 		Env:       c.environment(),
-		Caps:      c.Spec.Capabilities,
+		Caps:      c.spec.Capabilities,
 		Layer:     filepath.Join(c.dir, "layer"),
-		DiskLimit: c.Spec.DiskLimit,
+		DiskLimit: c.spec.DiskLimit,
 	}
 	if cfg.Caps == nil {
-		cfg.Caps = DefaultCapabilitiesFor(c.Spec.Network)
+		cfg.Caps = DefaultCapabilitiesFor(c.spec.Network)
 	}
-	if note := netRawNote(c.Spec.Network, cfg.Caps); note != "" {
+	if note := netRawNote(c.spec.Network, cfg.Caps); note != "" {
 		c.logf(FromParent, "%s", note)
 	}
-	if c.Spec.Overlay {
+	if c.spec.Overlay {
 		cfg.Overlay = &overlay{Merged: filepath.Join(c.dir, "merged")}
 	}
 	return cfg
@@ -203,16 +203,16 @@ func (c *Container) initConfig() *initConfig {
 // so that it wins.
 func (c *Container) environment() []string {
 	term := "xterm"
-	if !c.Spec.Tty {
+	if !c.spec.Tty {
 		term = "dumb"
 	}
 	env := []string{
 		"PATH=" + DefaultPath,
 		"HOME=/root",
 		"TERM=" + term,
-		"HOSTNAME=" + c.Spec.Hostname,
+		"HOSTNAME=" + c.spec.Hostname,
 	}
-	return mergeEnv(env, c.Spec.Env)
+	return mergeEnv(env, c.spec.Env)
 }
 
 // mergeEnv returns base with each KEY=VALUE of over replacing or adding to it.
@@ -267,14 +267,14 @@ func (c *Container) copyStdio() {
 		return // a terminal, not pipes
 	}
 	go func() {
-		if c.Spec.Stdin != nil {
-			io.Copy(c.stdin, c.Spec.Stdin)
+		if c.spec.Stdin != nil {
+			io.Copy(c.stdin, c.spec.Stdin)
 		}
 		// The end of our input (or an error reading it, as "< /" gives)
 		// is the end of the command's: it reads EOF.
 		c.stdin.Close()
 	}()
-	for i, dst := range []io.Writer{c.Spec.Stdout, c.Spec.Stderr} {
+	for i, dst := range []io.Writer{c.spec.Stdout, c.spec.Stderr} {
 		if dst == nil {
 			dst = io.Discard
 		}

@@ -152,11 +152,11 @@ func Sweep(host *cgroup.Host) error {
 func (c *Container) DiskUsage() (used, size uint64, err error) {
 	select {
 	case <-c.done:
-		return 0, 0, fmt.Errorf("container %s has ended", c.ID)
+		return 0, 0, fmt.Errorf("container %s has ended", c.id)
 	default:
 	}
 	if c.init == nil {
-		return 0, 0, fmt.Errorf("container %s has not started", c.ID)
+		return 0, 0, fmt.Errorf("container %s has not started", c.id)
 	}
 	// O_NOFOLLOW: the container's root may chroot into a directory whose
 	// tmp is a symlink, which would lead to a host path from here.

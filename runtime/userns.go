@@ -105,7 +105,7 @@ func rootRange(entries []subIDEntry) (IDMap, bool) {
 // useUserNS sets the clone up for a user namespace: Go writes the maps
 // into /proc/PID/uid_map and gid_map before the child runs on.
 func (c *Container) useUserNS(attr *syscall.SysProcAttr) {
-	m := c.Spec.UserNS
+	m := c.spec.UserNS
 	attr.Cloneflags |= syscall.CLONE_NEWUSER
 	attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: m.HostID, Size: m.Size}}
 	attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: m.HostID, Size: m.Size}}
@@ -124,7 +124,7 @@ func (c *Container) useUserNS(attr *syscall.SysProcAttr) {
 // host id, never through "others": every user of the host is an other,
 // and the store holds images' setuid programs (rootfs.CloseStore).
 func (c *Container) giveStateDirToUserNS() error {
-	root := c.Spec.UserNS.HostID
+	root := c.spec.UserNS.HostID
 	if err := rootfs.CloseStore(filepath.Dir(StateDir), root); err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (c *Container) giveStateDirToUserNS() error {
 			return err
 		}
 	}
-	for _, dir := range []string{c.dir, c.Spec.Rootfs} {
+	for _, dir := range []string{c.dir, c.spec.Rootfs} {
 		if err := reachableBy(dir, root, root); err != nil {
 			return fmt.Errorf("--userns: the container's root, uid %d on the host, cannot reach %s: %w", root, dir, err)
 		}

@@ -68,16 +68,16 @@ type App struct {
 // start them (they run on other goroutines).
 type registry struct {
 	mu sync.Mutex
-	cs []*runtime.Container
+	cs []Container
 }
 
-func (r *registry) add(c *runtime.Container) {
+func (r *registry) add(c Container) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.cs = append(r.cs, c)
 }
 
-func (r *registry) list() []*runtime.Container {
+func (r *registry) list() []Container {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.cs)
@@ -90,7 +90,7 @@ func New(cfg Config) *App {
 	}
 	a := &App{cfg: cfg, keys: newKeyMap(), help: help.New(), all: &registry{}}
 	a.start = func(p plan, cols, rows int, replaceID string) tea.Cmd {
-		return startContainer(cfg.Host, a.all, p, cols, rows, replaceID)
+		return startContainer(startOn(cfg.Host), a.all, p, cols, rows, replaceID)
 	}
 	a.form = NewForm(FormValues{Options: cfg.Options}, cfg.Host.Files())
 	return a
@@ -212,11 +212,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case a.logShown():
 			t.log.Update(msg)
 		case !t.ended:
-			return a, a.updatePane(t.c.ID, msg)
+			return a, a.updatePane(t.c.ID(), msg)
 		}
 	case tea.PasteMsg:
 		if t := a.current(); t != nil && !t.ended {
-			return a, a.updatePane(t.c.ID, msg)
+			return a, a.updatePane(t.c.ID(), msg)
 		}
 	case tea.MouseClickMsg:
 		if m := msg.Mouse(); m.Y == 0 {
@@ -281,7 +281,7 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	return a.updatePane(t.c.ID, msg)
+	return a.updatePane(t.c.ID(), msg)
 }
 
 // prefixCommand runs the command of the key after ctrl+g.
@@ -291,7 +291,7 @@ func (a *App) prefixCommand(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Prefix):
 		// ctrl+g twice sends one ctrl+g to the container.
 		if t := a.current(); t != nil && !t.ended {
-			return a.updatePane(t.c.ID, msg)
+			return a.updatePane(t.c.ID(), msg)
 		}
 	case key.Matches(msg, k.Quit):
 		if n := a.running(); n > 0 {
@@ -341,7 +341,7 @@ func (a *App) prefixCommand(msg tea.KeyPressMsg) tea.Cmd {
 func (a *App) addTab(msg startedMsg) tea.Cmd {
 	cols, rows := a.paneSize()
 	t := &tab{c: msg.c, plan: msg.plan,
-		pane:   NewPane(msg.c.ID, msg.pty, cols, rows, msg.c.Resize),
+		pane:   NewPane(msg.c.ID(), msg.c.Pty(), cols, rows, msg.c.Resize),
 		panels: NewPanels(a.cfg.Host.Files(), a.cfg.Host.Version),
 		log:    NewKernelLog()}
 	t.log.SetEntries(t.c.Log())
@@ -362,7 +362,7 @@ func (a *App) addTab(msg startedMsg) tea.Cmd {
 		// compare view has its own box for it).
 		a.status = l.Title + ": " + l.Watch(a.cfg.Host.Files())
 	}
-	if i := slices.IndexFunc(a.tabs, func(x *tab) bool { return msg.replaceID != "" && x.c.ID == msg.replaceID }); i >= 0 {
+	if i := slices.IndexFunc(a.tabs, func(x *tab) bool { return msg.replaceID != "" && x.c.ID() == msg.replaceID }); i >= 0 {
 		a.tabs[i] = t
 		a.active = i
 	} else {
@@ -382,7 +382,7 @@ func (a *App) restart(i int) tea.Cmd {
 	t.pane.Close()
 	t.c.Close()
 	cols, rows := a.paneSize()
-	return a.start(t.plan, cols, rows, t.c.ID)
+	return a.start(t.plan, cols, rows, t.c.ID())
 }
 
 func (a *App) closeTab(i int) {
@@ -409,7 +409,7 @@ func (a *App) current() *tab {
 
 func (a *App) tabByID(id string) *tab {
 	for _, t := range a.tabs {
-		if t.c.ID == id {
+		if t.c.ID() == id {
 			return t
 		}
 	}

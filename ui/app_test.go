@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,35 +67,30 @@ func prefilled(t *testing.T) runtime.Options {
 }
 
 // drive feeds msg to the app and runs the Cmds it returns (and theirs),
-// as Bubble Tea would, but leaves out the sampler's ticks.
+// as Bubble Tea would, but leaves out the sampler's ticks. What the Cmds
+// waiting in the background returned meanwhile comes first.
 func drive(a *App, msg tea.Msg) {
-	queue := []tea.Msg{msg}
+	queue := append(arrived(a), msg)
 	for len(queue) > 0 && len(queue) < 200 {
 		m := queue[0]
 		queue = queue[1:]
 		_, cmd := a.Update(m)
-		queue = append(queue, runAll(cmd)...)
+		queue = append(queue, runAll(a, cmd)...)
 	}
 }
 
-// runAll runs a Cmd, unpacking batches; ticks and slow Cmds are dropped.
-func runAll(cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
+// runAll runs a Cmd, unpacking batches, except those that wait for an
+// event or for time to pass (inBackground).
+func runAll(a *App, cmd tea.Cmd) []tea.Msg {
+	if cmd == nil || inBackground(a, cmd) {
 		return nil
 	}
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
-	var msg tea.Msg
-	select {
-	case msg = <-ch:
-	case <-time.After(100 * time.Millisecond):
-		return nil // a tick, or a wait for output
-	}
+	msg := runNow(cmd)
 	switch m := msg.(type) {
 	case tea.BatchMsg:
 		var out []tea.Msg
 		for _, c := range m {
-			out = append(out, runAll(c)...)
+			out = append(out, runAll(a, c)...)
 		}
 		return out
 	case sampleTickMsg, nil:
@@ -183,26 +177,19 @@ func TestFormGolden(t *testing.T) {
 
 func sizeName(s [2]int) string { return fmt.Sprintf("%dx%d", s[0], s[1]) }
 
-// withTab puts a container on screen whose terminal is a fake pty and
-// whose panels have one reading.
-func withTab(t *testing.T, a *App) *fakePty {
+// withTab puts a fake container on screen, its shell's prompt in the
+// terminal and one reading in the panels.
+func withTab(t *testing.T, a *App) *fakeContainer {
 	t.Helper()
 	spec := runtime.Spec{Rootfs: testRootfs(t), Args: []string{"/bin/sh"}, Hostname: "box"}
 	return withPlannedTab(t, a, plan{FormValues{Options: prefilled(t)}, spec}, "3f2a9c1d0b7e")
 }
 
 // withPlannedTab is withTab for a container started from p, with id.
-func withPlannedTab(t *testing.T, a *App, p plan, id string) *fakePty {
+func withPlannedTab(t *testing.T, a *App, p plan, id string) *fakeContainer {
 	t.Helper()
-	r, w := io.Pipe()
-	f := &fakePty{out: r, prog: w}
-	t.Cleanup(func() { w.Close() })
-	c, err := runtime.New(a.cfg.Host, p.Spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.ID = id
-	drive(a, startedMsg{c: c, pty: f, plan: p})
+	f := newFakeContainer(t, id, p.Spec)
+	drive(a, startedMsg{c: f, plan: p})
 	tab := a.tabs[len(a.tabs)-1]
 	t.Cleanup(tab.pane.Close)
 	st := cgroup.Stats{Time: time.Unix(1000, 0)}
@@ -210,7 +197,8 @@ func withPlannedTab(t *testing.T, a *App, p plan, id string) *fakePty {
 	st.CPU = cgroup.CPUStats{Weight: 100, QuotaUsec: cgroup.Unlimited, PeriodUsec: 100000}
 	st.Pids = cgroup.PidsStats{Current: 1, Max: cgroup.Unlimited}
 	tab.panels.SetClock(func() time.Time { return time.Unix(1000, 0) })
-	drive(a, statsMsg{id: c.ID, stats: st})
+	f.setStats(st)
+	drive(a, sampleTickMsg{}) // the app reads it
 	f.program(t, "BusyBox v1.35.0 built-in shell (ash)\r\n/ # ")
 	eventually(t, "the prompt on screen", func() bool { return strings.Contains(plain(a), "/ # ") })
 	return f
@@ -281,10 +269,10 @@ func TestPrefixCommands(t *testing.T) {
 // An ended container shows how it ended; r restarts it, x closes it.
 func TestEndedTab(t *testing.T) {
 	a, launches := onContainerScreen(t, 120, 30)
-	withTab(t, a)
-	id := a.tabs[0].c.ID
-	res := runtime.Result{ExitCode: 137, Signal: 9, OOMKills: 1, OOMKilled: true}
-	drive(a, endedMsg{id: id, result: res})
+	f := withTab(t, a)
+	id := f.ID()
+	f.oomKill()
+	deliver(t, a, "the end of the container", func() bool { return a.tabs[0].ended })
 	if s := plain(a); !strings.Contains(s, "OOM-killed") {
 		t.Errorf("the tab does not say OOM-killed:\n%s", s)
 	}
@@ -350,7 +338,7 @@ func TestFormFailedSubmitCanBeFixed(t *testing.T) {
 				continue // held back: this submit is the one that fails
 			}
 			_, cmd := a.form.Update(m)
-			queue = append(queue, runAll(cmd)...)
+			queue = append(queue, runAll(a, cmd)...)
 		}
 	}
 	for i := 0; i < 14 && !a.form.Submitted(); i++ {

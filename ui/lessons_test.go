@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -327,7 +326,7 @@ func TestRecordingPerContainer(t *testing.T) {
 func TestEndedKeepsNewerReading(t *testing.T) {
 	a, _ := onContainerScreen(t, 160, 40)
 	withTab(t, a)
-	id := a.tabs[0].c.ID
+	id := a.tabs[0].c.ID()
 	drive(a, statsMsg{id: id, stats: cpuReading(2000, 0)})
 	drive(a, statsMsg{id: id, stats: cpuReading(2001, 500000)})
 	final := cpuReading(2000, 400000)
@@ -407,11 +406,8 @@ func TestRestartRecordsAnew(t *testing.T) {
 		t.Fatal("no restart")
 	}
 	// The restarted container, in the old one's tab.
-	r, w := io.Pipe()
-	t.Cleanup(func() { w.Close() })
-	c, _ := runtime.New(a.cfg.Host, spec)
-	c.ID = "ffffffff0006"
-	drive(a, startedMsg{c: c, pty: &fakePty{out: r, prog: w}, plan: (*launches)[0].plan, replaceID: "dddddddd0004"})
+	c := newFakeContainer(t, "ffffffff0006", spec)
+	drive(a, startedMsg{c: c, plan: (*launches)[0].plan, replaceID: "dddddddd0004"})
 	t.Cleanup(a.tabs[0].pane.Close)
 	second := strings.TrimSuffix(path, ".csv") + "-2.csv"
 	if _, err := os.Stat(second); err != nil || !strings.Contains(a.status, second) {

@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,7 +21,7 @@ import (
 // A tab is one container: its terminal pane and its cgroup panels. It
 // outlives the container, so the class can read how it ended.
 type tab struct {
-	c          *runtime.Container
+	c          Container
 	plan       plan // what it was started from, to restart with
 	pane       *Pane
 	panels     *Panels
@@ -68,8 +67,7 @@ func (p plan) twins() ([]plan, error) {
 // Messages of the container lifecycle.
 type (
 	startedMsg struct {
-		c    *runtime.Container
-		pty  io.ReadWriter // the container's terminal
+		c    Container
 		plan plan
 		// replaceID is the container whose tab a restart replaces, or ""
 		// for a new tab. An id, not an index: tabs may close meanwhile.
@@ -91,7 +89,7 @@ type (
 // startContainer starts a container with a terminal of cols x rows.
 // Starting takes a few milliseconds of kernel work, so it runs as a Cmd,
 // off the UI's goroutine.
-func startContainer(host *cgroup.Host, all *registry, p plan, cols, rows int, replaceID string) tea.Cmd {
+func startContainer(start starter, all *registry, p plan, cols, rows int, replaceID string) tea.Cmd {
 	return func() tea.Msg {
 		// A copy for this start; the tab keeps the plan's spec as the form
 		// made it, to restart with.
@@ -100,21 +98,18 @@ func startContainer(host *cgroup.Host, all *registry, p plan, cols, rows int, re
 		s.TtyRows, s.TtyCols = uint16(rows), uint16(cols)
 		// x/vt emulates an xterm with 256 colours.
 		s.Env = slices.Concat(p.Spec.Env, []string{"TERM=xterm-256color"})
-		c, err := runtime.New(host, s)
-		if err == nil {
-			err = c.Start()
-		}
+		c, err := start(s)
 		if err != nil {
 			return errMsg{fmt.Errorf("container did not start: %w", err)}
 		}
 		all.add(c)
-		return startedMsg{c: c, pty: c.Pty(), plan: p, replaceID: replaceID}
+		return startedMsg{c: c, plan: p, replaceID: replaceID}
 	}
 }
 
 // waitContainer reports the end of a container, once it is cleaned up.
-func waitContainer(c *runtime.Container) tea.Cmd {
-	return func() tea.Msg { return endedMsg{id: c.ID, result: c.Wait()} }
+func waitContainer(c Container) tea.Cmd {
+	return func() tea.Msg { return endedMsg{id: c.ID(), result: c.Wait()} }
 }
 
 // sampleEvery ticks the sampler.
@@ -123,7 +118,7 @@ func sampleEvery(d time.Duration) tea.Cmd {
 }
 
 // readStats reads one container's cgroup files, off the UI's goroutine.
-func readStats(c *runtime.Container) tea.Cmd {
+func readStats(c Container) tea.Cmd {
 	return func() tea.Msg {
 		st, err := c.Stats()
 		if err != nil {
@@ -132,7 +127,7 @@ func readStats(c *runtime.Container) tea.Cmd {
 		var d diskReading
 		d.used, d.size, err = c.DiskUsage()
 		d.ok = err == nil
-		return statsMsg{id: c.ID, stats: st, disk: d}
+		return statsMsg{id: c.ID(), stats: st, disk: d}
 	}
 }
 

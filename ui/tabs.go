@@ -31,9 +31,9 @@ func (b *tabBar) render(tabs []*tab, active, width int) string {
 	labels := make([]string, len(tabs))
 	for i, t := range tabs {
 		// The runtime names an unnamed container's host after its id.
-		labels[i] = fmt.Sprintf("%d %s %s %s", i+1, shortID(t.c.ID), t.c.Spec.Hostname, t.status())
-		if t.c.Spec.Hostname == t.c.ID {
-			labels[i] = fmt.Sprintf("%d %s %s", i+1, shortID(t.c.ID), t.status())
+		labels[i] = fmt.Sprintf("%d %s %s %s", i+1, shortID(t.c.ID()), t.c.Spec().Hostname, t.status())
+		if t.c.Spec().Hostname == t.c.ID() {
+			labels[i] = fmt.Sprintf("%d %s %s", i+1, shortID(t.c.ID()), t.status())
 		}
 	}
 	key := fmt.Sprint(width, active, labels)

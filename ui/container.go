@@ -1,0 +1,56 @@
+package ui
+
+import (
+	"os"
+
+	"vme50-tui/cgroup"
+	"vme50-tui/runtime"
+)
+
+// Container is what the UI needs of a running container, and nothing
+// more: *runtime.Container is one, and the tests use a fake that prints,
+// ends and gets OOM-killed without a kernel (fakecontainer_test.go).
+type Container interface {
+	ID() string
+	Spec() runtime.Spec // what it was started from: the tab's hostname
+
+	// Readings, for the panels: the cgroup now (after the end, the last
+	// reading), the --disk-limit layer, and the host's file names behind
+	// each value.
+	Stats() (cgroup.Stats, error)
+	DiskUsage() (used, size uint64, err error)
+	Files() cgroup.Files
+	Log() []runtime.LogEntry // the kernel log: what the kernel and we did
+
+	// The end: Done is closed and Wait returns once the container has
+	// ended and is cleaned up. Signal goes to PID 1, Kill to every process.
+	Done() <-chan struct{}
+	Wait() runtime.Result
+	Signal(os.Signal) error
+	Kill() error
+
+	// The terminal: the pty's master side, its size, and its release.
+	Pty() *os.File
+	Resize(rows, cols uint16) error
+	Close() error
+}
+
+var _ Container = (*runtime.Container)(nil)
+
+// A starter creates a container from a spec and starts it. The app's is
+// startOn (the kernel's); tests pass one that makes fakes.
+type starter func(runtime.Spec) (Container, error)
+
+// startOn starts real containers on host.
+func startOn(host *cgroup.Host) starter {
+	return func(s runtime.Spec) (Container, error) {
+		c, err := runtime.New(host, s)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Start(); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+}
