@@ -29,8 +29,11 @@ const (
 
 // initConfig is what init needs to know; the parent writes it as JSON.
 type initConfig struct {
-	Rootfs  string   `json:"rootfs"`
-	Overlay *overlay `json:"overlay,omitempty"`
+	Rootfs string `json:"rootfs"`
+	// RootfsID is the rootfs directory the parent checked: init opens
+	// Rootfs and goes on only if it is this very directory.
+	RootfsID fileID   `json:"rootfs_id"`
+	Overlay  *overlay `json:"overlay,omitempty"`
 	// Layer is where init mounts the tmpfs of DiskLimit bytes (0: the
 	// kernel's default size) that holds everything the container writes.
 	Layer     string `json:"layer"`

@@ -114,3 +114,38 @@ type symlinkError struct{ target string }
 func (e *symlinkError) Error() string {
 	return fmt.Sprintf("is a symlink in the rootfs (to %s); vme50 mounts only on real directories, never through a link", e.target)
 }
+
+// openRootfs opens the rootfs directory itself, refusing a symlink
+// anywhere on its path. The parent resolved the path once, when it was
+// given (ValidateRootfs), so a symlink found now is one somebody put
+// there since: a rename of the rootfs's directory, or of one above it,
+// for a link to somewhere else on the host. From this descriptor on,
+// the rootfs is never looked up by name again.
+func openRootfs(path string) (*os.File, error) {
+	f, err := openInRoot("/", path, false)
+	var pe *PathError
+	var se *symlinkError
+	switch {
+	case errors.As(err, &pe) && errors.As(err, &se):
+		return nil, fmt.Errorf("rootfs %s: %s is a symlink (to %s) since vme50 checked the path: was it changed while the container started?",
+			path, pe.Path, se.target)
+	case err != nil:
+		return nil, fmt.Errorf("rootfs %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// fileID is what tells one file from every other: its device and inode.
+type fileID struct {
+	Dev uint64 `json:"dev"`
+	Ino uint64 `json:"ino"`
+}
+
+// idOf is the fileID of the open file f.
+func idOf(f *os.File) (fileID, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return fileID{}, fmt.Errorf("stat %s: %w", f.Name(), err)
+	}
+	return fileID{Dev: st.Dev, Ino: st.Ino}, nil
+}

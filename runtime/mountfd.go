@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -73,6 +74,9 @@ func cloneTree(dir *os.File, name string, recursive bool) (*os.File, error) {
 	flags := uint(unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_SYMLINK_NOFOLLOW)
 	if recursive {
 		flags |= unix.AT_RECURSIVE
+	}
+	if name == "" {
+		flags |= unix.AT_EMPTY_PATH // dir itself
 	}
 	fd, err := unix.OpenTree(dirfd, name, flags)
 	if err != nil {
@@ -174,4 +178,11 @@ func renamed(f *os.File, path string) *os.File {
 	}
 	f.Close()
 	return os.NewFile(uintptr(fd), path)
+}
+
+// fdPath names an open file for a system call that takes a path: the
+// kernel's /proc/self/fd/N leads to the file itself, not to a name.
+// Only before pivot_root, where /proc is the host's.
+func fdPath(f *os.File) string {
+	return "/proc/self/fd/" + strconv.Itoa(int(f.Fd()))
 }

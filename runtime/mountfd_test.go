@@ -115,3 +115,59 @@ func isReadOnlyPath(p string) bool {
 	var st unix.Statfs_t
 	return unix.Statfs(p, &st) == nil && st.Flags&unix.ST_RDONLY != 0
 }
+
+// The rootfs is opened through no symlink: the parent resolved its path
+// once, so a link on it now is somebody's swap (the rootfs renamed away,
+// a link to a host directory in its place).
+func TestOpenRootfsRefusesSymlink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real")
+	os.Mkdir(real, 0o755)
+	os.Symlink(real, filepath.Join(dir, "link"))
+	os.Symlink(dir, filepath.Join(dir, "up"))
+	if f, err := openRootfs(real); err != nil {
+		t.Errorf("a real directory: %v", err)
+	} else {
+		f.Close()
+	}
+	for _, p := range []string{filepath.Join(dir, "link"), filepath.Join(dir, "up", "real")} {
+		f, err := openRootfs(p)
+		if err == nil {
+			f.Close()
+			t.Errorf("%s opened", p)
+		} else if !strings.Contains(err.Error(), "symlink") {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+}
+
+// Init goes on only with the very rootfs directory the parent checked:
+// another one at that path (swapped in since) stops the start before
+// anything is mounted.
+func TestBuildRootfsChecksTheRootfsIsTheOneChecked(t *testing.T) {
+	if os.Getenv("VME50_E2E") != "1" {
+		t.Skip("mounts filesystems: run as root with VME50_E2E=1")
+	}
+	dir := t.TempDir()
+	for _, d := range []string{"checked", "swapped", "layer"} {
+		os.Mkdir(filepath.Join(dir, d), 0o755)
+	}
+	checked, err := rootfsID(filepath.Join(dir, "checked"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() {
+		goruntime.LockOSThread() // never unlocked: its mount namespace is the test's own
+		if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
+			done <- err
+			return
+		}
+		done <- buildRootfs(&initConfig{Rootfs: filepath.Join(dir, "swapped"), RootfsID: checked,
+			Layer: filepath.Join(dir, "layer")})
+	}()
+	err = <-done
+	if err == nil || !strings.Contains(err.Error(), "not the directory vme50 checked") {
+		t.Errorf("buildRootfs: %v", err)
+	}
+}

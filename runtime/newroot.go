@@ -24,17 +24,20 @@ func buildRootfs(cfg *initConfig) error {
 	if err := makeMountsPrivate(); err != nil {
 		return err
 	}
-	rootPath, err := mountRoot(cfg)
+	rootfs, err := openRootfs(cfg.Rootfs)
 	if err != nil {
 		return err
 	}
-	root, err := os.OpenFile(rootPath, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return err
+	defer rootfs.Close()
+	if id, err := idOf(rootfs); err != nil || id != cfg.RootfsID {
+		return fmt.Errorf("rootfs %s: not the directory vme50 checked a moment ago (was it changed while the container started?)", cfg.Rootfs)
 	}
-	defer root.Close()
 	var m containerMounts
 	defer m.Close()
+	if m.root, err = mountRoot(cfg, rootfs); err != nil {
+		return err
+	}
+	root := m.root
 	if m.proc, err = mountProc(root); err != nil {
 		return err
 	}
@@ -63,10 +66,10 @@ func buildRootfs(cfg *initConfig) error {
 // held by the descriptor of its root (mountfd.go): every step on them,
 // and the check after pivot_root, goes through these, never through a
 // name in the rootfs.
-type containerMounts struct{ proc, sys, dev, tmp *os.File }
+type containerMounts struct{ root, proc, sys, dev, tmp *os.File }
 
 func (m *containerMounts) Close() {
-	for _, f := range []*os.File{m.proc, m.sys, m.dev, m.tmp} {
+	for _, f := range []*os.File{m.root, m.proc, m.sys, m.dev, m.tmp} {
 		if f != nil {
 			f.Close()
 		}
@@ -93,34 +96,35 @@ func makeMountsPrivate() error {
 // writable filesystem of the container honours device nodes at all: the
 // root, /tmp and /dev/shm are nodev, and /dev is read-only once it holds
 // its few nodes.
-func mountRoot(cfg *initConfig) (string, error) {
+//
+// The rootfs comes as the descriptor init opened and checked
+// (openRootfs): its path is never looked up again. The result is the
+// descriptor of the new root mount.
+func mountRoot(cfg *initConfig, rootfs *os.File) (*os.File, error) {
 	if err := mountLayer(cfg); err != nil {
-		return "", err
+		return nil, err
 	}
 	if o := cfg.Overlay; o != nil {
-		// The overlay's options are a comma-separated list, its lower
-		// directories colon-separated: a rootfs path holding either would
-		// say something else than the rootfs.
-		if strings.ContainsAny(cfg.Rootfs, ",:\\") {
-			return "", fmt.Errorf("the overlay cannot take a rootfs path with ',', ':' or '\\' in it: %s (rename it, or --overlay=false)", cfg.Rootfs)
-		}
-		upper, work, err := makeUpper(cfg)
+		upper, work, err := makeUpper(cfg, rootfs)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", cfg.Rootfs, upper, work)
-		if err := mount("overlay", o.Merged, "overlay", unix.MS_NODEV, opts); err != nil {
-			return "", fmt.Errorf("%w (try --overlay=false)", err)
+		// The lower layer is named by descriptor: /proc/self/fd/N is the
+		// very directory opened (before pivot_root, /proc is the host's).
+		// The overlay's options are a comma-separated list, its lower
+		// directories colon-separated: a path holding either would say
+		// something else than the rootfs, which this one cannot.
+		opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", fdPath(rootfs), upper, work)
+		if err := unix.Mount("overlay", o.Merged, "overlay", unix.MS_NODEV, opts); err != nil {
+			return nil, fmt.Errorf("mount overlay on %s: %w (try --overlay=false)", o.Merged, err)
 		}
-		return o.Merged, nil
+		logStep("%s", mountWords("overlay", o.Merged, "overlay", unix.MS_NODEV,
+			strings.Replace(opts, fdPath(rootfs), cfg.Rootfs, 1)))
+		return os.OpenFile(o.Merged, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	}
-	if err := mount(cfg.Rootfs, cfg.Rootfs, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-		return "", err
-	}
-	if err := restrictTreeAt(cfg.Rootfs, unix.MS_NODEV); err != nil {
-		return "", err
-	}
-	return cfg.Rootfs, nil
+	// A recursive bind of the rootfs onto itself, nodev throughout (its
+	// submounts too).
+	return bindNew(rootfs, "", rootfs, true, unix.MS_NODEV)
 }
 
 // mountLayer mounts the tmpfs that holds everything the container writes:
@@ -148,9 +152,9 @@ func layerInodes(size uint64) uint64 { return max(size/(16<<10), 16384) }
 // The upper one is the root directory the container sees, so it takes
 // the rootfs root's mode and owner (a 0700 "/" would shut every user but
 // root out of the whole container).
-func makeUpper(cfg *initConfig) (upper, work string, err error) {
+func makeUpper(cfg *initConfig, rootfs *os.File) (upper, work string, err error) {
 	var st unix.Stat_t
-	if err := unix.Stat(cfg.Rootfs, &st); err != nil {
+	if err := unix.Fstat(int(rootfs.Fd()), &st); err != nil {
 		return "", "", fmt.Errorf("stat %s: %w", cfg.Rootfs, err)
 	}
 	upper, work = filepath.Join(cfg.Layer, "upper"), filepath.Join(cfg.Layer, "work")
@@ -429,6 +433,25 @@ func checkNames(m *containerMounts) error {
 			return fmt.Errorf("check %s: not the %s vme50 mounted there (was the rootfs changed while the container started?)", t.path, t.name)
 		}
 	}
+	return checkRoot(m.root)
+}
+
+// checkRoot checks that "/" is the root mount init made, and nodev.
+func checkRoot(root *os.File) error {
+	var byName, byFD unix.Stat_t
+	var fs unix.Statfs_t
+	if err := unix.Stat("/", &byName); err != nil {
+		return fmt.Errorf("check /: %w", err)
+	}
+	if err := unix.Fstat(int(root.Fd()), &byFD); err != nil {
+		return fmt.Errorf("check /: %w", err)
+	}
+	if byName.Dev != byFD.Dev || byName.Ino != byFD.Ino {
+		return fmt.Errorf("check /: not the root vme50 mounted")
+	}
+	if err := unix.Statfs("/", &fs); err != nil || fs.Flags&unix.ST_NODEV == 0 {
+		return fmt.Errorf("check /: device nodes would open on it (not nodev)")
+	}
 	return nil
 }
 
@@ -530,18 +553,6 @@ func makeFileAt(dir *os.File, name string, mode uint32) (*os.File, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return os.NewFile(uintptr(fd), path), nil
-}
-
-// restrictTreeAt adds flags (MS_RDONLY, MS_NODEV, ...) to the mount at
-// path and to every mount below it: a recursive bind brings the submounts
-// along, and a remount would change only the top one.
-func restrictTreeAt(path string, flags uintptr) error {
-	f, err := os.OpenFile(path, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return restrict(f, true, flags)
 }
 
 // inUserNS tells whether init runs in a user namespace of its own: then

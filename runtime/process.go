@@ -65,6 +65,9 @@ func (c *Container) startInit() error {
 		}
 	}
 	cfg := c.initConfig()
+	if cfg.RootfsID, err = rootfsID(cfg.Rootfs); err != nil {
+		return runtimeError(err)
+	}
 	if err := json.NewEncoder(cfgW).Encode(cfg); err != nil {
 		return runtimeError(fmt.Errorf("send config to init: %w", err))
 	}
@@ -326,4 +329,15 @@ func (c *Container) finishStdio() {
 	for _, r := range c.outputs {
 		r.Close() // never copied if the start failed
 	}
+}
+
+// rootfsID is the identity of the rootfs directory as the parent finds
+// it, through no symlink, for init to check its own against.
+func rootfsID(path string) (fileID, error) {
+	f, err := openRootfs(path)
+	if err != nil {
+		return fileID{}, err
+	}
+	defer f.Close()
+	return idOf(f)
 }

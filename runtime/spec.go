@@ -126,7 +126,8 @@ func validLabel(s string) bool {
 	return true
 }
 
-// ValidateRootfs checks that dir is a directory and returns its absolute path.
+// ValidateRootfs checks that dir is a directory and returns its absolute
+// path, with no symlink in it.
 func ValidateRootfs(dir string) (string, error) {
 	if dir == "" {
 		return "", fmt.Errorf("no rootfs given")
@@ -142,7 +143,10 @@ func ValidateRootfs(dir string) (string, error) {
 	if !fi.IsDir() {
 		return "", fmt.Errorf("rootfs %s: not a directory", dir)
 	}
-	return abs, nil
+	// Symlinks on the way are followed here, once, as the path was
+	// meant; from then on the rootfs is the resolved path, and a symlink
+	// that appears on it later is refused (openRootfs).
+	return filepath.EvalSymlinks(abs)
 }
 
 // unwrapPathError drops the path and operation of an *os.PathError, whose
