@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
+)
+
+// The pane's drawing: View and Cursor from the emulator's cells, each
+// frame rendered once per change and kept, so that the Bubble Tea
+// goroutine never waits for the reader (p.mu held while rendering).
+
+// paneFrame is a rendered view with its cursor, for generation gen of
+// the emulator's screen at scroll offset off.
+type paneFrame struct {
+	text   string
+	cursor *tea.Cursor
+	gen    uint64
+	off    int
+}
+
+// View is exactly cols x rows cells, styled from the emulator's cells,
+// with the scrollback offset applied. It is rendered again only when the
+// screen or the offset changed since the last call. While the reader is
+// feeding the emulator, View does not wait: it returns the last frame and
+// asks the reader for a new one, which the next View shows.
+func (p *Pane) View() string {
+	if !p.mu.TryLock() {
+		p.requestFrame()
+		return p.frame.Load().text
+	}
+	defer p.mu.Unlock()
+	return p.frameLocked(p.offset).text
+}
+
+// Cursor is the container's real cursor, relative to the pane's top-left;
+// nil when hidden, scrolled back, or when the program is gone. Like View,
+// it never waits for the emulator: while busy, the last frame's cursor.
+func (p *Pane) Cursor() *tea.Cursor {
+	f := p.frame.Load()
+	if p.mu.TryLock() {
+		f = p.frameLocked(p.offset)
+		p.mu.Unlock()
+	}
+	if f.cursor == nil {
+		return nil
+	}
+	c := *f.cursor // the caller moves it onto the screen
+	return &c
+}
+
+// requestFrame asks the reader to render the current scroll offset after
+// its chunk.
+func (p *Pane) requestFrame() {
+	p.wantOff.Store(int64(p.offset))
+	p.frameWanted.Store(true)
+}
+
+// frameLocked is the frame at scroll offset off, rendered only if the
+// screen or the offset changed since the last one.
+func (p *Pane) frameLocked(off int) *paneFrame {
+	if f := p.frame.Load(); f != nil && f.gen == p.gen && f.off == off {
+		return f
+	}
+	f := &paneFrame{text: p.render(off), cursor: p.cursorLocked(off), gen: p.gen, off: off}
+	p.frame.Store(f)
+	return f
+}
+
+// cursorLocked is the cursor to show at scroll offset off.
+func (p *Pane) cursorLocked(off int) *tea.Cursor {
+	if p.failed != "" || min(off, p.historyLenLocked()) > 0 || p.eof || p.emu.CursorHidden() {
+		return nil
+	}
+	pos := p.emu.CursorPosition()
+	style, blink := p.emu.CursorStyle()
+	c := tea.NewCursor(pos.X, pos.Y)
+	c.Blink = blink
+	switch style {
+	case vt.CursorUnderline:
+		c.Shape = tea.CursorUnderline
+	case vt.CursorBar:
+		c.Shape = tea.CursorBar
+	default:
+		c.Shape = tea.CursorBlock
+	}
+	return c
+}
+
+// render draws the visible rows at scroll offset off: history lines first
+// when scrolled back, then the emulator's screen.
+func (p *Pane) render(off int) string {
+	if p.failed != "" {
+		return p.renderFailure()
+	}
+	hist := p.historyLenLocked()
+	off = min(off, hist) // the history may have shrunk since the user scrolled
+	sb := p.emu.Scrollback()
+	var b strings.Builder
+	b.Grow(p.rows * (p.cols + 16))
+	for y := 0; y < p.rows; y++ {
+		if y > 0 {
+			b.WriteByte('\n')
+		}
+		line := hist - off + y // index into history followed by screen
+		cellAt := func(x int) *uv.Cell { return p.emu.CellAt(x, line-hist) }
+		if line < hist {
+			cellAt = func(x int) *uv.Cell { return sb.CellAt(x, line) }
+		}
+		width, badge := p.cols, ""
+		if y == 0 && off > 0 {
+			badge = scrollBadge(off, hist, p.cols)
+			width -= ansi.StringWidth(badge)
+		}
+		renderRow(&b, cellAt, width)
+		b.WriteString(badge)
+	}
+	return b.String()
+}
+
+// renderRow writes exactly width cells. Missing cells (history lines are
+// stored without their trailing blanks) become spaces; the second half of
+// a wide character is skipped, and a wide character that does not fit at
+// the edge becomes a space. Styles change only where they differ.
+func renderRow(b *strings.Builder, cellAt func(x int) *uv.Cell, width int) {
+	var pen uv.Style
+	for x := 0; x < width; {
+		content, w, style := " ", 1, uv.Style{}
+		if c := cellAt(x); c != nil {
+			style = c.Style // a blank may still carry a background colour
+			if c.Content != "" && c.Width > 0 {
+				content, w = c.Content, c.Width
+			}
+		}
+		if x+w > width {
+			content, w = " ", 1
+		}
+		if !style.Equal(&pen) {
+			b.WriteString(uv.StyleDiff(&pen, &style))
+			pen = style
+		}
+		b.WriteString(content)
+		x += w
+	}
+	if !pen.IsZero() {
+		b.WriteString(ansi.ResetStyle)
+	}
+}
+
+// scrollBadge is the "[42/1000]" shown top right while scrolled back, in
+// reverse video so it cannot be mistaken for the program's output.
+func scrollBadge(off, hist, cols int) string {
+	s := fmt.Sprintf("[%d/%d]", off, hist)
+	if len(s) >= cols {
+		return ""
+	}
+	return ansi.SGR(ansi.AttrReverse) + s + ansi.ResetStyle
+}
+
+// renderIfWanted renders the frame a View asked for while the lock was
+// held (p.mu held).
+func (p *Pane) renderIfWanted() {
+	if p.frameWanted.Swap(false) {
+		p.frameLocked(int(p.wantOff.Load()))
+	}
+}
+
+// renderFailure is the pane after the emulator failed: what happened and
+// what still works, in exactly cols x rows cells.
+func (p *Pane) renderFailure() string {
+	text := fmt.Sprintf("The terminal emulator failed on this container's output (%s), so this pane "+
+		"shows no more of it. The container itself runs on: its panels still count, ctrl+g k kills it.", p.failed)
+	rows := []string{""} // a blank line above, a space of margin on the left
+	for _, line := range strings.Split(lipgloss.NewStyle().Width(max(p.cols-2, 10)).Render(text), "\n") {
+		rows = append(rows, " "+line)
+	}
+	return fitBlock(rows, p.cols, p.rows)
+}
