@@ -53,7 +53,7 @@ func onContainerScreen(t *testing.T, w, h int) (*App, *[]launch) {
 	t.Helper()
 	a, launches := newTestApp(t, prefilled(t))
 	drive(a, tea.WindowSizeMsg{Width: w, Height: h})
-	a.form = nil
+	a.leaveForm()
 	return a, launches
 }
 
@@ -222,7 +222,7 @@ func TestKeysGoToContainerExceptPrefix(t *testing.T) {
 	drive(a, press('g', tea.ModCtrl))
 	drive(a, press('g', tea.ModCtrl))
 	f.expectInput(t, "ls\x03\x07")
-	if a.prefix {
+	if a.overlay == overlayPrefix {
 		t.Error("the prefix is still pending")
 	}
 }

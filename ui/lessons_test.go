@@ -166,7 +166,7 @@ func TestWeightsLessonStartsTwins(t *testing.T) {
 		t.Errorf("weights %d %d, hostnames %s %s", first.Spec.Limits.CPUWeight, second.Spec.Limits.CPUWeight,
 			first.Spec.Hostname, second.Spec.Hostname)
 	}
-	if !a.compare {
+	if !a.views.compare {
 		t.Error("the compare view is not open")
 	}
 	p := first.plan

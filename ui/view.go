@@ -42,7 +42,7 @@ const compactLines = 1
 
 // resize fits every component to the screen.
 func (a *App) resize() {
-	if a.form != nil {
+	if a.mode == modeForm {
 		a.form.SetWidth(a.width)
 	}
 	for _, t := range a.tabs {
@@ -102,33 +102,43 @@ func (a *App) View() tea.View {
 	if a.width == 0 {
 		return v
 	}
-	var content string
-	switch {
-	case a.lessons != nil:
-		content = a.lessons.View()
-	case a.form != nil:
-		content = a.form.View()
-		if len(a.tabs) == 0 { // the start screen
-			content += "\n\n" + a.lessonsLine.get(fmt.Sprint(a.width), func() string {
-				return lipgloss.NewStyle().Padding(0, 1).Render(lessonList(a.width))
-			})
-		}
-	case a.showHelp:
-		content = a.helpBox.get(fmt.Sprint(a.width), func() string {
-			return boxStyle.Render("vme50-tui keys\n\n" + a.help.FullHelpView(a.keys.FullHelp()))
-		})
-	case len(a.tabs) == 0:
-		content = "starting…"
-	case a.compare:
-		content = a.compareView()
-	default:
-		var cursor *tea.Cursor
-		content, cursor = a.containerView()
-		v.Cursor = cursor
-	}
+	content, cursor := a.content()
+	v.Cursor = cursor
 	bar := a.bar.render(a.tabs, a.active, a.width)
 	v.SetContent(a.frame.compose(a.width, a.height, bar, content, a.bottom.get(a.bottomKey(), a.bottomLine)))
 	return v
+}
+
+// content is what lies between the tab bar and the bottom line: the
+// overlay that covers the mode, or else the mode's own screen.
+func (a *App) content() (string, *tea.Cursor) {
+	switch {
+	case a.overlay == overlayLessons:
+		return a.lessons.View(), nil
+	case a.mode == modeForm:
+		return a.formView(), nil
+	case a.overlay == overlayHelp:
+		return a.helpBox.get(fmt.Sprint(a.width), func() string {
+			return boxStyle.Render("vme50-tui keys\n\n" + a.help.FullHelpView(a.keys.FullHelp()))
+		}), nil
+	}
+	switch a.shown() {
+	case viewStarting:
+		return "starting…", nil
+	case viewCompare:
+		return a.compareView(), nil
+	}
+	return a.containerView()
+}
+
+// formView is the form, and on the start screen the lessons under it.
+func (a *App) formView() string {
+	if len(a.tabs) > 0 {
+		return a.form.View()
+	}
+	return a.form.View() + "\n\n" + a.lessonsLine.get(fmt.Sprint(a.width), func() string {
+		return lipgloss.NewStyle().Padding(0, 1).Render(lessonList(a.width))
+	})
 }
 
 // frameCache keeps the last screen. Most frames (a sampler tick with
@@ -173,29 +183,25 @@ func (a *App) containerView() (string, *tea.Cursor) {
 	if cursor != nil {
 		cursor.Y++ // below the tab bar
 	}
-	if t.ended || a.prefix || a.confirmQuit {
+	if t.ended || a.overlay != noOverlay { // the prefix or the quit question waits
 		cursor = nil
 	}
+	view := a.shown()
 	if a.isFull() {
 		right := t.panels.View()
-		if a.showLog {
+		if view == viewLog {
 			right = t.log.View()
 		}
 		right = a.lessonBox(t, a.panelsWidth(), a.height-2) + right
 		return a.side.join(t.pane.View(), right), cursor
 	}
-	switch {
-	case a.showLog:
+	switch view {
+	case viewLog:
 		return t.log.View(), nil
-	case a.showPanels:
+	case viewPanels:
 		return t.panels.View(), nil
 	}
 	return t.pane.View() + "\n" + t.panels.Compact(), cursor
-}
-
-// logShown tells whether the kernel log is on screen.
-func (a *App) logShown() bool {
-	return a.showLog && !a.compare && a.form == nil && a.lessons == nil && !a.showHelp
 }
 
 // compareView is every container on one screen, under the current
@@ -259,7 +265,7 @@ func (a *App) bottomKey() string {
 	if t := a.current(); t != nil {
 		ended = t.ended
 	}
-	return fmt.Sprint(a.width, a.status, a.prefix, a.form != nil, a.lessons != nil, ended)
+	return fmt.Sprint(a.width, a.status, a.mode, a.overlay, ended)
 }
 
 // bottomLine is the status (an error, a question, the prefix waiting) or
@@ -268,15 +274,15 @@ func (a *App) bottomLine() string {
 	switch {
 	case a.status != "":
 		return statusStyle.Render(truncate(a.status, a.width))
-	case a.prefix && a.form != nil:
+	case a.overlay == overlayPrefix && a.mode == modeForm:
 		return prefixStyle.Render(" ctrl+g ") + " " + a.help.ShortHelpView([]key.Binding{prefixed(a.keys.Lessons)})
-	case a.prefix:
+	case a.overlay == overlayPrefix:
 		full := a.keys.FullHelp()
 		return prefixStyle.Render(" ctrl+g ") + " " + a.help.ShortHelpView(full[0][1:]) +
 			" · " + a.help.ShortHelpView(full[1]) + " · " + a.help.ShortHelpView(full[2])
-	case a.lessons != nil:
+	case a.overlay == overlayLessons:
 		return a.help.View(a.lessons.KeyMap())
-	case a.form != nil:
+	case a.mode == modeForm:
 		return ""
 	}
 	if t := a.current(); t != nil && t.ended {

@@ -1,0 +1,231 @@
+package ui
+
+// Input: each key goes to the handler of the overlay on top, or else of
+// the mode (app_screen.go). The mouse and pastes go to the mode; of the
+// overlays only the lessons menu takes them.
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// input gives a key, the mouse, a paste or a component's own message to
+// the screen that takes it.
+func (a *App) input(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		return a.key(k)
+	}
+	switch {
+	case a.overlay == overlayLessons && a.mode == modeContainers:
+		return a.updateLessons(msg)
+	case a.mode == modeForm:
+		// Under the menu too: the form still gets its own messages
+		// (the end of ctrl+r, huh's internal ones).
+		return a.updateForm(msg)
+	}
+	return a.pointer(msg)
+}
+
+// key picks the handler of a key press from the screen.
+func (a *App) key(k tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case a.overlay == overlayLessons:
+		return a.updateLessons(k)
+	case a.mode == modeForm:
+		return a.formKey(k)
+	}
+	a.status = "" // among the containers an error or question stays until the next key
+	switch a.overlay {
+	case overlayQuit:
+		return a.quitKey(k)
+	case overlayPrefix:
+		return a.command(k)
+	case overlayHelp:
+		return a.helpKey(k)
+	}
+	return a.containerKey(k)
+}
+
+// formKey: every key is the form's but ctrl+g, after which l opens the
+// lessons (from the start screen too) and any other key does nothing.
+func (a *App) formKey(k tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case a.overlay == overlayPrefix:
+		a.overlay = noOverlay
+		if key.Matches(k, a.keys.Lessons) {
+			a.openLessons()
+		}
+		return nil
+	case key.Matches(k, a.keys.Prefix):
+		a.overlay = overlayPrefix
+		return nil
+	}
+	return a.updateForm(k)
+}
+
+// containerKey: every key goes to the container but the prefix; an ended
+// container takes no keys, so r and x need no prefix there.
+func (a *App) containerKey(k tea.KeyPressMsg) tea.Cmd {
+	t := a.current()
+	switch {
+	case key.Matches(k, a.keys.Prefix):
+		a.overlay = overlayPrefix
+		return nil
+	case t == nil:
+		return nil
+	case t.ended:
+		return a.endedKey(k)
+	}
+	return a.updatePane(t.c.ID(), k)
+}
+
+// endedKey takes r and x on an ended container's tab.
+func (a *App) endedKey(k tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, a.keys.Restart):
+		return a.restart(a.active)
+	case key.Matches(k, a.keys.Close):
+		return a.closeTab(a.active)
+	}
+	return nil
+}
+
+// helpKey: any key closes the help; ctrl+g also waits for a command.
+func (a *App) helpKey(k tea.KeyPressMsg) tea.Cmd {
+	a.overlay = noOverlay
+	if key.Matches(k, a.keys.Prefix) {
+		a.overlay = overlayPrefix
+	}
+	return nil
+}
+
+// quitKey answers "Quit?": y quits, any other key stays.
+func (a *App) quitKey(k tea.KeyPressMsg) tea.Cmd {
+	a.overlay = noOverlay
+	if key.Matches(k, a.keys.Confirm) {
+		return a.shutdown()
+	}
+	return nil
+}
+
+// askQuit quits, or asks first while containers run: quitting kills them.
+func (a *App) askQuit() tea.Cmd {
+	n := a.running()
+	if n == 0 {
+		return a.shutdown()
+	}
+	a.overlay = overlayQuit
+	a.status = fmt.Sprintf("Quit? %d running container(s) will be killed. y: quit, any other key: stay", n)
+	return nil
+}
+
+// command runs the command of the key after ctrl+g: one on the screen,
+// or one on the current tab.
+func (a *App) command(k tea.KeyPressMsg) tea.Cmd {
+	a.overlay = noOverlay
+	if cmd, ok := a.screenCommand(k); ok {
+		return cmd
+	}
+	return a.tabCommand(k)
+}
+
+// screenCommand runs a command that changes the screen, and tells whether
+// k was one.
+func (a *App) screenCommand(k tea.KeyPressMsg) (tea.Cmd, bool) {
+	keys := a.keys
+	switch {
+	case key.Matches(k, keys.Quit):
+		return a.askQuit(), true
+	case key.Matches(k, keys.New):
+		return a.showForm(FormValues{Options: a.cfg.Options}), true
+	case key.Matches(k, keys.Lessons):
+		a.openLessons()
+	case key.Matches(k, keys.Help):
+		a.overlay = overlayHelp
+	case key.Matches(k, keys.Compare):
+		a.views.compare = !a.views.compare
+	case key.Matches(k, keys.Panels):
+		a.views.panels = !a.views.panels
+	case key.Matches(k, keys.Log):
+		a.views.log = !a.views.log
+		if t := a.current(); t != nil {
+			t.log.SetEntries(t.c.Log())
+		}
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// tabCommand runs a command on the tabs: switch, kill, restart, close, or
+// ctrl+g again, which sends one ctrl+g to the container.
+func (a *App) tabCommand(k tea.KeyPressMsg) tea.Cmd {
+	t := a.current()
+	switch {
+	case key.Matches(k, a.keys.Next):
+		if len(a.tabs) > 0 {
+			a.switchTo((a.active + 1) % len(a.tabs))
+		}
+	case key.Matches(k, a.keys.Switch):
+		a.switchTo(int(k.String()[0] - '1'))
+	case t == nil:
+	case !t.ended && key.Matches(k, a.keys.Prefix):
+		return a.updatePane(t.c.ID(), k)
+	case !t.ended && key.Matches(k, a.keys.Kill):
+		return killContainer(t)
+	case t.ended:
+		return a.endedKey(k)
+	}
+	return nil
+}
+
+// pointer takes the mouse and pastes among the containers: the wheel
+// scrolls the terminal back (or the kernel log, when it is shown), a
+// paste goes to the container, a click on a tab switches to it.
+func (a *App) pointer(msg tea.Msg) tea.Cmd {
+	t := a.current()
+	switch msg := msg.(type) {
+	case tea.MouseWheelMsg:
+		switch {
+		case t == nil:
+		case a.logShown():
+			t.log.Update(msg)
+		case !t.ended:
+			return a.updatePane(t.c.ID(), msg)
+		}
+	case tea.PasteMsg:
+		if t != nil && !t.ended {
+			return a.updatePane(t.c.ID(), msg)
+		}
+	case tea.MouseClickMsg:
+		if m := msg.Mouse(); m.Y == 0 {
+			a.switchTo(tabAt(a.bar.ends, m.X))
+		}
+	}
+	return nil
+}
+
+func (a *App) updateForm(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	a.form, cmd = a.form.Update(msg)
+	return cmd
+}
+
+func (a *App) updateLessons(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	a.lessons, cmd = a.lessons.Update(msg)
+	return cmd
+}
+
+// updatePane gives msg to the pane of container id.
+func (a *App) updatePane(id string, msg tea.Msg) tea.Cmd {
+	t := a.tabByID(id)
+	if t == nil {
+		return nil
+	}
+	var cmd tea.Cmd
+	t.pane, cmd = t.pane.Update(msg)
+	return cmd
+}
