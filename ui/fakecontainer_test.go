@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/creack/pty"
 	"golang.org/x/term"
@@ -92,35 +90,16 @@ func (f *fakeContainer) readInput() {
 	}
 }
 
-// program prints s on the container's terminal and fails the test if the
-// pane does not take it within a few seconds.
+// program prints s on the container's terminal.
 func (f *fakeContainer) program(t *testing.T, s string) {
 	t.Helper()
-	done := make(chan error, 1)
-	go func() {
-		_, err := f.tty.WriteString(s)
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("program write: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("program write of %d bytes blocked", len(s))
-	}
+	writeOutput(t, f.tty, s)
 }
 
 // expectInput waits until the program has read exactly want.
 func (f *fakeContainer) expectInput(t *testing.T, want string) {
 	t.Helper()
-	eventually(t, fmt.Sprintf("input %q (have %q)", want, f.input.String()), func() bool {
-		got := f.input.String()
-		if !strings.HasPrefix(want, got) {
-			t.Fatalf("the program read %q, want %q", got, want)
-		}
-		return got == want
-	})
+	expectRead(t, &f.input, want)
 }
 
 // setStats is the reading Stats returns from now on; before the first,

@@ -72,13 +72,19 @@ func newTestPane(t *testing.T, cols, rows int) (*Pane, *fakePty) {
 	return p, f
 }
 
-// program writes the program's output and fails the test if the pane
-// does not take it within a few seconds.
+// program writes the program's output.
 func (f *fakePty) program(t *testing.T, s string) {
+	t.Helper()
+	writeOutput(t, f.prog, s)
+}
+
+// writeOutput writes a program's output to w, its side of the terminal,
+// and fails the test if the pane does not take it within a few seconds.
+func writeOutput(t *testing.T, w io.Writer, s string) {
 	t.Helper()
 	done := make(chan error, 1)
 	go func() {
-		_, err := io.WriteString(f.prog, s)
+		_, err := io.WriteString(w, s)
 		done <- err
 	}()
 	select {
@@ -94,8 +100,14 @@ func (f *fakePty) program(t *testing.T, s string) {
 // expectInput waits until the pane has written exactly want to the pty.
 func (f *fakePty) expectInput(t *testing.T, want string) {
 	t.Helper()
+	expectRead(t, &f.input, want)
+}
+
+// expectRead waits until a program's input, as it read it, is exactly want.
+func expectRead(t *testing.T, input *lockedBuffer, want string) {
+	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for got := f.input.String(); got != want; got = f.input.String() {
+	for got := input.String(); got != want; got = input.String() {
 		if time.Now().After(deadline) || !strings.HasPrefix(want, got) {
 			t.Fatalf("pane wrote %q to the pty, want %q", got, want)
 		}
