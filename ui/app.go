@@ -43,19 +43,19 @@ type App struct {
 	lessons *LessonMenu // the menu's model in overlayLessons, else nil
 	tabs    []*tab
 	active  int
-	bar     tabBar // the tab bar, and where each label ends, for clicks
-	bottom  memo   // the help or status line
+	bar     tabBar            // the tab bar, and where each label ends, for clicks
+	bottom  memoOf[bottomKey] // the help or status line
 	// The screens that take the place of a container's, drawn again only
 	// when the width changes: View runs at every message.
-	helpBox, lessonsLine memo
+	helpBox, lessonsLine memoOf[int]
 
 	status string // one line: the last error or question
 
 	keys keyMap
 	help help.Model
 
-	frame frameCache // the last screen, to skip composing an equal one
-	side  sideBySide // the last terminal+panels join
+	frame memoOf[frameKey]  // the last screen, to skip composing an equal one
+	side  memoOf[[2]string] // the last terminal+panels join
 	cmp   Compare
 
 	// all holds every container ever started, running or not, so that

@@ -23,7 +23,7 @@ type KernelLog struct {
 	entries       []runtime.LogEntry
 	width, height int
 	back          int // lines scrolled back from the newest
-	cache         memo
+	cache         memoOf[logKey]
 }
 
 // NewKernelLog returns an empty log.
@@ -54,10 +54,13 @@ var logSourceStyle = map[runtime.LogSource]lipgloss.Style{
 	runtime.FromKernel: lipgloss.NewStyle().Foreground(lipgloss.Color("1")).Bold(true),
 }
 
+// logKey is everything the log's drawing depends on; the log only grows,
+// so its length stands for its lines.
+type logKey struct{ width, height, back, entries int }
+
 // View draws the log in a box of exactly the size SetSize gave.
 func (l *KernelLog) View() string {
-	key := fmt.Sprint(l.width, l.height, l.back, len(l.entries))
-	return l.cache.get(key, l.render)
+	return l.cache.get(logKey{l.width, l.height, l.back, len(l.entries)}, l.render)
 }
 
 func (l *KernelLog) render() string {

@@ -128,7 +128,7 @@ type LessonMenu struct {
 	cursor int
 	width  int
 	keys   lessonKeys
-	view   memo // drawn again only when the width or the cursor moves
+	view   memoOf[[2]int] // drawn again only when the width or the cursor moves
 }
 
 // LessonChosenMsg is a lesson picked from the menu.
@@ -210,7 +210,7 @@ var (
 )
 
 func (m *LessonMenu) View() string {
-	return m.view.get(fmt.Sprint(m.width, m.cursor), m.render)
+	return m.view.get([2]int{m.width, m.cursor}, m.render)
 }
 
 func (m *LessonMenu) render() string {

@@ -105,7 +105,8 @@ func (a *App) View() tea.View {
 	content, cursor := a.content()
 	v.Cursor = cursor
 	bar := a.bar.render(a.tabs, a.active, a.width)
-	v.SetContent(a.frame.compose(a.width, a.height, bar, content, a.bottom.get(a.bottomKey(), a.bottomLine)))
+	bottom := a.bottom.get(a.bottomKey(), a.bottomLine)
+	v.SetContent(a.compose(bar, content, bottom))
 	return v
 }
 
@@ -118,7 +119,7 @@ func (a *App) content() (string, *tea.Cursor) {
 	case a.mode == modeForm:
 		return a.formView(), nil
 	case a.overlay == overlayHelp:
-		return a.helpBox.get(fmt.Sprint(a.width), func() string {
+		return a.helpBox.get(a.width, func() string {
 			return boxStyle.Render("vme50-tui keys\n\n" + a.help.FullHelpView(a.keys.FullHelp()))
 		}), nil
 	}
@@ -136,29 +137,27 @@ func (a *App) formView() string {
 	if len(a.tabs) > 0 {
 		return a.form.View()
 	}
-	return a.form.View() + "\n\n" + a.lessonsLine.get(fmt.Sprint(a.width), func() string {
+	return a.form.View() + "\n\n" + a.lessonsLine.get(a.width, func() string {
 		return lipgloss.NewStyle().Padding(0, 1).Render(lessonList(a.width))
 	})
 }
 
-// frameCache keeps the last screen. Most frames (a sampler tick with
-// nothing new, a key echoed elsewhere) are made of the very same parts as
-// the last one; then composing them again, which means measuring every
-// line's width, is skipped, and Bubble Tea sees an equal view and draws
-// nothing.
-type frameCache struct {
+// frameKey is everything a screen is composed of.
+type frameKey struct {
 	w, h              int
 	bar, body, bottom string
-	out               string
 }
 
-func (f *frameCache) compose(w, h int, bar, body, bottom string) string {
-	if f.out != "" && f.w == w && f.h == h && f.bar == bar && f.body == body && f.bottom == bottom {
-		return f.out
-	}
-	*f = frameCache{w: w, h: h, bar: bar, body: body, bottom: bottom,
-		out: bar + "\n" + fitLines(body, h-2) + "\n" + bottom}
-	return f.out
+// compose puts the screen together, or returns the last one. Most frames
+// (a sampler tick with nothing new, a key echoed elsewhere) are made of
+// the very same parts as the last one; then composing them again, which
+// means measuring every line's width, is skipped, and Bubble Tea sees an
+// equal view and draws nothing.
+func (a *App) compose(bar, body, bottom string) string {
+	h := a.height
+	return a.frame.get(frameKey{a.width, h, bar, body, bottom}, func() string {
+		return bar + "\n" + fitLines(body, h-2) + "\n" + bottom
+	})
 }
 
 // fitLines gives s exactly n lines, so the help line stays at the bottom.
@@ -193,7 +192,7 @@ func (a *App) containerView() (string, *tea.Cursor) {
 			right = t.log.View()
 		}
 		right = a.lessonBox(t, a.panelsWidth(), a.height-2) + right
-		return a.side.join(t.pane.View(), right), cursor
+		return a.join(t.pane.View(), right), cursor
 	}
 	switch view {
 	case viewLog:
@@ -216,15 +215,10 @@ func (a *App) compareView() string {
 	return box + a.cmp.View(a.tabs)
 }
 
-// sideBySide keeps the last join of the terminal and the panels: both
-// are cached by their components, so equal inputs mean an equal join.
-type sideBySide struct{ left, right, out string }
-
-func (s *sideBySide) join(left, right string) string {
-	if s.out == "" || s.left != left || s.right != right {
-		*s = sideBySide{left, right, joinColumns(left, right)}
-	}
-	return s.out
+// join puts the panels beside the terminal, or returns the last join:
+// both are cached by their components, so equal inputs mean an equal join.
+func (a *App) join(left, right string) string {
+	return a.side.get([2]string{left, right}, func() string { return joinColumns(left, right) })
 }
 
 // joinColumns puts right beside left, row by row. The pane draws exactly
@@ -249,23 +243,21 @@ func joinColumns(left, right string) string {
 	return b.String()
 }
 
-// memo keeps the last output of a render function with its key.
-type memo struct{ key, out string }
-
-func (m *memo) get(key string, render func() string) string {
-	if m.key != key || m.out == "" {
-		m.key, m.out = key, render()
-	}
-	return m.out
-}
+// memo is a memo keyed by a string, for the lesson's box (tab.go).
+type memo = memoOf[string]
 
 // bottomKey is everything the bottom line depends on.
-func (a *App) bottomKey() string {
-	ended := false
-	if t := a.current(); t != nil {
-		ended = t.ended
-	}
-	return fmt.Sprint(a.width, a.status, a.mode, a.overlay, ended)
+type bottomKey struct {
+	width   int
+	status  string
+	mode    mode
+	overlay overlay
+	ended   bool // the current tab's container: its keys need no prefix
+}
+
+func (a *App) bottomKey() bottomKey {
+	t := a.current()
+	return bottomKey{a.width, a.status, a.mode, a.overlay, t != nil && t.ended}
 }
 
 // bottomLine is the status (an error, a question, the prefix waiting) or
