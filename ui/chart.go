@@ -126,9 +126,6 @@ func (c Chart) grid(series []float64) [][]cell {
 	grid := make([][]cell, h)
 	for row := range grid {
 		grid[row] = make([]cell, w)
-		for col := range grid[row] {
-			grid[row][col] = cell{' ', cellBlank}
-		}
 	}
 	if w == 0 || h == 0 {
 		return grid
@@ -139,18 +136,28 @@ func (c Chart) grid(series []float64) [][]cell {
 	for col := range w {
 		column := levels[col*perCell : (col+1)*perCell]
 		for row := range h {
-			r := c.cellRune(column, h-1-row)
-			switch {
-			case r != ' ' && row <= limitRow:
-				grid[row][col] = cell{r, cellLimit}
-			case r != ' ':
-				grid[row][col] = cell{r, cellData}
-			case row == limitRow:
-				grid[row][col] = cell{limitRune, cellLimit}
-			}
+			grid[row][col] = c.cellAt(column, h-1-row, row-limitRow)
 		}
 	}
 	return grid
+}
+
+// cellAt is the cell fromBottom rows up a column and belowLimit rows
+// below the limit's row (0: in it; below every row without a limit): data
+// where the column reaches the cell, in the limit's style in the limit's
+// row and above it; the dashed line where the data left the limit's row
+// empty; else blank.
+func (c Chart) cellAt(column []int, fromBottom, belowLimit int) cell {
+	r := c.cellRune(column, fromBottom)
+	switch {
+	case r != ' ' && belowLimit <= 0:
+		return cell{r, cellLimit}
+	case r != ' ':
+		return cell{r, cellData}
+	case belowLimit == 0:
+		return cell{limitRune, cellLimit}
+	}
+	return cell{' ', cellBlank}
 }
 
 func (c Chart) samplesPerCell() int {

@@ -38,24 +38,14 @@ func (c *Compare) View(tabs []*tab) string {
 
 func (c *Compare) render(all []*tab) string {
 	w, h := c.width, c.height
-	// The running containers, which compete now; when none runs, how the
-	// last ones ended.
-	tabs := slices.DeleteFunc(slices.Clone(all), func(t *tab) bool { return t.ended })
-	if len(tabs) == 0 {
-		tabs = all
-	}
+	tabs := competing(all)
 	if len(tabs) == 0 {
 		return fitBlock([]string{"no containers yet: ctrl+g n starts one, ctrl+g l a lesson"}, w, h)
 	}
 	// Every box gets the same height, so the graphs line up.
 	shown := min(len(tabs), max(h/compareMinRows, 1))
 	boxH := max(h/shown, compareMinRows)
-	total := 0.0 // cores used by all running containers
-	for _, t := range tabs {
-		if cpu := t.panels.Readings().CPU(); !t.ended && cpu.ok {
-			total += cpu.cores
-		}
-	}
+	total := coresUsed(tabs)
 	var rows []string
 	for _, t := range tabs[:shown] {
 		rows = append(rows, compareBox(slices.Index(all, t), t, total, w, boxH)...)
@@ -64,6 +54,27 @@ func (c *Compare) render(all []*tab) string {
 		rows = append(rows[:min(len(rows), h-1)], fmt.Sprintf("… %d more containers: a taller screen shows them", len(tabs)-shown))
 	}
 	return fitBlock(rows, w, h)
+}
+
+// competing is the running containers, which compete now; when none
+// runs, all of them, to show how the last ones ended.
+func competing(all []*tab) []*tab {
+	tabs := slices.DeleteFunc(slices.Clone(all), func(t *tab) bool { return t.ended })
+	if len(tabs) == 0 {
+		return all
+	}
+	return tabs
+}
+
+// coresUsed is the cores used by all the running containers together.
+func coresUsed(tabs []*tab) float64 {
+	total := 0.0
+	for _, t := range tabs {
+		if cpu := t.panels.Readings().CPU(); !t.ended && cpu.ok {
+			total += cpu.cores
+		}
+	}
+	return total
 }
 
 // compareBox is one container: CPU on the left, memory on the right.
@@ -76,21 +87,26 @@ func compareBox(i int, t *tab, total float64, w, h int) []string {
 	if !r.HasSample() {
 		return drawBox(title, []string{"waiting for the first cgroup sample…"}, w)
 	}
-	cpuText := p.coresGauge(left)
-	if cpu := r.CPU(); !t.ended && cpu.ok && total > 0 {
-		// The share first: it is what the weights decide.
-		share := fmt.Sprintf("%3.0f%% of all cores used · ", cpu.cores/total*100)
-		cpuText = share + p.coresGauge(max(left-len(share), 1))
-	}
-	graphRows := h - boxRows - 1
-	var cpuGraph, memGraph []string
-	if graphRows >= minGraphRows {
-		cpuGraph = p.cpuGraph().draw(left, graphRows)
-		memGraph = p.memoryGraph().draw(right, graphRows)
-	}
-	body := []string{fitLine(cpuText, left, "…") + " │ " + fitLine(memoryGauge(r.Last().Memory, right), right, "…")}
-	for row := range cpuGraph {
-		body = append(body, fitLine(cpuGraph[row], left, "…")+" │ "+fitLine(memGraph[row], right, "…"))
+	body := []string{fitLine(compareCPU(t, total, left), left, "…") + " │ " +
+		fitLine(memoryGauge(r.Last().Memory, right), right, "…")}
+	if graphRows := h - boxRows - 1; graphRows >= minGraphRows {
+		cpuGraph := p.cpuGraph().draw(left, graphRows)
+		memGraph := p.memoryGraph().draw(right, graphRows)
+		for row := range cpuGraph {
+			body = append(body, fitLine(cpuGraph[row], left, "…")+" │ "+fitLine(memGraph[row], right, "…"))
+		}
 	}
 	return drawBox(title, body, w)
+}
+
+// compareCPU is the cores gauge, after the container's share of all the
+// cores used while it runs: the share is what the weights decide.
+func compareCPU(t *tab, total float64, w int) string {
+	p := t.panels
+	cpu := p.Readings().CPU()
+	if t.ended || !cpu.ok || !(total > 0) {
+		return p.coresGauge(w)
+	}
+	share := fmt.Sprintf("%3.0f%% of all cores used · ", cpu.cores/total*100)
+	return share + p.coresGauge(max(w-len(share), 1))
 }

@@ -56,23 +56,11 @@ func formatSpan(d time.Duration) string {
 // between groups and " " within one. A group too wide for a line of its
 // own is broken between its words. width <= 0 means no limit.
 func packWords(groups [][]string, width int) []string {
-	var lines []string
-	cur := ""
-	add := func(text, sep string) {
-		switch {
-		case cur == "":
-			cur = text
-		case width <= 0 || ansi.StringWidth(cur+sep+text) <= width:
-			cur += sep + text
-		default:
-			lines = append(lines, cur)
-			cur = text
-		}
-	}
+	p := linePacker{width: width}
 	for _, group := range groups {
 		text := strings.Join(group, " ")
-		if width <= 0 || ansi.StringWidth(text) <= width {
-			add(text, " | ")
+		if p.fits(text) {
+			p.add(text, " | ")
 			continue
 		}
 		for i, word := range group {
@@ -80,8 +68,33 @@ func packWords(groups [][]string, width int) []string {
 			if i == 0 {
 				sep = " | "
 			}
-			add(word, sep)
+			p.add(word, sep)
 		}
 	}
-	return append(lines, cur)
+	return append(p.lines, p.cur)
+}
+
+// linePacker fills lines of at most width cells (any, when width <= 0).
+type linePacker struct {
+	width int
+	lines []string // the full ones
+	cur   string   // the one being filled
+}
+
+func (p *linePacker) fits(text string) bool {
+	return p.width <= 0 || ansi.StringWidth(text) <= p.width
+}
+
+// add puts text on the current line after sep, or starts the next line
+// with it when it does not fit.
+func (p *linePacker) add(text, sep string) {
+	switch {
+	case p.cur == "":
+		p.cur = text
+	case p.fits(p.cur + sep + text):
+		p.cur += sep + text
+	default:
+		p.lines = append(p.lines, p.cur)
+		p.cur = text
+	}
 }
