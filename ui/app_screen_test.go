@@ -191,3 +191,22 @@ func TestEscape(t *testing.T) {
 	drive(a, esc())
 	f.expectInput(t, "\x1b")
 }
+
+// ctrl+g k kills the container from a Cmd: Update only asks, and the tab
+// says how it ended once the end is reported; then x needs no prefix.
+func TestKillRunsInCmd(t *testing.T) {
+	a, _ := onContainerScreen(t, 120, 30)
+	withTab(t, a)
+	drive(a, press('g', tea.ModCtrl))
+	_, cmd := a.Update(text("k"))
+	if cmd == nil || a.tabs[0].ended {
+		t.Fatal("ctrl+g k returned no Cmd, or ended the tab itself")
+	}
+	runAll(a, cmd)
+	deliver(t, a, "the end reported", func() bool { return a.tabs[0].ended })
+	screenIs(t, a, "killed", modeContainers, noOverlay, "killed (SIGKILL)")
+	drive(a, text("x"))
+	if len(a.tabs) != 0 {
+		t.Error("x did not close the killed container's tab")
+	}
+}
