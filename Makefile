@@ -31,6 +31,8 @@ run: deps rootfs
 # tests again on cgroup v2, in a VM (vmtest), whatever this machine runs.
 test: deps build
 	go vet ./...
+	# What is not about the kernel builds on a contributor's laptop too.
+	GOOS=darwin go vet ./ui/ ./record/ ./cgroup/ ./runtime/... ./hog/
 	VME50_E2E=1 go test -count=1 ./...
 	VME50_VM_OPTIONAL=1 scripts/vmtest.sh
 

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"vme50-tui/cgroup"
+	"vme50-tui/hog"
 )
 
 // Exit statuses of the CLI contract, for failures before the command runs.
@@ -36,6 +37,14 @@ const (
 	NetworkHost Network = "host" // the host's interfaces (no network namespace)
 	NetworkNone Network = "none" // a new network namespace holding only lo
 )
+
+// HogDir is the directory of vme50-hog, the lessons' workloads (package
+// hog), in every container. It is the last directory of the container's
+// PATH, so the rootfs's own commands come first.
+const HogDir = "/tmp/.vme50/bin"
+
+// HogPath is vme50-hog's full path in a container.
+const HogPath = HogDir + "/" + hog.Name
 
 // DefaultPath is the PATH the command is looked up in inside the container:
 // the usual directories, then the one vme50 binds vme50-hog into (hog.go).

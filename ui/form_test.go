@@ -4,9 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"vme50-tui/runtime"
 
 	tea "charm.land/bubbletea/v2"
-	"golang.org/x/sys/unix"
 )
 
 // The form starts from the runtime's defaults and shows them: a network
@@ -52,7 +52,8 @@ func TestFormChoosesHostNetwork(t *testing.T) {
 		t.Fatalf("no launch:\n%s", plain(a))
 	}
 	s := (*launches)[0].Spec
-	if s.Network != "host" || slices.Contains(s.Capabilities, unix.CAP_NET_RAW) {
+	netRaw, _ := runtime.ParseCapability("NET_RAW")
+	if s.Network != "host" || slices.Contains(s.Capabilities, netRaw) {
 		t.Errorf("network %q capabilities %v, want host without CAP_NET_RAW", s.Network, s.Capabilities)
 	}
 }

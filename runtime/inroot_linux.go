@@ -135,12 +135,6 @@ func openRootfs(path string) (*os.File, error) {
 	return f, nil
 }
 
-// fileID is what tells one file from every other: its device and inode.
-type fileID struct {
-	Dev uint64 `json:"dev"`
-	Ino uint64 `json:"ino"`
-}
-
 // idOf is the fileID of the open file f.
 func idOf(f *os.File) (fileID, error) {
 	var st unix.Stat_t

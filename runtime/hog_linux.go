@@ -12,14 +12,6 @@ import (
 	"vme50-tui/hog"
 )
 
-// HogDir is the directory of vme50-hog, the lessons' workloads (package
-// hog), in every container. It is the last directory of the container's
-// PATH, so the rootfs's own commands come first.
-const HogDir = "/tmp/.vme50/bin"
-
-// HogPath is vme50-hog's full path in a container.
-const HogPath = HogDir + "/" + hog.Name
-
 // mountHog makes vme50-hog a command of the container without changing its
 // rootfs, as Docker's --init binds docker-init in: the file is this very
 // binary (init is a re-exec of vme50-tui), bound read-only onto an empty

@@ -1,0 +1,21 @@
+//go:build !linux
+
+package runtime
+
+import (
+	"fmt"
+	goruntime "runtime"
+)
+
+// Containers are made of Linux's namespaces and cgroups. Elsewhere the
+// package still builds, for the tests of what is not about the kernel
+// (the UI with a fake container, the settings' parsers), and a start
+// says why it cannot be.
+
+var errNotLinux = fmt.Errorf("containers need Linux's namespaces and cgroups, and this is %s", goruntime.GOOS)
+
+func (c *Container) startInit() error { return runtimeError(errNotLinux) }
+
+func (c *Container) giveStateDirToUserNS() error { return errNotLinux }
+
+func (c *Container) DiskUsage() (used, size uint64, err error) { return 0, 0, errNotLinux }

@@ -1,0 +1,213 @@
+package runtime
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	goruntime "runtime"
+	"syscall"
+	"time"
+	"vme50-tui/cgroup"
+)
+
+// Starting init: the clone into new namespaces, its config, its status.
+
+// startInit starts "/proc/self/exe init" in new namespaces, puts it in the
+// cgroup, sends it its config and waits until it has exec'd the command or
+// failed trying.
+func (c *Container) startInit() error {
+	cfgR, cfgW, err := os.Pipe()
+	if err != nil {
+		return runtimeError(err)
+	}
+	defer cfgW.Close()
+	statusR, statusW, err := os.Pipe()
+	if err != nil {
+		cfgR.Close()
+		return runtimeError(err)
+	}
+	defer statusR.Close()
+
+	cmd, childFiles, err := c.initCommand(cfgR, statusW)
+	if c.consoleSock != nil {
+		defer c.consoleSock.Close()
+	}
+	if err == nil {
+		err = startLocked(cmd)
+	}
+	// The child has its own copies now (or failed to start); ours would
+	// keep the pipes (and the terminal) open after the child is gone.
+	for _, f := range append(childFiles, cfgR, statusW) {
+		f.Close()
+	}
+	if err != nil {
+		return runtimeError(fmt.Errorf("start init: %w", err))
+	}
+	c.init = cmd.Process
+	c.copyStdio()
+	c.logf(FromParent, "clone(%s) = %d, which runs /proc/self/exe init",
+		cloneFlagNames(cmd.SysProcAttr.Cloneflags, cmd.SysProcAttr.UseCgroupFD), c.init.Pid)
+	if m := c.spec.UserNS; m != nil {
+		c.logf(FromParent, "/proc/%d/uid_map <- %s, gid_map <- %s (container id 0 is host id %d)", c.init.Pid, m, m, m.HostID)
+	}
+
+	if !cmd.SysProcAttr.UseCgroupFD {
+		// No CLONE_INTO_CGROUP (cgroup v1): move the child in by hand. It
+		// is still blocked reading its config, so nothing has run yet.
+		if err := c.cg.AddProc(cmd.Process.Pid); err != nil {
+			return runtimeError(err)
+		}
+	}
+	cfg := c.initConfig()
+	if cfg.RootfsID, err = rootfsID(cfg.Rootfs); err != nil {
+		return runtimeError(err)
+	}
+	if err := json.NewEncoder(cfgW).Encode(cfg); err != nil {
+		return runtimeError(fmt.Errorf("send config to init: %w", err))
+	}
+	cfgW.Close()
+	if c.consoleSock != nil {
+		master, err := receiveConsole(c.consoleSock)
+		if err != nil {
+			// Init died before sending it: its status says why.
+			if serr := c.readStatus(statusR); serr != nil {
+				return serr
+			}
+			return runtimeError(fmt.Errorf("receive the container's terminal: %w", err))
+		}
+		c.pty = master
+	}
+	return c.readStatus(statusR)
+}
+
+// initCommand prepares the child. childFiles are the parent's copies of the
+// descriptors the child inherits, to close once it has started.
+func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, error) {
+	// /proc/self/exe is this very binary, whatever path or name it was
+	// started by (os.Args[0] may be a bare name found through PATH).
+	cmd := exec.Command("/proc/self/exe", "init")
+	cmd.Args[0] = "vme50-init"
+	cmd.Env = []string{} // init builds the command's environment itself
+	cmd.ExtraFiles = []*os.File{cfgR, statusW}
+	childFiles := []*os.File{cfgR, statusW}
+
+	flags := syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC
+	if c.spec.Network != NetworkHost {
+		flags |= syscall.CLONE_NEWNET
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Cloneflags: uintptr(flags),
+		// If we die, even by SIGKILL, the kernel kills init, and with it
+		// its whole PID namespace.
+		Pdeathsig: syscall.SIGKILL,
+		// A session of its own: the container's job control and terminal
+		// signals never reach us.
+		Setsid: true,
+	}
+	if c.spec.UserNS != nil {
+		c.useUserNS(cmd.SysProcAttr)
+	}
+	if fd, err := c.cg.OpenDir(); err == nil {
+		// cgroup v2: clone3 places the child in the cgroup at birth.
+		cmd.SysProcAttr.UseCgroupFD = true
+		cmd.SysProcAttr.CgroupFD = fd
+		childFiles = append(childFiles, os.NewFile(uintptr(fd), "cgroup"))
+	} else if !errors.Is(err, cgroup.ErrNoCloneInto) {
+		return nil, childFiles, err
+	}
+
+	if c.spec.Tty {
+		// Init makes the terminal inside the container and sends it back
+		// on this socket.
+		parent, child, err := consoleSocket()
+		if err != nil {
+			return nil, childFiles, err
+		}
+		c.consoleSock = parent
+		cmd.ExtraFiles = append(cmd.ExtraFiles, child) // consoleFD
+		childFiles = append(childFiles, child)
+	} else {
+		ends, err := c.stdioPipes(cmd)
+		childFiles = append(childFiles, ends...)
+		if err != nil {
+			return nil, childFiles, err
+		}
+	}
+	return cmd, childFiles, nil
+}
+
+// startLocked starts cmd from a goroutine locked to its OS thread. The
+// parent-death signal fires when the *thread* that forked the child exits,
+// and Go only ends threads that a goroutine left locked: this thread
+// survives Start.
+func startLocked(cmd *exec.Cmd) error {
+	goruntime.LockOSThread()
+	defer goruntime.UnlockOSThread()
+	return cmd.Start()
+}
+
+// readStatus follows init until it has exec'd the command: each line init
+// writes is a step it made, which goes into the kernel log, or, last, the
+// StartError it failed with. EOF without one means the exec succeeded (the
+// status pipe is close-on-exec).
+func (c *Container) readStatus(r io.Reader) error {
+	lines := bufio.NewScanner(r)
+	lines.Buffer(nil, 1<<20) // an execve line carries the whole command
+	for lines.Scan() {
+		var msg statusMessage
+		if err := json.Unmarshal(lines.Bytes(), &msg); err != nil {
+			return runtimeError(fmt.Errorf("init: %s", lines.Bytes()))
+		}
+		if msg.Step == "" {
+			return &StartError{Code: msg.Code, Message: msg.Message}
+		}
+		c.logAt(time.Unix(0, msg.Time), FromInit, msg.Step)
+	}
+	if err := lines.Err(); err != nil {
+		return runtimeError(err)
+	}
+	return nil
+}
+
+// initConfig is the part of the Spec that init needs.
+func (c *Container) initConfig() *initConfig {
+	cfg := &initConfig{
+		Rootfs:    c.spec.Rootfs,
+		Hostname:  c.spec.Hostname,
+		NewNet:    c.spec.Network != NetworkHost,
+		Console:   c.spec.Tty,
+		Rows:      c.spec.TtyRows,
+		Cols:      c.spec.TtyCols,
+		Args:      c.spec.Args,
+		Env:       c.environment(),
+		Caps:      c.spec.Capabilities,
+		Layer:     filepath.Join(c.dir, "layer"),
+		DiskLimit: c.spec.DiskLimit,
+	}
+	if cfg.Caps == nil {
+		cfg.Caps = DefaultCapabilitiesFor(c.spec.Network)
+	}
+	if note := netRawNote(c.spec.Network, cfg.Caps); note != "" {
+		c.logf(FromParent, "%s", note)
+	}
+	if c.spec.Overlay {
+		cfg.Overlay = &overlay{Merged: filepath.Join(c.dir, "merged")}
+	}
+	return cfg
+}
+
+// rootfsID is the identity of the rootfs directory as the parent finds
+// it, through no symlink, for init to check its own against.
+func rootfsID(path string) (fileID, error) {
+	f, err := openRootfs(path)
+	if err != nil {
+		return fileID{}, err
+	}
+	defer f.Close()
+	return idOf(f)
+}
