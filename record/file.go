@@ -1,8 +1,11 @@
 package record
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"vme50-tui/cgroup"
@@ -65,4 +68,21 @@ func (f *File) firstError() error {
 		return fmt.Errorf("recording to %s: %w", f.Name(), err)
 	}
 	return nil
+}
+
+// FreePath is path, or, when that exists, the first of path-2.csv,
+// path-3.csv, ... that does not: a restarted container records anew and
+// keeps the last run's file.
+func FreePath(path string) string {
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext)
+	for n := 1; ; n++ {
+		p := path
+		if n > 1 {
+			p = fmt.Sprintf("%s-%d%s", base, n, ext)
+		}
+		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+			return p
+		}
+	}
 }

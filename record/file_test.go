@@ -54,3 +54,17 @@ func TestFileErrorToldOnce(t *testing.T) {
 		t.Errorf("close told it again: %v", err)
 	}
 }
+
+// A taken path gets the first free -N before its extension.
+func TestFreePath(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "rec.csv")
+	if got := FreePath(p); got != p {
+		t.Errorf("free: %s", got)
+	}
+	os.WriteFile(p, nil, 0o644)
+	os.WriteFile(filepath.Join(dir, "rec-2.csv"), nil, 0o644)
+	if got := FreePath(p); got != filepath.Join(dir, "rec-3.csv") {
+		t.Errorf("taken twice: %s", got)
+	}
+}

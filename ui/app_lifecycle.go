@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"vme50-tui/cgroup"
+	"vme50-tui/record"
 	"vme50-tui/runtime"
 )
 
@@ -100,12 +101,14 @@ func (a *App) addTab(msg startedMsg) tea.Cmd {
 	if path := msg.plan.Record; path != "" {
 		if msg.replaceID != "" {
 			// A restart records anew, and keeps the last run's file.
-			path = freePath(path)
+			path = record.FreePath(path)
 			a.status = "recording to " + path
 		}
 		var err error
-		if t.rec, err = startRecording(path, time.Now()); err != nil {
+		if t.rec, err = record.Create(path); err != nil {
 			a.status = fmt.Sprintf("recording to %s: %v", path, err)
+		} else {
+			t.rec.Start(time.Now())
 		}
 	}
 	if l := msg.plan.Lesson; l != nil && !a.isFull() && !a.views.compare {
@@ -217,7 +220,7 @@ func (a *App) take(t *tab, st cgroup.Stats) {
 		return
 	}
 	if t.rec != nil {
-		if err := t.rec.write(st); err != nil {
+		if err := t.rec.Write(st); err != nil {
 			a.status = err.Error()
 		}
 	}
@@ -236,7 +239,7 @@ func (a *App) endRecording(t *tab) {
 	if t.rec == nil {
 		return
 	}
-	if err := t.rec.close(); err != nil {
+	if err := t.rec.Close(); err != nil {
 		a.status = err.Error()
 	}
 	t.rec = nil

@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -26,8 +24,8 @@ type tab struct {
 	pane       *Pane
 	panels     *Panels
 	log        *KernelLog
-	rec        *recording // nil without one
-	lessonView memo       // the lesson's box beside the panels
+	rec        *record.File   // nil without one
+	lessonView memoOf[[2]int] // the lesson's box beside the panels, by width and rows
 	ended      bool
 	restarting bool // r was pressed: a new container is on its way
 	result     runtime.Result
@@ -152,55 +150,4 @@ func signalName(s syscall.Signal) string {
 		return name
 	}
 	return fmt.Sprintf("signal %d", int(s))
-}
-
-// recording writes a tab's readings to its CSV file (the contract's
-// format, as `run --record`): every reading the panels get, from the
-// first after the start to the last, taken after the container's end.
-type recording struct {
-	file *os.File
-	rec  *record.Recorder
-}
-
-// freePath is path, or, when that exists, the first of path-2.csv,
-// path-3.csv, ... that does not.
-func freePath(path string) string {
-	ext := filepath.Ext(path)
-	base := strings.TrimSuffix(path, ext)
-	for n := 1; ; n++ {
-		p := path
-		if n > 1 {
-			p = fmt.Sprintf("%s-%d%s", base, n, ext)
-		}
-		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
-			return p
-		}
-	}
-}
-
-// startRecording creates (or empties) path and writes the header.
-func startRecording(path string, start time.Time) (*recording, error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	return &recording{file: f, rec: record.New(f, start)}, nil
-}
-
-// write adds a reading; the first failed write is reported once.
-func (r *recording) write(st cgroup.Stats) error {
-	failed := r.rec.Err() != nil
-	r.rec.Write(st)
-	if err := r.rec.Err(); err != nil && !failed {
-		return fmt.Errorf("recording to %s: %w", r.file.Name(), err)
-	}
-	return nil
-}
-
-// close ends the recording.
-func (r *recording) close() error {
-	if err := r.file.Close(); err != nil && r.rec.Err() == nil {
-		return fmt.Errorf("recording to %s: %w", r.file.Name(), err)
-	}
-	return nil
 }

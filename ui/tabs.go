@@ -20,9 +20,8 @@ var (
 // tabBar draws the bar and remembers the last one: it only changes when a
 // container starts, ends or is switched to, not at every frame.
 type tabBar struct {
-	key  string
-	out  string
-	ends []int // for each tab, the column where its label ends (exclusive)
+	view memoOf[string] // keyed by the width, the active tab and the labels
+	ends []int          // for each tab, the column where its label ends (exclusive)
 }
 
 // render draws the bar in width cells, or returns the last one when
@@ -36,10 +35,11 @@ func (b *tabBar) render(tabs []*tab, active, width int) string {
 			labels[i] = fmt.Sprintf("%d %s %s", i+1, shortID(t.c.ID()), t.status())
 		}
 	}
-	key := fmt.Sprint(width, active, labels)
-	if key == b.key && b.out != "" {
-		return b.out
-	}
+	return b.view.get(fmt.Sprint(width, active, labels), func() string { return b.draw(tabs, labels, active, width) })
+}
+
+// draw draws the bar of labels, noting where each ends for clicks.
+func (b *tabBar) draw(tabs []*tab, labels []string, active, width int) string {
 	var sb strings.Builder
 	b.ends = make([]int, len(tabs))
 	x := 0
@@ -58,9 +58,7 @@ func (b *tabBar) render(tabs []*tab, active, width int) string {
 		b.ends[i] = x
 		sb.WriteString(cell)
 	}
-	b.key = key
-	b.out = fitLine(sb.String(), width, "")
-	return b.out
+	return fitLine(sb.String(), width, "")
 }
 
 // tabAt returns the tab under column x, or -1.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -72,7 +71,7 @@ func (a *App) lessonBox(t *tab, w, rows int) string {
 	if l == nil || w < minBoxWidth {
 		return ""
 	}
-	return t.lessonView.get(fmt.Sprint(w, rows), func() string {
+	return t.lessonView.get([2]int{w, rows}, func() string {
 		lines := strings.Split(lipgloss.NewStyle().Width(w-4).Render(l.Watch(a.cfg.Host.Files())), "\n")
 		if most := rows/4 - boxRows; len(lines) > most {
 			if most < 1 {
@@ -242,9 +241,6 @@ func joinColumns(left, right string) string {
 	}
 	return b.String()
 }
-
-// memo is a memo keyed by a string, for the lesson's box (tab.go).
-type memo = memoOf[string]
 
 // bottomKey is everything the bottom line depends on.
 type bottomKey struct {
