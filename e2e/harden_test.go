@@ -340,7 +340,7 @@ func TestHostInvisible(t *testing.T) {
 	}
 }
 
-// maskedOrReadOnly are runtime's protected paths (newroot.go).
+// maskedOrReadOnly are runtime's protected paths (newroot_linux.go).
 var maskedOrReadOnly = []string{
 	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
 	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",

@@ -36,7 +36,7 @@ type initConfig struct {
 	DiskLimit uint64 `json:"disk_limit"`
 	Hostname  string `json:"hostname"`
 	NewNet    bool   `json:"new_net"`
-	// Console asks for a terminal made inside the container (console.go),
+	// Console asks for a terminal made inside the container (console_linux.go),
 	// Rows by Cols characters.
 	Console bool     `json:"console"`
 	Rows    uint16   `json:"rows"`
@@ -139,7 +139,7 @@ func FindCommand(rootfs, name string) error {
 	if name == "" {
 		return fmt.Errorf("no command given")
 	}
-	// vme50-hog is in every container, though in no rootfs (hog.go).
+	// vme50-hog is in every container, though in no rootfs (hog_linux.go).
 	if name == hog.Name || name == HogPath {
 		return nil
 	}

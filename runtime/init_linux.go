@@ -118,7 +118,7 @@ func execCommand(cfg *initConfig) error {
 // parent-death signal on that thread, so that the command still dies with
 // vme50-tui after the exec.
 //
-// The parent asks for SIGKILL at its death (Pdeathsig, process.go), but the
+// The parent asks for SIGKILL at its death (Pdeathsig, process_linux.go), but the
 // kernel keeps that setting per thread, on the thread it started us on. Go
 // runs this code on whichever thread it likes, and an exec from another
 // thread makes that thread the process, without the setting: a kill -9 of

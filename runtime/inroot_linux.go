@@ -46,7 +46,7 @@ func openInRoot(root, path string, mkdir bool) (*os.File, error) {
 }
 
 // openBelow is openInRoot from an open directory: a mount of ours, found
-// through its descriptor (mountfd.go).
+// through its descriptor (mountfd_linux.go).
 func openBelow(dir *os.File, path string, mkdir bool) (*os.File, error) {
 	fd, err := unix.FcntlInt(dir.Fd(), unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {

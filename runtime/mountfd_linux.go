@@ -12,7 +12,7 @@ import (
 
 // Mounts by descriptor: Linux's new mount API (5.2; mount_setattr 5.12).
 //
-// Opening a mount point without symlinks (inroot.go) is not enough when
+// Opening a mount point without symlinks (inroot_linux.go) is not enough when
 // someone else can write to the rootfs (a host user who owns it, or a
 // container with --overlay=false on a directory above it): between our
 // mount and our next step they can rename the directory we mounted on

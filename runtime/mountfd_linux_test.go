@@ -69,19 +69,9 @@ func swapDuringStart(t *testing.T, dir string, swap func() error) error {
 	if err != nil {
 		return err
 	}
-	defer root.Close()
-	var m containerMounts
+	m := containerMounts{root: root}
 	defer m.Close()
-	if m.proc, err = mountProc(root); err != nil {
-		return err
-	}
-	if m.dev, err = mountDev(root); err != nil {
-		return err
-	}
-	if m.sys, err = mountSys(root); err != nil {
-		return err
-	}
-	if m.tmp, err = mountTmp(root, &initConfig{Layer: filepath.Join(dir, "layer")}); err != nil {
+	if err := m.mountKernelFilesystems(&initConfig{Layer: filepath.Join(dir, "layer")}); err != nil {
 		return err
 	}
 	if err := swap(); err != nil {

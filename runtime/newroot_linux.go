@@ -37,17 +37,7 @@ func buildRootfs(cfg *initConfig) error {
 	if m.root, err = mountRoot(cfg, rootfs); err != nil {
 		return err
 	}
-	root := m.root
-	if m.proc, err = mountProc(root); err != nil {
-		return err
-	}
-	if m.dev, err = mountDev(root); err != nil {
-		return err
-	}
-	if m.sys, err = mountSys(root); err != nil {
-		return err
-	}
-	if m.tmp, err = mountTmp(root, cfg); err != nil {
+	if err := m.mountKernelFilesystems(cfg); err != nil {
 		return err
 	}
 	if err := mountHog(m.tmp); err != nil {
@@ -56,17 +46,32 @@ func buildRootfs(cfg *initConfig) error {
 	if err := protectKernelFiles(&m); err != nil {
 		return err
 	}
-	if err := pivotRoot(root); err != nil {
+	if err := pivotRoot(m.root); err != nil {
 		return err
 	}
 	return checkProtected(&m)
 }
 
 // containerMounts are the filesystems init makes for the container, each
-// held by the descriptor of its root (mountfd.go): every step on them,
+// held by the descriptor of its root (mountfd_linux.go): every step on them,
 // and the check after pivot_root, goes through these, never through a
 // name in the rootfs.
 type containerMounts struct{ root, proc, sys, dev, tmp *os.File }
+
+// mountKernelFilesystems mounts /proc, /dev, /sys and /tmp in m.root.
+func (m *containerMounts) mountKernelFilesystems(cfg *initConfig) (err error) {
+	if m.proc, err = mountProc(m.root); err != nil {
+		return err
+	}
+	if m.dev, err = mountDev(m.root); err != nil {
+		return err
+	}
+	if m.sys, err = mountSys(m.root); err != nil {
+		return err
+	}
+	m.tmp, err = mountTmp(m.root, cfg)
+	return err
+}
 
 func (m *containerMounts) Close() {
 	for _, f := range []*os.File{m.root, m.proc, m.sys, m.dev, m.tmp} {

@@ -4,12 +4,12 @@
 //
 // The story is told in two halves, as in runc's libcontainer:
 //
-//   - the parent side (container.go, process.go): create the cgroup, start
+//   - the parent side (container.go, process_linux.go): create the cgroup, start
 //     "/proc/self/exe init" in new namespaces, put it in the cgroup, wait,
 //     clean up;
-//   - the init side (init.go, newroot.go, network.go): runs inside the new
-//     namespaces, builds the container's filesystem, then execs the user's
-//     command so that it becomes PID 1.
+//   - the init side (init_linux.go, newroot_linux.go, network_linux.go):
+//     runs inside the new namespaces, builds the container's filesystem,
+//     then execs the user's command so that it becomes PID 1.
 package runtime
 
 import (
@@ -47,7 +47,7 @@ const HogDir = "/tmp/.vme50/bin"
 const HogPath = HogDir + "/" + hog.Name
 
 // DefaultPath is the PATH the command is looked up in inside the container:
-// the usual directories, then the one vme50 binds vme50-hog into (hog.go).
+// the usual directories, then the one vme50 binds vme50-hog into (hog_linux.go).
 const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:" + HogDir
 
 // StateDir holds one directory per container: the owner file and the
