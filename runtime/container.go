@@ -239,6 +239,26 @@ func (c *Container) Kill() error {
 	return c.killAll()
 }
 
+// Update changes the limits of the running container: every field of lim
+// that is not zero is written (cgroup.Unlimited lifts that limit), in the
+// order the kernel needs, and into the kernel log in the same words as at
+// start ("memory.max <- 67108864"). A container that has ended is an
+// error, never a write: its cgroup is gone, or being removed.
+func (c *Container) Update(lim cgroup.Limits) error {
+	select {
+	case <-c.done:
+		return fmt.Errorf("container %s has ended", c.id)
+	default:
+	}
+	if c.cg == nil {
+		return fmt.Errorf("container %s has not started", c.id)
+	}
+	if err := c.cg.Set(lim); err != nil {
+		return fmt.Errorf("container %s: %w", c.id, err)
+	}
+	return nil
+}
+
 // Stats reads the container's cgroup now; after the end, the last reading.
 // What the reading shows the kernel did since the last one (an OOM kill)
 // goes into the kernel log.

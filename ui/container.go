@@ -28,6 +28,9 @@ type Container interface {
 	Wait() runtime.Result
 	Signal(os.Signal) error
 	Kill() error
+	// Update writes the limits of lim that are not zero (cgroup.Unlimited
+	// lifts one) into the running container's cgroup.
+	Update(lim cgroup.Limits) error
 
 	// The terminal: the pty's master side, its size, and its release.
 	Pty() *os.File

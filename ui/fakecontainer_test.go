@@ -32,8 +32,9 @@ type fakeContainer struct {
 	mu       sync.Mutex // guards what follows
 	stats    *cgroup.Stats
 	disk     *diskReading
-	signals  []os.Signal // what Signal sent, in order
-	size     [2]uint16   // rows, cols: the last Resize
+	signals  []os.Signal     // what Signal sent, in order
+	updates  []cgroup.Limits // what Update wrote, in order
+	size     [2]uint16       // rows, cols: the last Resize
 	result   runtime.Result
 	ended    bool
 	done     chan struct{}
@@ -173,6 +174,31 @@ func (f *fakeContainer) DiskUsage() (used, size uint64, err error) {
 }
 
 // Files are the names of a v2 host's files.
+// Update records the write, and, as the kernel would, the next reading
+// shows the new limits.
+func (f *fakeContainer) Update(lim cgroup.Limits) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ended {
+		return fmt.Errorf("container %s has ended", f.id)
+	}
+	f.updates = append(f.updates, lim)
+	if f.stats != nil {
+		st := *f.stats
+		if lim.MemoryMax != 0 {
+			st.Memory.Max = lim.MemoryMax
+		}
+		if lim.CPUQuotaUsec != 0 {
+			st.CPU.QuotaUsec = lim.CPUQuotaUsec
+		}
+		if lim.PidsMax != 0 {
+			st.Pids.Max = lim.PidsMax
+		}
+		f.stats = &st
+	}
+	return nil
+}
+
 func (f *fakeContainer) Files() cgroup.Files {
 	return cgroup.NewHost(cgroup.V2, "/sys/fs/cgroup", nil).Files()
 }
