@@ -51,6 +51,20 @@ type Limits struct {
 	PidsMax       uint64 // 0 = no limit
 }
 
+// MaxCPUWeight is the largest cpu.weight; the least is 1.
+const MaxCPUWeight = 10000
+
+// check refuses limits the kernel would take badly, before anything is
+// written. A weight is 1..10000 on both versions: v2 refuses more with
+// ERANGE, but v1's cpu.shares would quietly take the clamped 262144, and
+// the same flag must mean the same on every host.
+func (lim Limits) check() error {
+	if lim.CPUWeight > MaxCPUWeight {
+		return fmt.Errorf("cgroup: cpu weight %d is outside 1..%d", lim.CPUWeight, MaxCPUWeight)
+	}
+	return nil
+}
+
 // Stats is one reading of a leaf's files, the same struct for both
 // versions. Byte counts are bytes, times are microseconds.
 type Stats struct {

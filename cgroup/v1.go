@@ -92,14 +92,12 @@ func (l *v1Leaf) Files() Files {
 
 // Set writes each limit that is not zero into its v1 file.
 func (l *v1Leaf) Set(lim Limits) error {
+	if err := lim.check(); err != nil {
+		return err
+	}
 	if lim.MemoryMax != 0 {
 		if err := l.setMemory(lim.MemoryMax); err != nil {
-			if errors.Is(err, unix.EBUSY) {
-				// v2 would OOM-kill to get under a lower limit; v1 refuses.
-				err = fmt.Errorf("%w (the group already uses more than %s, and the kernel could not reclaim enough)",
-					err, FormatSize(lim.MemoryMax))
-			}
-			return err
+			return l.explainMemoryError(err, lim.MemoryMax)
 		}
 	}
 	var todo []setting
@@ -141,6 +139,22 @@ func (l *v1Leaf) setMemory(limit uint64) error {
 		todo = []setting{swap, mem}
 	}
 	return l.fs.writeAll(todo)
+}
+
+// explainMemoryError says why v1 refused a memory limit with EBUSY: the
+// group uses more than the new limit, and reclaim (dropping page cache,
+// swapping) could not get it under. v2 would OOM-kill to get there; v1
+// refuses and kills nothing. The usage read now is told with it.
+func (l *v1Leaf) explainMemoryError(err error, limit uint64) error {
+	if !errors.Is(err, unix.EBUSY) {
+		return err
+	}
+	usage := "unknown"
+	if v, rerr := readValue(l.file("memory", "memory.usage_in_bytes")); rerr == nil {
+		usage = FormatSize(v)
+	}
+	return fmt.Errorf("%w (the group already uses more than %s: memory.usage_in_bytes is %s, and the kernel could not reclaim enough)",
+		err, FormatSize(limit), usage)
 }
 
 // v1Value is how v1's limit files take a number: no limit is -1.

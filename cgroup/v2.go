@@ -121,8 +121,13 @@ func (l *v2Leaf) Files() Files {
 
 // Set writes each limit that is not zero into its file.
 func (l *v2Leaf) Set(lim Limits) error {
+	if err := lim.check(); err != nil {
+		return err
+	}
 	var todo []setting
 	if lim.MemoryMax != 0 {
+		// Below the usage, the write itself reclaims and then OOM-kills
+		// in the group until it fits, and succeeds (v1 refuses, EBUSY).
 		todo = append(todo, setting{l.file("memory.max"), v2Value(lim.MemoryMax)})
 	}
 	if lim.CPUWeight != 0 {
