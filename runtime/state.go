@@ -14,7 +14,10 @@ import (
 )
 
 // Each container has a state directory, StateDir/<id>, holding the mount
-// points of its writable layer and root, and a file naming its owner: the vme50 process that started it.
+// points of its writable layer and root, a file naming its owner: the
+// vme50 process that started it, and one describing the container
+// (container.json: meta.go), by which other vme50 processes find it
+// (lookup.go).
 // When the owner dies without cleaning up (kill -9, a power cut), the
 // next vme50 to start finds the directory and the cgroup, sees the owner
 // is gone, and removes both.
@@ -37,6 +40,10 @@ func (c *Container) makeStateDir() error {
 	owner, err := processIdentity(os.Getpid())
 	if err == nil {
 		err = os.WriteFile(filepath.Join(tmp, ownerFile), []byte(owner+"\n"), 0o600)
+	}
+	// What other vme50-tui processes need to find it (meta.go).
+	if err == nil {
+		err = writeMeta(tmp, c.meta())
 	}
 	// layer: where init mounts the tmpfs that holds what the container
 	// writes; merged: where it mounts the overlay that becomes "/".
@@ -92,18 +99,25 @@ func processIdentity(pid int) (string, error) {
 // ownerAlive tells whether the process named in a state directory's owner
 // file still runs.
 func ownerAlive(dir string) bool {
+	_, alive := liveOwner(dir)
+	return alive
+}
+
+// liveOwner reads a state directory's owner file ("PID STARTTIME") and
+// tells whether that process still runs.
+func liveOwner(dir string) (owner string, alive bool) {
 	data, err := os.ReadFile(filepath.Join(dir, ownerFile))
 	if err != nil {
-		return false
+		return "", false
 	}
 	want := strings.TrimSpace(string(data))
 	pidStr, _, _ := strings.Cut(want, " ")
 	pid, err := strconv.Atoi(pidStr)
 	if err != nil {
-		return false
+		return want, false
 	}
 	have, err := processIdentity(pid)
-	return err == nil && have == want
+	return want, err == nil && have == want
 }
 
 // Sweep removes what containers whose owner died left behind: their
