@@ -17,7 +17,7 @@ import (
 // is one more thing to squint at.
 var panelStyle = struct {
 	title, border, faint lipgloss.Style
-	data, limit          lipgloss.Style // the graphs
+	data, limit, mark    lipgloss.Style // the graphs; mark: a limit changed here
 	warn, bad            lipgloss.Style // a counter moving; a process killed
 	flash                lipgloss.Style
 	gauge                [3]lipgloss.Style // room left, 75% and up, 90% and up
@@ -27,6 +27,7 @@ var panelStyle = struct {
 	faint:  lipgloss.NewStyle().Faint(true),
 	data:   lipgloss.NewStyle().Foreground(lipgloss.Color("6")), // cyan
 	limit:  lipgloss.NewStyle().Foreground(lipgloss.Color("1")), // red
+	mark:   lipgloss.NewStyle().Foreground(lipgloss.Color("3")).Bold(true),
 	warn:   lipgloss.NewStyle().Foreground(lipgloss.Color("3")), // yellow
 	bad:    lipgloss.NewStyle().Foreground(lipgloss.Color("1")).Bold(true),
 	// A flashing counter is drawn in reverse video: visible in any theme

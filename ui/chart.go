@@ -16,6 +16,11 @@ import (
 // The y-axis is fixed (Max), not scaled to the data: a memory graph whose
 // top is memory.max shows how close the container is to the limit, which
 // an auto-scaled graph would hide.
+//
+// A limit can change while the graph runs (ctrl+g u, `vme50-tui update`):
+// with Limits, each sample carries the limit it was read under, the line
+// steps where it changed, and a marker "▼48M" in the top row names the new
+// value at that column, so cause and effect share one time axis.
 
 // ChartKind picks the characters a Chart draws with.
 type ChartKind int
@@ -33,6 +38,9 @@ const (
 // Limit line character: a dashed line, so it is not mistaken for data.
 const limitRune = '┄'
 
+// markRune points down at the column where a limit changed.
+const markRune = '▼'
+
 // Chart is a w x h cell chart of a series. The zero styles draw plain text.
 type Chart struct {
 	Width, Height int
@@ -42,10 +50,18 @@ type Chart struct {
 	// horizontal line. Data in the line's row or above is drawn in
 	// LimitStyle too, so the graph changes colour where it hits the limit.
 	Limit float64
-	Kind  ChartKind
+	// Limits, when as long as the series, is each sample's own limit (0:
+	// none) and takes Limit's place: the line is drawn at each column's
+	// limit, Max is raised to the highest limit shown (so an older,
+	// higher line stays in view), and a change is marked in the top row
+	// with LimitLabel's words for the new value.
+	Limits     []float64
+	LimitLabel func(float64) string
+	Kind       ChartKind
 
 	DataStyle  lipgloss.Style
 	LimitStyle lipgloss.Style
+	MarkStyle  lipgloss.Style
 }
 
 // cellKind says which style a cell is drawn in.
@@ -55,6 +71,7 @@ const (
 	cellBlank cellKind = iota
 	cellData
 	cellLimit // the dashed line, or data at or above the limit
+	cellMark  // a limit change's marker
 )
 
 type cell struct {
@@ -115,12 +132,15 @@ func (c Chart) styleFor(kind cellKind) lipgloss.Style {
 		return c.DataStyle
 	case cellLimit:
 		return c.LimitStyle
+	case cellMark:
+		return c.MarkStyle
 	}
 	return lipgloss.NewStyle()
 }
 
 // grid computes every cell: first the data, then the limit line in the
-// cells of its row that the data left empty.
+// cells of its row that the data left empty, then the markers of limit
+// changes.
 func (c Chart) grid(series []float64) [][]cell {
 	w, h := max(c.Width, 0), max(c.Height, 0)
 	grid := make([][]cell, h)
@@ -130,16 +150,77 @@ func (c Chart) grid(series []float64) [][]cell {
 	if w == 0 || h == 0 {
 		return grid
 	}
-	limitRow := c.limitRow()
+	limits := c.columnLimits(series)
+	if c.perSample(series) {
+		for _, l := range limits {
+			c.Max = max(c.Max, l) // an older, higher limit stays on the graph
+		}
+	}
 	levels := c.levels(series)
 	perCell := c.samplesPerCell()
 	for col := range w {
 		column := levels[col*perCell : (col+1)*perCell]
+		limitRow := c.limitRow(limits[col])
 		for row := range h {
 			grid[row][col] = c.cellAt(column, h-1-row, row-limitRow)
 		}
 	}
+	if c.perSample(series) {
+		c.drawMarks(grid[0], limits)
+	}
 	return grid
+}
+
+// perSample tells whether Limits gives each sample of series its limit.
+func (c Chart) perSample(series []float64) bool {
+	return len(series) > 0 && len(c.Limits) == len(series)
+}
+
+// columnLimits is the limit of each column: Limit for all of them, or,
+// with Limits, the limit of the column's newest sample. Columns left of
+// the first sample take its limit, so a short series has a whole line.
+func (c Chart) columnLimits(series []float64) []float64 {
+	out := make([]float64, c.Width)
+	if !c.perSample(series) {
+		for i := range out {
+			out[i] = c.Limit
+		}
+		return out
+	}
+	per := c.samplesPerCell()
+	slots := c.Width * per
+	limits := c.Limits[max(len(c.Limits)-slots, 0):]
+	offset := slots - len(limits)
+	for col := range out {
+		newest := (col+1)*per - 1 - offset // the sample in the column's last slot
+		out[col] = limits[min(max(newest, 0), len(limits)-1)]
+	}
+	return out
+}
+
+// drawMarks writes "▼48M" into the top row where a column's limit differs
+// from the column before: the arrow on the change's column, the label to
+// its right, or to its left when the right edge is too near.
+func (c Chart) drawMarks(top []cell, limits []float64) {
+	for col := 1; col < len(limits); col++ {
+		if limits[col] == limits[col-1] {
+			continue
+		}
+		label := ""
+		if c.LimitLabel != nil {
+			label = c.LimitLabel(limits[col])
+		}
+		text, start := []rune(string(markRune)+label), col
+		if col+len(text) > len(top) {
+			text, start = []rune(label+string(markRune)), col-len([]rune(label))
+		}
+		if start < 0 {
+			text, start = []rune{markRune}, col
+		}
+		for i, r := range text {
+			top[start+i] = cell{r, cellMark}
+		}
+	}
 }
 
 // cellAt is the cell fromBottom rows up a column and belowLimit rows
@@ -206,14 +287,14 @@ func (c Chart) level(v float64) int {
 	return min(max(n, 1), top)
 }
 
-// limitRow is the row (0 = top) that holds the Limit's level, or -1 when
+// limitRow is the row (0 = top) that holds limit's level, or -1 when
 // there is no line to draw. A limit exactly on a row boundary belongs to
 // the row below it: a limit equal to Max is the top row.
-func (c Chart) limitRow() int {
-	if !(c.Limit > 0) || !(c.Max > 0) || c.Limit > c.Max {
+func (c Chart) limitRow(limit float64) int {
+	if !(limit > 0) || !(c.Max > 0) || limit > c.Max {
 		return -1
 	}
-	rowsBelowTop := int(math.Ceil(c.Limit / c.Max * float64(c.Height)))
+	rowsBelowTop := int(math.Ceil(limit / c.Max * float64(c.Height)))
 	return min(max(c.Height-rowsBelowTop, 0), c.Height-1)
 }
 

@@ -9,14 +9,15 @@ import (
 
 // An Event is something that happened to a container at a moment, as
 // opposed to a level that is read again every sample: a memory counter
-// going up (a process OOM-killed). The panels flash an event's counter
-// for FlashFor; a log or a graph marker can show them later.
+// going up (a process OOM-killed), a limit changed. The panels flash an
+// event's counter for FlashFor; a log or a graph marker can show them
+// later.
 type Event struct {
 	// Time is when the event was seen: the clock passed to Push, which
 	// is the clock the flashes are timed by.
 	Time time.Time
 	Kind EventKind
-	Text string // in the counter's words: "oom_kill 2"
+	Text string // in the file's words: "oom_kill 2", "memory.max 48.0 MiB"
 }
 
 // EventKind says what happened.
@@ -31,15 +32,22 @@ const (
 	// EventOOMKill: the OOM killer killed a process (memory.events
 	// oom_kill, v1 memory.oom_control).
 	EventOOMKill
+	// EventLimit: a limit file (memory.max, cpu.max, pids.max) reads
+	// differently from the reading before. Whoever wrote it: this TUI,
+	// `vme50-tui update` from another terminal, or echo as root.
+	EventLimit
 	numEventKinds
 )
 
+// numCounters: the kinds before EventLimit are memory.events counters.
+const numCounters = EventLimit
+
 // counterNames are the words of memory.events for each counter kind.
-var counterNames = [numEventKinds]string{"max", "oom", "oom_kill"}
+var counterNames = [numCounters]string{"max", "oom", "oom_kill"}
 
 // memoryCounts are the memory.events counters, by kind.
-func memoryCounts(e cgroup.MemoryEvents) [numEventKinds]uint64 {
-	return [numEventKinds]uint64{e.Max, e.OOM, e.OOMKill}
+func memoryCounts(e cgroup.MemoryEvents) [numCounters]uint64 {
+	return [numCounters]uint64{e.Max, e.OOM, e.OOMKill}
 }
 
 // noteIncreases adds an event for every counter that went up. A counter
@@ -53,6 +61,37 @@ func (r *Readings) noteIncreases(prev, cur cgroup.MemoryEvents, now time.Time) {
 			r.addEvent(Event{Time: now, Kind: EventKind(k), Text: text})
 		}
 	}
+}
+
+// noteLimitChanges adds an event for every limit that reads differently
+// from the reading before, in the file's name and its new value. The
+// Stats say Unlimited for a limit that is not set, on both versions.
+func (r *Readings) noteLimitChanges(prev, cur cgroup.Stats, now time.Time) {
+	f := r.names()
+	var changed []string
+	if prev.Memory.Max != cur.Memory.Max {
+		changed = append(changed, f.MemoryMax+" "+limitSize(cur.Memory.Max))
+	}
+	if prev.CPU.QuotaUsec != cur.CPU.QuotaUsec || prev.CPU.PeriodUsec != cur.CPU.PeriodUsec {
+		changed = append(changed, f.CPUMax+" "+quotaText(cur.CPU))
+	}
+	if prev.Pids.Max != cur.Pids.Max {
+		changed = append(changed, f.PidsMax+" "+limitCount(cur.Pids.Max))
+	}
+	for _, text := range changed {
+		r.addEvent(Event{Time: now, Kind: EventLimit, Text: text})
+	}
+}
+
+// SetFiles names the files limit changes are told in (the host's); the
+// zero Readings tells them in cgroup v2's names.
+func (r *Readings) SetFiles(f cgroup.Files) { r.files = f }
+
+func (r *Readings) names() cgroup.Files {
+	if r.files.MemoryMax == "" {
+		return cgroup.Files{MemoryMax: "memory.max", CPUMax: "cpu.max", PidsMax: "pids.max"}
+	}
+	return r.files
 }
 
 func (r *Readings) addEvent(e Event) {

@@ -80,5 +80,8 @@ func (g *panelGraph) draw(w, rows int) []string {
 	if span := g.hist.span(shown); span > 0 {
 		caption += " · last " + formatSpan(span)
 	}
+	if c.LimitLabel != nil {
+		c.Limits = g.hist.limits // the line steps where the limit changed
+	}
 	return append([]string{caption}, strings.Split(c.Render(g.hist.values), "\n")...)
 }

@@ -52,12 +52,14 @@ type panelsKey struct {
 // NewPanels returns panels for a container on a host whose files are
 // named by files.
 func NewPanels(files cgroup.Files, version cgroup.Version) *Panels {
-	return &Panels{
+	p := &Panels{
 		files:    files,
 		version:  version,
 		now:      time.Now,
 		hostCPUs: runtime.NumCPU(),
 	}
+	p.r.SetFiles(files) // limit changes are told in this host's names
+	return p
 }
 
 // SetClock replaces the clock that times the flashes (time.Now by

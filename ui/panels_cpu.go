@@ -115,9 +115,11 @@ func sinceLast(cpu cpuRate, rate string, moved bool) string {
 }
 
 // cpuGraph's top is the quota, drawn as a line; without a quota it is
-// every CPU of the host.
+// every CPU of the host. A quota changed meanwhile steps the line and
+// leaves a marker "▼0.5 cores".
 func (p *Panels) cpuGraph() *panelGraph {
-	g := &panelGraph{hist: p.r.Cores(), chart: Chart{DataStyle: panelStyle.data, LimitStyle: panelStyle.limit}}
+	g := &panelGraph{hist: p.r.Cores(), chart: Chart{DataStyle: panelStyle.data, LimitStyle: panelStyle.limit,
+		MarkStyle: panelStyle.mark, LimitLabel: markCores}}
 	if q, ok := quotaCores(p.r.Last().CPU); ok {
 		g.chart.Max, g.chart.Limit = q, q
 		g.caption = panelStyle.limit.Render(string(limitRune)) + " " + p.files.CPUMax + fmt.Sprintf(" = %.2f cores", q)

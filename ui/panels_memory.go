@@ -90,10 +90,13 @@ func (p *Panels) statLine(m cgroup.MemoryStats, inner int) string {
 }
 
 // memoryGraph's top is the limit, so memory climbing to the line is memory
-// climbing to memory.max. Without a limit the top is the peak seen.
+// climbing to memory.max. Without a limit the top is the peak seen. A
+// limit changed meanwhile steps the line and leaves a marker "▼48M" (the
+// chart raises the top to an older, higher limit still in view).
 func (p *Panels) memoryGraph() *panelGraph {
 	m := p.r.Last().Memory
-	g := &panelGraph{hist: p.r.Memory(), chart: Chart{DataStyle: panelStyle.data, LimitStyle: panelStyle.limit}}
+	g := &panelGraph{hist: p.r.Memory(), chart: Chart{DataStyle: panelStyle.data, LimitStyle: panelStyle.limit,
+		MarkStyle: panelStyle.mark, LimitLabel: markSize}}
 	if isLimited(m.Max) {
 		g.chart.Max, g.chart.Limit = float64(m.Max), float64(m.Max)
 		g.caption = panelStyle.limit.Render(string(limitRune)) + " " + p.files.MemoryMax + " " + cgroup.FormatSize(m.Max)

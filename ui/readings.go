@@ -17,8 +17,9 @@ import (
 //   - history: the last HistoryLen values of memory and of cores used,
 //     for the graphs;
 //   - the peak of memory seen, for kernels without a peak file;
-//   - events: a memory counter going up (an OOM kill), with the time it
-//     was seen, so the panels can flash it.
+//   - events: a memory counter going up (an OOM kill), or a limit file
+//     changing (memory.max lowered from here or from another terminal),
+//     with the time it was seen, so the panels can flash and mark it.
 //
 // The zero Readings is ready to use.
 type Readings struct {
@@ -31,6 +32,7 @@ type Readings struct {
 	peakSeen uint64        // highest memory current pushed
 	disk     diskReading   // the container's layer tmpfs
 	events   []Event       // oldest first, at most maxEvents
+	files    cgroup.Files  // the names limit changes are told in
 	rev      uint64        // counts the changes a view would draw
 }
 
@@ -63,11 +65,15 @@ func (r *Readings) Push(s cgroup.Stats, now time.Time) bool {
 	if r.have {
 		r.cpu = cpuBetween(r.last, s)
 		r.noteIncreases(r.last.Memory.Events, s.Memory.Events, now)
+		r.noteLimitChanges(r.last, s, now)
 	}
 	same := r.drawsTheSame(s, prevCPU)
-	r.memory.add(s.Time, float64(s.Memory.Current))
+	// Each sample keeps the limit it was read under, so the graphs' limit
+	// line steps where the limit changed.
+	r.memory.add(s.Time, float64(s.Memory.Current), memoryLimit(s.Memory))
 	if r.cpu.ok {
-		r.cores.add(s.Time, r.cpu.cores)
+		q, _ := quotaCores(s.CPU)
+		r.cores.add(s.Time, r.cpu.cores, q)
 	}
 	r.peakSeen = max(r.peakSeen, s.Memory.Current)
 	r.last, r.have = s, true
@@ -88,8 +94,9 @@ func (r *Readings) drawsTheSame(s cgroup.Stats, prevCPU cpuRate) bool {
 	}
 	a, b := r.last, s
 	a.Time, b.Time = time.Time{}, time.Time{}
+	q, _ := quotaCores(s.CPU)
 	return a == b && r.cpu.sameAs(prevCPU) &&
-		r.memory.fullOf(float64(s.Memory.Current)) && r.cores.fullOf(r.cpu.cores)
+		r.memory.fullOf(float64(s.Memory.Current), memoryLimit(s.Memory)) && r.cores.fullOf(r.cpu.cores, q)
 }
 
 // HasSample tells whether a sample has been pushed.
@@ -139,30 +146,36 @@ func (r *Readings) Disk() diskReading { return r.disk }
 
 // ---- history ----
 
-// sampleHistory is a bounded series of samples for a graph, oldest first.
+// sampleHistory is a bounded series of samples for a graph, oldest first,
+// each with the limit it was read under (0: none), so that a graph can
+// draw the limit as it was at every moment.
 type sampleHistory struct {
 	values []float64
+	limits []float64
 	times  []time.Time
 }
 
-func (h *sampleHistory) add(t time.Time, v float64) {
+func (h *sampleHistory) add(t time.Time, v, limit float64) {
 	h.values = append(h.values, v)
+	h.limits = append(h.limits, limit)
 	h.times = append(h.times, t)
 	if len(h.values) > HistoryLen {
 		// Re-slicing drops the oldest; append copies into a fresh array
 		// when the old one is full, so memory stays bounded.
 		h.values = h.values[len(h.values)-HistoryLen:]
+		h.limits = h.limits[len(h.limits)-HistoryLen:]
 		h.times = h.times[len(h.times)-HistoryLen:]
 	}
 }
 
-// fullOf tells whether the history is full and every sample in it is v.
-func (h *sampleHistory) fullOf(v float64) bool {
+// fullOf tells whether the history is full and every sample in it is v
+// under limit.
+func (h *sampleHistory) fullOf(v, limit float64) bool {
 	if len(h.values) < HistoryLen {
 		return false
 	}
-	for _, x := range h.values {
-		if x != v {
+	for i, x := range h.values {
+		if x != v || h.limits[i] != limit {
 			return false
 		}
 	}
@@ -226,6 +239,14 @@ func counterIncrease(a, b uint64) uint64 {
 		return 0
 	}
 	return b - a
+}
+
+// memoryLimit is memory.max as a graph's limit: 0 without one.
+func memoryLimit(m cgroup.MemoryStats) float64 {
+	if !isLimited(m.Max) {
+		return 0
+	}
+	return float64(m.Max)
 }
 
 // quotaCores is cpu.max as cores: 50000 per 100000 µs is 0.5 cores.
