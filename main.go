@@ -3,6 +3,7 @@
 //
 //	vme50-tui [flags] [command [args...]]      the terminal UI (ui/)
 //	vme50-tui run [flags] command [args...]    one container, no UI
+//	vme50-tui update [flags] ID...             change running containers' limits
 //	vme50-tui rootfs create|import|pull|ls     root filesystems, without Docker
 //	vme50-hog mem|cpu|fork [flags]             the lessons' workloads (hog/)
 package main
@@ -84,7 +85,7 @@ ctrl+g q quits, ctrl+g n starts another container, ctrl+g ? shows them all.`,
 	root.Flags().SetInterspersed(false)
 	registerContainerFlags(root.Flags(), &opts)
 	root.Flags().DurationVar(&interval, "interval", defaultInterval, "time between two readings of the cgroup files")
-	root.AddCommand(newRunCommand(), newRootfsCommand(), newInitCommand(), newHogCommand())
+	root.AddCommand(newRunCommand(), newUpdateCommand(), newRootfsCommand(), newInitCommand(), newHogCommand())
 	return root
 }
 
