@@ -39,8 +39,9 @@ type App struct {
 	overlay overlay
 	views   views
 
-	form    *Form       // the form's model in modeForm, else nil
-	lessons *LessonMenu // the menu's model in overlayLessons, else nil
+	form    *Form        // the form's model in modeForm, else nil
+	lessons *LessonMenu  // the menu's model in overlayLessons, else nil
+	limits  *LimitEditor // the limit editor's model in overlayLimits, else nil
 	tabs    []*tab
 	active  int
 	bar     tabBar            // the tab bar, and where each label ends, for clicks
@@ -111,6 +112,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.setSize(msg)
 	case FormSubmitMsg, FormCancelMsg, LessonChosenMsg, LessonMenuClosedMsg:
 		return a, a.screenDone(msg)
+	case LimitsChosenMsg, LimitEditorClosedMsg:
+		return a, a.limitsDone(msg)
+	case limitsWrittenMsg:
+		return a, a.limitsWritten(msg)
 	case startedMsg, endedMsg, statsMsg, sampleTickMsg, PaneOutputMsg, PaneClosedMsg, errMsg, shutdownMsg:
 		return a, a.lifecycle(msg)
 	}

@@ -18,6 +18,8 @@ func (a *App) input(msg tea.Msg) tea.Cmd {
 		return a.key(k)
 	}
 	switch {
+	case a.overlay == overlayLimits:
+		return a.updateLimits(msg)
 	case a.overlay == overlayLessons && a.mode == modeContainers:
 		return a.updateLessons(msg)
 	case a.mode == modeForm:
@@ -33,6 +35,8 @@ func (a *App) key(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case a.overlay == overlayLessons:
 		return a.updateLessons(k)
+	case a.overlay == overlayLimits:
+		return a.updateLimits(k)
 	case a.mode == modeForm:
 		return a.formKey(k)
 	}
@@ -122,10 +126,13 @@ func (a *App) askQuit() tea.Cmd {
 }
 
 // command runs the command of the key after ctrl+g: one on the screen,
-// or one on the current tab.
+// a nudge of a limit, or one on the current tab.
 func (a *App) command(k tea.KeyPressMsg) tea.Cmd {
 	a.overlay = noOverlay
 	if cmd, ok := a.screenCommand(k); ok {
+		return cmd
+	}
+	if cmd, ok := a.nudge(k); ok {
 		return cmd
 	}
 	return a.tabCommand(k)
@@ -144,6 +151,8 @@ func (a *App) screenCommand(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		a.openLessons()
 	case key.Matches(k, keys.Help):
 		a.overlay = overlayHelp
+	case key.Matches(k, keys.Limits):
+		a.openLimits()
 	case key.Matches(k, keys.Compare):
 		a.views.compare = !a.views.compare
 	case key.Matches(k, keys.Panels):

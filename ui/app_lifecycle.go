@@ -230,6 +230,10 @@ func (a *App) take(t *tab, st cgroup.Stats) {
 // after its last process died, the end of its recording, its whole log.
 func (a *App) finish(t *tab, r runtime.Result) {
 	t.ended, t.result = true, r
+	if a.overlay == overlayLimits && a.limits.ID() == t.c.ID() {
+		a.closeLimits() // nothing left to write into
+		a.status = "the container ended: its limits were not written"
+	}
 	a.take(t, r.Stats)
 	a.endRecording(t)
 	t.log.SetEntries(t.c.Log())

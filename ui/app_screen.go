@@ -41,6 +41,10 @@ const (
 	// overlayLessons: the lessons menu (ctrl+g l), over the form or the
 	// containers; esc goes back, a lesson launches or fills the form.
 	overlayLessons
+	// overlayLimits: the limit editor (ctrl+g u) in the current running
+	// container's panels' place; every key is the editor's, enter writes,
+	// esc goes back. Its container's end closes it.
+	overlayLimits
 )
 
 // views are the containers mode's ways to show them, each switched on and
@@ -87,7 +91,7 @@ func (a *App) shown() view {
 // overlays do not.
 func (a *App) logShown() bool {
 	return a.mode == modeContainers && a.overlay != overlayHelp && a.overlay != overlayLessons &&
-		a.shown() == viewLog
+		a.overlay != overlayLimits && a.shown() == viewLog
 }
 
 // showForm puts a form holding v on screen. The help and the quit

@@ -34,6 +34,7 @@ type fakeContainer struct {
 	disk     *diskReading
 	signals  []os.Signal     // what Signal sent, in order
 	updates  []cgroup.Limits // what Update wrote, in order
+	failing  error           // what Update answers instead, if set
 	size     [2]uint16       // rows, cols: the last Resize
 	result   runtime.Result
 	ended    bool
@@ -173,14 +174,16 @@ func (f *fakeContainer) DiskUsage() (used, size uint64, err error) {
 	return f.disk.used, f.disk.size, nil
 }
 
-// Files are the names of a v2 host's files.
-// Update records the write, and, as the kernel would, the next reading
-// shows the new limits.
+// Update records the write (or answers failing, if set), and, as the
+// kernel would, the next reading shows the new limits.
 func (f *fakeContainer) Update(lim cgroup.Limits) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.ended {
 		return fmt.Errorf("container %s has ended", f.id)
+	}
+	if f.failing != nil {
+		return f.failing
 	}
 	f.updates = append(f.updates, lim)
 	if f.stats != nil {
@@ -188,8 +191,14 @@ func (f *fakeContainer) Update(lim cgroup.Limits) error {
 		if lim.MemoryMax != 0 {
 			st.Memory.Max = lim.MemoryMax
 		}
+		if lim.CPUWeight != 0 {
+			st.CPU.Weight = lim.CPUWeight
+		}
 		if lim.CPUQuotaUsec != 0 {
-			st.CPU.QuotaUsec = lim.CPUQuotaUsec
+			st.CPU.QuotaUsec, st.CPU.PeriodUsec = lim.CPUQuotaUsec, lim.CPUPeriodUsec
+			if lim.CPUPeriodUsec == 0 {
+				st.CPU.PeriodUsec = 100000 // the kernel's default
+			}
 		}
 		if lim.PidsMax != 0 {
 			st.Pids.Max = lim.PidsMax
@@ -199,6 +208,7 @@ func (f *fakeContainer) Update(lim cgroup.Limits) error {
 	return nil
 }
 
+// Files are the names of a v2 host's files.
 func (f *fakeContainer) Files() cgroup.Files {
 	return cgroup.NewHost(cgroup.V2, "/sys/fs/cgroup", nil).Files()
 }

@@ -20,6 +20,13 @@ type keyMap struct {
 	Lessons key.Binding
 	Compare key.Binding
 	Log     key.Binding
+	// A running container's limits: the editor, and one step of memory
+	// or CPU quota per key (the steps are limits.go's).
+	Limits     key.Binding
+	MemoryDown key.Binding
+	MemoryUp   key.Binding
+	QuotaDown  key.Binding
+	QuotaUp    key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -38,6 +45,12 @@ func newKeyMap() keyMap {
 		Lessons: key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "lessons")),
 		Compare: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare all")),
 		Log:     key.NewBinding(key.WithKeys("j"), key.WithHelp("j", "kernel log")),
+
+		Limits:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "change limits")),
+		MemoryDown: key.NewBinding(key.WithKeys("-"), key.WithHelp("-", memoryDownHelp)),
+		MemoryUp:   key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", memoryUpHelp)),
+		QuotaDown:  key.NewBinding(key.WithKeys("["), key.WithHelp("[", quotaDownHelp)),
+		QuotaUp:    key.NewBinding(key.WithKeys("]"), key.WithHelp("]", quotaUpHelp)),
 	}
 }
 
@@ -59,6 +72,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Prefix, prefixed(k.Quit), prefixed(k.New), prefixed(k.Kill)},
 		{prefixed(k.Next), prefixed(k.Switch), prefixed(k.Panels), prefixed(k.Help)},
 		{prefixed(k.Lessons), prefixed(k.Compare), prefixed(k.Log)},
+		{prefixed(k.Limits), prefixed(k.MemoryDown), prefixed(k.MemoryUp), prefixed(k.QuotaDown), prefixed(k.QuotaUp)},
 		{k.Restart, k.Close},
 		DefaultPaneKeyMap().ShortHelp(), // scrolling back
 	}

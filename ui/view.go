@@ -47,6 +47,9 @@ func (a *App) resize() {
 	for _, t := range a.tabs {
 		a.resizeTab(t)
 	}
+	if a.limits != nil {
+		a.limits.SetWidth(a.limitsWidth())
+	}
 	a.help.SetWidth(a.width)
 }
 
@@ -126,6 +129,9 @@ func (a *App) content() (string, *tea.Cursor) {
 	case viewStarting:
 		return "starting…", nil
 	case viewCompare:
+		if a.overlay == overlayLimits {
+			return a.limits.View(), nil // no panels to stand in for
+		}
 		return a.compareView(), nil
 	}
 	return a.containerView()
@@ -187,16 +193,21 @@ func (a *App) containerView() (string, *tea.Cursor) {
 	view := a.shown()
 	if a.isFull() {
 		right := t.panels.View()
-		if view == viewLog {
+		switch {
+		case a.overlay == overlayLimits:
+			right = a.limits.View() // over the panels, the terminal beside it
+		case view == viewLog:
 			right = t.log.View()
 		}
 		right = a.lessonBox(t, a.panelsWidth(), a.height-2) + right
 		return a.join(t.pane.View(), right), cursor
 	}
-	switch view {
-	case viewLog:
+	switch {
+	case a.overlay == overlayLimits:
+		return a.limits.View(), nil
+	case view == viewLog:
 		return t.log.View(), nil
-	case viewPanels:
+	case view == viewPanels:
 		return t.panels.View(), nil
 	}
 	return t.pane.View() + "\n" + t.panels.Compact(), cursor
@@ -266,10 +277,13 @@ func (a *App) bottomLine() string {
 		return prefixStyle.Render(" ctrl+g ") + " " + a.help.ShortHelpView([]key.Binding{prefixed(a.keys.Lessons)})
 	case a.overlay == overlayPrefix:
 		full := a.keys.FullHelp()
-		return prefixStyle.Render(" ctrl+g ") + " " + a.help.ShortHelpView(full[0][1:]) +
-			" · " + a.help.ShortHelpView(full[1]) + " · " + a.help.ShortHelpView(full[2])
+		return truncate(prefixStyle.Render(" ctrl+g ")+" "+a.help.ShortHelpView(full[0][1:])+
+			" · "+a.help.ShortHelpView(full[1])+" · "+a.help.ShortHelpView(full[2])+
+			" · "+a.help.ShortHelpView(full[3]), a.width)
 	case a.overlay == overlayLessons:
 		return a.help.View(a.lessons.KeyMap())
+	case a.overlay == overlayLimits:
+		return a.help.View(a.limits.KeyMap())
 	case a.mode == modeForm:
 		return ""
 	}
