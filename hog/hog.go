@@ -3,6 +3,7 @@
 // itself.
 //
 //	vme50-hog mem  [--rate SIZE/s] [--max SIZE]   memory.max: the OOM killer
+//	               [--cache SIZE]                 and page cache dropped first
 //	vme50-hog cpu  [--threads N] [--seconds S]    cpu.max and cpu.weight
 //	vme50-hog fork [--seconds S]                  pids.max: fork refused
 //
@@ -18,6 +19,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"vme50-tui/cgroup"
@@ -34,6 +36,7 @@ const usageText = `usage: vme50-hog WORKLOAD [flags]
 
 Workloads, each stopping by itself and printing what it does once a second:
   mem  [--rate SIZE/s] [--max SIZE]  take memory at a rate and write to every page of it
+       [--cache SIZE]                and keep SIZE of page cache, which the kernel can drop
   cpu  [--threads N] [--seconds S]   keep N threads busy for S seconds
   fork [--seconds S]                 start processes as fast as possible for S seconds
 
@@ -87,8 +90,13 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 	return 0, true
 }
 
+// sayMu keeps the lines of a workload's goroutines whole.
+var sayMu sync.Mutex
+
 // say prints one line of what a workload does, prefixed with its name.
 func say(workload, format string, args ...any) {
+	sayMu.Lock()
+	defer sayMu.Unlock()
 	fmt.Fprintf(out, Name+" "+workload+": "+format+"\n", args...)
 }
 

@@ -106,3 +106,72 @@ func countChildren(t *testing.T) int {
 	}
 	return n
 }
+
+// --cache takes a size; without it mem reads no file at all.
+func TestMemCacheFlag(t *testing.T) {
+	for _, bad := range []string{"lots", "0", "-1M", "max"} {
+		if code, _ := capture(t, "mem", "--cache", bad, "--max", "1M", "--hold", "0.01"); code != 2 {
+			t.Errorf("--cache %q: status %d, want 2", bad, code)
+		}
+	}
+	cacheFile = filepath.Join(t.TempDir(), "missing")
+	t.Cleanup(func() { cacheFile = CachePath })
+	if code, text := capture(t, "mem", "--max", "1M", "--hold", "0.01"); code != 0 || strings.Contains(text, "cache") {
+		t.Errorf("without --cache: status %d, said:\n%s", code, text)
+	}
+	if code, text := capture(t, "mem", "--cache", "1M", "--max", "1M", "--hold", "0.01"); code != 0 ||
+		!strings.Contains(text, "no page cache here: no "+cacheFile) || !strings.Contains(text, "holding 1.0 MiB (--max)") {
+		t.Errorf("no cache file: status %d, said:\n%s", code, text)
+	}
+}
+
+// A sparse file on a disk: --cache reads it (its holes become page cache)
+// and says once a second how much of it is in memory; on a tmpfs it says
+// there is no disk-backed page cache instead of pretending.
+func TestMemCache(t *testing.T) {
+	sparse := func(dir string) string {
+		p := filepath.Join(dir, "cache")
+		f, err := os.Create(p)
+		if err == nil {
+			err = f.Truncate(8 << 20)
+			f.Close()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	t.Cleanup(func() { cacheFile = CachePath })
+	cacheFile = sparse(t.TempDir())
+	f, _ := os.Open(cacheFile)
+	onDisk, fs := diskBacked(f)
+	f.Close()
+	if !onDisk {
+		t.Logf("the test's temporary directory is on %s", fs)
+	} else {
+		code, text := capture(t, "mem", "--cache", "4M", "--max", "1M", "--hold", "1.5")
+		if code != 0 || !strings.Contains(text, "page cache: read 4.0 MiB of "+cacheFile) ||
+			!strings.Contains(text, "page cache: 4.0 MiB of 4.0 MiB still in memory") {
+			t.Errorf("status %d, said:\n%s", code, text)
+		}
+	}
+	if st, err := os.Stat("/dev/shm"); err != nil || !st.IsDir() {
+		t.Skip("no /dev/shm")
+	}
+	cacheFile = sparse(t.TempDir())
+	if tmp, err := os.MkdirTemp("/dev/shm", "hogtest"); err == nil {
+		defer os.RemoveAll(tmp)
+		cacheFile = sparse(tmp)
+	}
+	f, _ = os.Open(cacheFile)
+	onDisk, _ = diskBacked(f)
+	f.Close()
+	if onDisk {
+		t.Skip("/dev/shm is no tmpfs here")
+	}
+	code, text := capture(t, "mem", "--cache", "4M", "--max", "1M", "--hold", "0.01")
+	if code != 0 || !strings.Contains(text, "no disk-backed page cache here: "+cacheFile+" is on a tmpfs") ||
+		strings.Contains(text, "page cache: read") {
+		t.Errorf("on a tmpfs: status %d, said:\n%s", code, text)
+	}
+}

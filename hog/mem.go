@@ -3,6 +3,7 @@ package hog
 import (
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -17,12 +18,17 @@ const memStep = 100 * time.Millisecond
 // memMain takes memory at a steady rate until the kernel's OOM killer ends
 // it (memory.max reached: killed by SIGKILL, exit status 137) or it holds
 // --max, which it keeps for --hold seconds before exiting with status 0.
+// With --cache it first reads that much of its page-cache file (cache.go),
+// and reads it again every second while it runs.
 func memMain(args []string) int {
 	fs := newFlags("mem", "Takes memory at a rate and writes to every page of it, until the OOM killer\n"+
-		"ends it or it holds --max, which it keeps for --hold seconds, then exits.")
+		"ends it or it holds --max, which it keeps for --hold seconds, then exits.\n"+
+		"--cache also keeps SIZE of page cache, read from a file on the host's disk\n"+
+		"("+CachePath+"), read again every second: the kernel can drop it, not the rest.")
 	rateFlag := fs.String("rate", "16M/s", "how fast to take memory, in `SIZE/s` (k, M, G: powers of 1024)")
 	maxFlag := fs.String("max", "512M", "stop taking memory at this `SIZE`")
 	holdFlag := fs.Float64("hold", 10, "`seconds` to hold --max before exiting")
+	cacheFlag := fs.String("cache", "", "also keep `SIZE` of page cache (none by default)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -35,11 +41,33 @@ func memMain(args []string) int {
 	if err == nil && (merr != nil || limit == 0) {
 		err = fmt.Errorf("--max %q: give a size, e.g. 256M", *maxFlag)
 	}
+	var cacheSize uint64
+	if err == nil && *cacheFlag != "" {
+		if cacheSize, err = cgroup.ParseSize(*cacheFlag); err != nil || cacheSize == 0 {
+			err = fmt.Errorf("--cache %q: give a size, e.g. 96M", *cacheFlag)
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s mem: %v\n", Name, err)
 		return 2
 	}
 
+	if cacheSize > 0 {
+		if cache := openPageCache(cacheSize); cache != nil {
+			defer cache.f.Close()
+			if err := cache.read(); err != nil {
+				fmt.Fprintf(os.Stderr, "%s mem: %v\n", Name, err)
+				return 1
+			}
+			say("mem", "page cache: read %s of %s, a file on the host's disk with no blocks: page cache charged to this cgroup, which the kernel can drop; reading it again every second",
+				cgroup.FormatSize(cache.size), cacheFile)
+			stop, done := make(chan struct{}), new(sync.WaitGroup)
+			done.Add(1)
+			go cache.keep(stop, done)
+			defer done.Wait()
+			defer close(stop)
+		}
+	}
 	say("mem", "taking %s a second, up to %s", cgroup.FormatSize(rate), cgroup.FormatSize(limit))
 	held, err := takeMemoryAtRate(rate, limit)
 	if err != nil {
