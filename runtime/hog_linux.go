@@ -66,9 +66,67 @@ func mountHog(tmp *os.File) error {
 			return err
 		}
 	}
+	if err := mountCache(vme50); err != nil {
+		return err
+	}
 	// And the tmpfs read-only too: nothing can be added beside vme50-hog
 	// to the container's PATH.
 	return restrict(vme50, false, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV)
+}
+
+// cacheFileSize is the size of every container's page-cache file: blocks
+// of the host's disk it never takes (it is all hole), page cache up to it.
+const cacheFileSize = 256 << 20
+
+// mountCache gives the container hog.CachePath, the file vme50-hog mem
+// --cache reads to hold page cache the kernel can drop (hog/cache.go):
+// a sparse file on the host's disk (in StateDir, which is on the host's
+// disk unless / is), bound read-only at /tmp/.vme50/cache. No other process
+// has read it, so every page of it is charged to the container that reads
+// it first.
+//
+// Its name is removed as soon as it is bound: the bind is then its only
+// reference, so it is gone with the container's mount namespace, whatever
+// happens to vme50-tui. (A file made without a name, O_TMPFILE, cannot be
+// bound: open_tree answers ENOENT.) Should init die in between, the name
+// starts with tmpPrefix, and Sweep removes it a minute later.
+//
+// The container works without it: where the kernel or the filesystem
+// refuses (--userns: the container's root may not write in StateDir),
+// the log says why, and vme50-hog says there is no page cache here.
+func mountCache(vme50 *os.File) error {
+	name := filepath.Base(hog.CachePath)
+	file, err := os.CreateTemp(StateDir, tmpPrefix+"cache-")
+	if err != nil {
+		logStep("# no %s in this container: %v", hog.CachePath, err)
+		return nil
+	}
+	defer file.Close()
+	defer func() {
+		if err := os.Remove(file.Name()); err == nil {
+			logStep("rm %s (the bind holds the file now)", file.Name())
+		}
+	}()
+	if err := file.Chmod(0o444); err != nil {
+		return err
+	}
+	if err := file.Truncate(cacheFileSize); err != nil {
+		logStep("# no %s in this container: %v", hog.CachePath, err)
+		return nil
+	}
+	target, err := makeFileAt(vme50, name, 0o444)
+	if err != nil {
+		return err
+	}
+	defer target.Close()
+	bound, err := bindNew(file, "", target, false, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
+	if err != nil {
+		logStep("# no %s in this container: %v", hog.CachePath, err)
+		return unix.Unlinkat(int(vme50.Fd()), name, 0)
+	}
+	bound.Close()
+	logStep("# %s: %d MiB of holes on the host's disk, page cache for vme50-hog mem --cache", hog.CachePath, cacheFileSize>>20)
+	return nil
 }
 
 // ownBinary is the path of the binary we run. Not /proc/self/exe itself:
