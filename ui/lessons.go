@@ -89,6 +89,34 @@ var Lessons = []*Lesson{
 				f.PidsCurrent, f.PidsMax)
 		},
 	},
+	{
+		Title: "Squeeze the memory",
+		Fill: func(o *runtime.Options) {
+			o.MemoryLimit, o.CPUs, o.CPUShares, o.PidsLimit = "256M", "", "", ""
+			o.Hostname = "squeeze"
+			o.Args = []string{"vme50-hog", "mem", "--cache", "96M", "--max", "96M", "--hold", "600"}
+		},
+		Watch: squeezeWatch,
+	},
+}
+
+// squeezeWatch is the text of "Squeeze the memory". What comes after the
+// page cache differs: v2 reclaims, then OOM-kills within the write; v1
+// refuses a limit it cannot reclaim down to (EBUSY) and kills nobody.
+func squeezeWatch(f cgroup.Files) string {
+	file, anon, end := "file", "anon", fmt.Sprintf("the OOM killer ends the hog within the write: "+
+		"oom_kill in %s, the tab says OOM-killed.", f.MemoryEvents)
+	if f.MemoryMax != "memory.max" {
+		file, anon = "total_cache", "total_rss"
+		end = "cgroup v1 refuses the write instead (EBUSY, in the status line) and the hog lives: " +
+			"v1 never kills to honour a lower limit, only when a group asks for more (lesson 1; on v2 this " +
+			"step is the OOM kill)."
+	}
+	return fmt.Sprintf("The hog holds 96M of anonymous memory and 96M of page cache: a file on the host's disk, "+
+		"read again every second, charged to this container. Lower %s step by step with ctrl+g - "+
+		"(192M, 144M, 108M) or set it with ctrl+g u. Each step the kernel drops page cache first: %s in %s "+
+		"falls, %s stays, and the hog says how much of its cache is still in memory. Below the anonymous "+
+		"memory nothing is left to drop without swap: %s", f.MemoryMax, file, f.MemoryStat, anon, end)
 }
 
 // Settings are a lesson's own settings as `run` flags: what the class

@@ -28,6 +28,7 @@ func TestLessonsSettings(t *testing.T) {
 		{cgroup.Limits{CPUQuotaUsec: 50000, CPUPeriodUsec: 100000, PidsMax: 1024}, "vme50-hog cpu --seconds 60"},
 		{cgroup.Limits{CPUWeight: 100, PidsMax: 1024}, "vme50-hog cpu --seconds 60"},
 		{cgroup.Limits{PidsMax: 30}, "vme50-hog fork"},
+		{cgroup.Limits{MemoryMax: 256 << 20, PidsMax: 1024}, "vme50-hog mem --cache 96M --max 96M --hold 600"},
 	}
 	if len(Lessons) != len(want) {
 		t.Fatalf("%d lessons", len(Lessons))
@@ -52,6 +53,54 @@ func TestLessonsSettings(t *testing.T) {
 	}
 	if s := Lessons[2].Settings(); !strings.Contains(s, "--cpu-shares 100 ") || !strings.Contains(s, "--cpu-shares 400 ") {
 		t.Errorf("the weights lesson's settings: %q", s)
+	}
+}
+
+// "Squeeze the memory" holds anonymous memory and page cache under 256M,
+// and its text tells the teacher to step the limit down and what each
+// version does at the end: page cache first, then v2's OOM kill or v1's
+// EBUSY; its command is in the menu.
+func TestSqueezeLesson(t *testing.T) {
+	var l *Lesson
+	for _, each := range Lessons {
+		if each.Title == "Squeeze the memory" {
+			l = each
+		}
+	}
+	if l == nil {
+		t.Fatal("no lesson Squeeze the memory")
+	}
+	if s := l.Settings(); s != "--memory-limit 256M --hostname squeeze vme50-hog mem --cache 96M --max 96M --hold 600" {
+		t.Errorf("settings %q", s)
+	}
+	v1 := l.Watch(cgroup.NewHost(cgroup.V1, "/x", nil).Files())
+	v2 := l.Watch(cgroup.NewHost(cgroup.V2, "/x", nil).Files())
+	for _, want := range []string{"ctrl+g -", "ctrl+g u", "page cache first", "memory.stat"} {
+		if !strings.Contains(v1, want) || !strings.Contains(v2, want) {
+			t.Errorf("the text lacks %q:\nv1: %s\nv2: %s", want, v1, v2)
+		}
+	}
+	if !strings.Contains(v2, "file in memory.stat") || !strings.Contains(v2, "OOM-killed") || !strings.Contains(v2, "memory.max") {
+		t.Errorf("v2 text: %s", v2)
+	}
+	if !strings.Contains(v1, "total_cache in memory.stat") || !strings.Contains(v1, "EBUSY") ||
+		!strings.Contains(v1, "memory.limit_in_bytes") {
+		t.Errorf("v1 text: %s", v1)
+	}
+	a, _ := newTestApp(t, prefilled(t))
+	drive(a, a.Init())
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	drive(a, press('g', tea.ModCtrl))
+	drive(a, text("l"))
+	for range Lessons {
+		if a.lessons.Selected() == l {
+			break
+		}
+		drive(a, press(tea.KeyDown, 0))
+	}
+	if s := plain(a); !strings.Contains(s, "vme50-tui run --memory-limit 256M --hostname squeeze vme50-hog mem --cache 96M") ||
+		!strings.Contains(s, "page cache first") {
+		t.Errorf("the menu does not show the lesson:\n%s", s)
 	}
 }
 
