@@ -18,7 +18,7 @@ func registerContainerFlags(fs *pflag.FlagSet, o *runtime.Options) {
 	fs.StringVar(&o.Rootfs, "rootfs", o.Rootfs, "root filesystem `directory` of the container")
 	fs.StringVar(&o.MemoryLimit, "memory-limit", "", "memory limit `size`, e.g. 64M, 1.5G, 512k, 128MiB (max or empty: none)")
 	fs.StringVar(&o.CPUShares, "cpu-shares", "", "relative CPU `weight` 1..10000, 100 is the default\n(cgroup v2 cpu.weight; v1 cpu.shares = weight*1024/100)")
-	fs.StringVar(&o.CPUs, "cpus", "", "CPU quota in `cores`, e.g. 0.5 (cpu.max); 0: none")
+	fs.StringVar(&o.CPUs, "cpus", "", "CPU quota in `cores`, e.g. 0.5 (cpu.max); 0 or max: none")
 	fs.StringVar(&o.PidsLimit, "pids-limit", o.PidsLimit, "most `processes` at once (pids.max); max or 0: none")
 	fs.StringVar(&o.Hostname, "hostname", "", "`name` of the container's host (default: its id)")
 	fs.StringVar(&o.Network, "network", o.Network, "`network`: none (a namespace of its own with only lo) or host\n(the host's interfaces; without CAP_NET_RAW unless --cap-add NET_RAW)")

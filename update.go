@@ -65,7 +65,7 @@ names the container, the file and the value) or vme50-tui failed.`,
 func registerLimitFlags(fs *pflag.FlagSet, o *runtime.Options) {
 	fs.StringVar(&o.MemoryLimit, "memory-limit", "", "new memory limit `size`, e.g. 64M, 1.5G (max: none)")
 	fs.StringVar(&o.CPUShares, "cpu-shares", "", "new relative CPU `weight` 1..10000 (empty: the default, 100)")
-	fs.StringVar(&o.CPUs, "cpus", "", "new CPU quota in `cores`, e.g. 0.5 (0 or empty: none)")
+	fs.StringVar(&o.CPUs, "cpus", "", "new CPU quota in `cores`, e.g. 0.5 (0, max or empty: none)")
 	fs.StringVar(&o.PidsLimit, "pids-limit", "", "new most `processes` at once (max or 0: none; empty: 1024);\nbelow the processes running, nothing is killed but forks fail")
 }
 
@@ -104,7 +104,7 @@ func limitsToWrite(fs *pflag.FlagSet, o runtime.Options) (cgroup.Limits, error) 
 
 func setMemoryMax(value string, lim *cgroup.Limits) (err error) {
 	lim.MemoryMax, err = cgroup.ParseSize(value)
-	lim.MemoryMax = lifted(lim.MemoryMax)
+	lim.MemoryMax = runtime.Lifted(lim.MemoryMax)
 	return err
 }
 
@@ -118,23 +118,14 @@ func setCPUWeight(value string, lim *cgroup.Limits) (err error) {
 
 func setCPUQuota(value string, lim *cgroup.Limits) (err error) {
 	lim.CPUQuotaUsec, lim.CPUPeriodUsec, err = runtime.ParseCPUs(value)
-	lim.CPUQuotaUsec = lifted(lim.CPUQuotaUsec)
+	lim.CPUQuotaUsec = runtime.Lifted(lim.CPUQuotaUsec)
 	return err
 }
 
 func setPidsMax(value string, lim *cgroup.Limits) (err error) {
 	lim.PidsMax, err = runtime.ParsePidsLimit(value)
-	lim.PidsMax = lifted(lim.PidsMax)
+	lim.PidsMax = runtime.Lifted(lim.PidsMax)
 	return err
-}
-
-// lifted turns the parsers' "no limit", 0, into cgroup.Unlimited: a zero
-// field of cgroup.Limits is not written at all.
-func lifted(v uint64) uint64 {
-	if v == 0 {
-		return cgroup.Unlimited
-	}
-	return v
 }
 
 // updateAll updates each named container on its own. The status is the

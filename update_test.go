@@ -38,6 +38,7 @@ func TestUpdateLimitsFromFlags(t *testing.T) {
 		{[]string{"--cpu-shares", ""}, cgroup.Limits{CPUWeight: 100}},
 		{[]string{"--cpus", "0.5"}, cgroup.Limits{CPUQuotaUsec: 50000, CPUPeriodUsec: 100000}},
 		{[]string{"--cpus", "0"}, cgroup.Limits{CPUQuotaUsec: u}},
+		{[]string{"--cpus", "MAX"}, cgroup.Limits{CPUQuotaUsec: u}}, // as the editor and --pids-limit read it
 		{[]string{"--pids-limit", "40"}, cgroup.Limits{PidsMax: 40}},
 		{[]string{"--pids-limit", "max"}, cgroup.Limits{PidsMax: u}},
 		{[]string{"--pids-limit", "0"}, cgroup.Limits{PidsMax: u}},

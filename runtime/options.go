@@ -136,14 +136,14 @@ const cpuPeriodUsec = 100000
 // ParseCPUs reads --cpus, a number of cores, into a cpu.max quota and
 // period: 0.5 is 50000 µs of CPU time in every 100000 µs.
 func ParseCPUs(s string) (quota, period uint64, err error) {
-	s = strings.TrimSpace(s)
-	if s == "" || s == "0" {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" || s == "0" || s == "max" {
 		return 0, 0, nil
 	}
 	maxCPUs := float64(goruntime.NumCPU())
 	cpus, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(cpus) || cpus < 0.01 || cpus > maxCPUs {
-		return 0, 0, fmt.Errorf("must be a number of cores from 0.01 to %g, the CPUs of this host (0: no quota)", maxCPUs)
+		return 0, 0, fmt.Errorf("must be a number of cores from 0.01 to %g, the CPUs of this host (0 or max: no quota)", maxCPUs)
 	}
 	return uint64(math.Round(cpus * cpuPeriodUsec)), cpuPeriodUsec, nil
 }
@@ -198,4 +198,14 @@ func ParseDiskLimit(s string) (uint64, error) {
 		return 0, fmt.Errorf("at least 1M: the container's first writes need room")
 	}
 	return n, err
+}
+
+// Lifted is what a change of limits writes for a parser's "no limit" (0,
+// from max or 0): cgroup.Unlimited, which lifts the limit. In
+// cgroup.Limits a zero field is left as it is.
+func Lifted(v uint64) uint64 {
+	if v == 0 {
+		return cgroup.Unlimited
+	}
+	return v
 }

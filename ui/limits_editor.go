@@ -181,7 +181,7 @@ func setMemory(text string, now cgroup.Stats, lim *cgroup.Limits) (bool, error) 
 	if err != nil {
 		return false, err
 	}
-	v = unlimitedIfZero(v) // ParseSize reads max as 0
+	v = runtime.Lifted(v) // ParseSize reads max as 0
 	if v == now.Memory.Max {
 		return false, nil
 	}
@@ -199,12 +199,13 @@ func setWeight(text string, now cgroup.Stats, lim *cgroup.Limits) (bool, error) 
 }
 
 func setQuota(text string, now cgroup.Stats, lim *cgroup.Limits) (bool, error) {
-	quota, period := cgroup.Unlimited, now.CPU.PeriodUsec
-	if t := strings.ToLower(text); t != "max" && t != "0" {
-		var err error
-		if quota, period, err = runtime.ParseCPUs(text); err != nil {
-			return false, err
-		}
+	quota, period, err := runtime.ParseCPUs(text)
+	if err != nil {
+		return false, err
+	}
+	quota = runtime.Lifted(quota) // ParseCPUs reads max and 0 as 0
+	if quota == cgroup.Unlimited {
+		period = now.CPU.PeriodUsec // lifting keeps the period
 	}
 	if quota == now.CPU.QuotaUsec && period == now.CPU.PeriodUsec {
 		return false, nil
@@ -218,21 +219,12 @@ func setPids(text string, now cgroup.Stats, lim *cgroup.Limits) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	v = unlimitedIfZero(v) // ParsePidsLimit reads max as 0
+	v = runtime.Lifted(v) // ParsePidsLimit reads max as 0
 	if v == now.Pids.Max {
 		return false, nil
 	}
 	lim.PidsMax = v
 	return true, nil
-}
-
-// unlimitedIfZero: the flags' parsers say "no limit" with 0, which
-// Update reads as "leave it"; lifting a limit is cgroup.Unlimited.
-func unlimitedIfZero(v uint64) uint64 {
-	if v == 0 {
-		return cgroup.Unlimited
-	}
-	return v
 }
 
 // ---- the fields' texts, as the parsers read them back ----
