@@ -212,3 +212,27 @@ func TestDiskUsage(t *testing.T) {
 		t.Error("a disk reading of an ended container")
 	}
 }
+
+// vme50-hog and the page-cache file are the host's files, bound in
+// read-only; a command keeping CAP_SYS_ADMIN could remount them writable
+// (a chmod of the host's vme50-tui, the host's disk filled through the
+// cache file), so it gets neither.
+func TestSysAdminGetsNoHostFiles(t *testing.T) {
+	clean(t)
+	before, err := os.Stat(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(bin, before.Mode().Perm())
+	r := run(t, "--cap-add", "SYS_ADMIN", "/bin/sh", "-c",
+		"mount -o remount,rw,bind /tmp/.vme50/bin/vme50-hog && chmod 4777 /tmp/.vme50/bin/vme50-hog; "+
+			"mount -o remount,rw,bind /tmp/.vme50/cache && dd if=/dev/zero of=/tmp/.vme50/cache bs=1M count=1 conv=notrunc; "+
+			"ls /tmp/.vme50 >/dev/null 2>&1 && echo HOST-FILES-BOUND; true")
+	wantCode(t, r, 0)
+	if strings.Contains(r.stdout, "HOST-FILES-BOUND") {
+		t.Errorf("a container with CAP_SYS_ADMIN has /tmp/.vme50:\n%s%s", r.stdout, r.stderr)
+	}
+	if after, err := os.Stat(bin); err != nil || after.Mode() != before.Mode() {
+		t.Errorf("the host's vme50-tui went from %v to %v (%v)", before.Mode(), after.Mode(), err)
+	}
+}

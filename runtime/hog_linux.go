@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -19,9 +20,20 @@ import (
 //
 // Why under /tmp: mountTmp has just mounted the container's own /tmp
 // there, in every container, so the mount point for ours is made in its
-// layer, never in the rootfs, with an overlay or without one. (A /.vme50 would have to be made
-// in the rootfs itself under --overlay=false, and be left behind.)
-func mountHog(tmp *os.File) error {
+// layer, never in the rootfs, with an overlay or without one. (A /.vme50
+// would have to be made in the rootfs itself under --overlay=false, and be
+// left behind.)
+//
+// Both it and the page-cache file are the host's files, bound read-only.
+// A command that keeps CAP_SYS_ADMIN (--cap-add SYS_ADMIN or ALL) could
+// remount a bind writable and chmod vme50-tui on the host, or fill the
+// host's disk through the cache file: it gets neither.
+func mountHog(tmp *os.File, caps []Capability) error {
+	if slices.Contains(caps, capNamed("SYS_ADMIN")) {
+		logStep("# no %s and no %s in this container: with CAP_SYS_ADMIN it could remount them writable, and they are the host's files",
+			hog.Name, hog.CachePath)
+		return nil
+	}
 	binary, err := ownBinary()
 	if err != nil {
 		// The container works without it; the log says why it is missing.

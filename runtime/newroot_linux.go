@@ -40,7 +40,7 @@ func buildRootfs(cfg *initConfig) error {
 	if err := m.mountKernelFilesystems(cfg); err != nil {
 		return err
 	}
-	if err := mountHog(m.tmp); err != nil {
+	if err := mountHog(m.tmp, cfg.Caps); err != nil {
 		return err
 	}
 	if err := protectKernelFiles(&m); err != nil {
