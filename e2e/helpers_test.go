@@ -252,12 +252,14 @@ func commandPid(t *testing.T, id string) int {
 }
 
 // commandRuns tells whether one of pids runs the container's command, not
-// our own binary. A process in the leaf is not enough: on cgroup v2 init
+// vme50's init. A process in the leaf is not enough: on cgroup v2 init
 // is born in the leaf (CLONE_INTO_CGROUP) and waits there for its config
 // before it builds the container and execs the command. A test that took
 // it for the command killed vme50's init, not the command (exit status
 // 125 for a failed start instead of 137; seen in the v2 VM). On v1 init
 // joins the leaf just before its config is sent: the same race, narrower.
+// Init is our binary run as "init"; vme50-hog is our binary too, under
+// its own name, and is a command.
 func commandRuns(pids []int) bool {
 	self, err := os.Stat(bin)
 	if err != nil {
@@ -265,7 +267,15 @@ func commandRuns(pids []int) bool {
 	}
 	for _, pid := range pids {
 		exe, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid), "exe"))
-		if err == nil && !os.SameFile(exe, self) {
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
+		if err != nil {
+			continue // gone meanwhile
+		}
+		args := strings.Split(string(cmdline), "\x00")
+		if !os.SameFile(exe, self) || len(args) < 2 || args[1] != "init" {
 			return true
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -52,31 +51,10 @@ func oneLine(t *testing.T, r result, want ...string) {
 	}
 }
 
-// startHog is startContainer for `vme50-hog args...`: the hog is our own
-// binary under another name, so it is known by its argv[0] instead.
+// startHog is startContainer for `vme50-hog args...` under flags.
 func startHog(t *testing.T, flags []string, args ...string) (*exec.Cmd, string) {
 	t.Helper()
-	before := leafDirs(t)
-	argv := append([]string{"run", "--rootfs", rootfsOK}, flags...)
-	cmd := vme50Cmd(t, append(append(argv, "vme50-hog"), args...)...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	})
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		for _, d := range leafDirs(t) {
-			if !slices.Contains(before, d) && hogRuns(procsIn(d)) {
-				return cmd, filepath.Base(d)
-			}
-		}
-	}
-	t.Fatal("no container cgroup with vme50-hog running appeared")
-	return nil, ""
+	return startContainer(t, append(append(flags, "vme50-hog"), args...)...)
 }
 
 // hogRuns tells whether one of pids is vme50-hog.
