@@ -33,7 +33,7 @@ test: deps build
 	go vet ./...
 	# What is not about the kernel builds on a contributor's laptop too.
 	GOOS=darwin go vet ./ui/ ./record/ ./cgroup/ ./runtime/... ./hog/
-	go test -count=1 $$(go list ./... | grep -v /e2e)
+	VME50_E2E=1 go test -count=1 $$(go list ./... | grep -v /e2e)
 	# The kernel tests alone: some measure the scheduler (CPU weights), and
 	# other packages' tests spinning beside them skew the shares.
 	VME50_E2E=1 go test -count=1 ./e2e/
@@ -47,7 +47,7 @@ vmtest:
 
 # Unit tests only: no root, no kernel features.
 unit:
-	go test -count=1 $$(go list ./... | grep -v /e2e)
+	VME50_E2E=1 go test -count=1 $$(go list ./... | grep -v /e2e)
 
 bench: deps build
 	go test -count=1 -run '^$$' -bench . -benchtime 40x ./e2e/
