@@ -27,8 +27,10 @@ type Container struct {
 
 	host *cgroup.Host
 	cg   cgroup.Manager
-	dir  string   // state directory: owner file, overlay layers
-	pty  *os.File // the terminal's master side, when Spec.Tty
+	dir  string // state directory: owner file, overlay layers
+	// described is what the state directory's container.json says.
+	described Meta
+	pty       *os.File // the terminal's master side, when Spec.Tty
 	// consoleSock receives pty from init.
 	consoleSock *os.File
 	init        *os.Process
@@ -140,6 +142,9 @@ func (c *Container) Start() (err error) {
 	}
 	if err := c.startInit(); err != nil {
 		return err
+	}
+	if err := c.recordInit(); err != nil {
+		return runtimeError(err)
 	}
 	go c.wait()
 	return nil

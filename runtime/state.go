@@ -42,8 +42,9 @@ func (c *Container) makeStateDir() error {
 		err = os.WriteFile(filepath.Join(tmp, ownerFile), []byte(owner+"\n"), 0o600)
 	}
 	// What other vme50-tui processes need to find it (meta.go).
+	c.described = c.meta()
 	if err == nil {
-		err = writeMeta(tmp, c.meta())
+		err = writeMeta(tmp, c.described)
 	}
 	// layer: where init mounts the tmpfs that holds what the container
 	// writes; merged: where it mounts the overlay that becomes "/".
@@ -59,6 +60,17 @@ func (c *Container) makeStateDir() error {
 		os.RemoveAll(tmp)
 	}
 	return err
+}
+
+// recordInit names the container's PID 1 in its description, once the
+// command runs: from now on exec may join it, stop and kill signal it.
+func (c *Container) recordInit() error {
+	id, err := identify(c.init.Pid)
+	if err != nil {
+		return err
+	}
+	c.described.Init = id
+	return writeMeta(c.dir, c.described)
 }
 
 // removeStateDir removes the state directory, if it was made, and logs it.
@@ -79,21 +91,33 @@ const tmpPrefix = ".new-"
 
 const tmpMaxAge = time.Minute
 
-// processIdentity is "PID STARTTIME": a PID alone may have been reused by
-// another process since; with the start time (in clock ticks after boot,
-// field 22 of /proc/PID/stat) it cannot.
+// processIdentity is "PID STARTTIME", as the owner file holds it.
 func processIdentity(pid int) (string, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	id, err := identify(pid)
 	if err != nil {
 		return "", err
+	}
+	return fmt.Sprintf("%d %d", id.PID, id.StartTime), nil
+}
+
+// identify reads the start time of process pid (field 22 of
+// /proc/PID/stat), which tells it from any later process given its PID.
+func identify(pid int) (ProcessID, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return ProcessID{}, err
 	}
 	// The command name, field 2, is in parentheses and may hold spaces.
 	s := string(data)
 	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
 	if len(fields) < 20 {
-		return "", fmt.Errorf("unexpected /proc/%d/stat", pid)
+		return ProcessID{}, fmt.Errorf("unexpected /proc/%d/stat", pid)
 	}
-	return fmt.Sprintf("%d %s", pid, fields[19]), nil
+	start, err := strconv.ParseUint(fields[19], 10, 64)
+	if err != nil {
+		return ProcessID{}, fmt.Errorf("unexpected /proc/%d/stat: %w", pid, err)
+	}
+	return ProcessID{PID: pid, StartTime: start}, nil
 }
 
 // ownerAlive tells whether the process named in a state directory's owner
