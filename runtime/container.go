@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 
 	"github.com/creack/pty"
@@ -35,20 +34,16 @@ type Container struct {
 	consoleSock *os.File
 	init        *os.Process
 
-	// Without a terminal: our ends of the command's stdin pipe and of its
-	// stdout and stderr pipes, and the copies between them and Spec's
-	// (process.go).
-	stdin      *os.File
-	outputs    []*os.File
-	copying    sync.WaitGroup // the output copies
-	stdioEnded atomic.Bool    // the container has ended: stop at silence
+	// Without a terminal: the command's stdin, stdout and stderr, pipes
+	// copied from and to Spec's (process.go).
+	stdio stdio
 
 	done   chan struct{} // closed when the container is gone
 	mu     sync.Mutex    // guards result
 	result Result
 
-	logMu    sync.Mutex // guards log and oomKills
-	log      []LogEntry // the kernel log (log.go)
+	klog     kernelLog  // what we and the kernel did (log.go)
+	eventsMu sync.Mutex // guards oomKills
 	oomKills uint64     // the oom_kill count last logged
 }
 
@@ -84,6 +79,7 @@ func New(host *cgroup.Host, spec Spec) (*Container, error) {
 		host: host,
 		dir:  filepath.Join(StateDir, id),
 		done: make(chan struct{}),
+		klog: kernelLog{onLog: spec.OnLog},
 	}, nil
 }
 
@@ -113,7 +109,7 @@ func (c *Container) Start() (err error) {
 			// A terminal received before the command failed to run.
 			c.Close()
 			c.killAll()
-			c.finishStdio()
+			c.stdio.finish()
 			c.cleanup()
 			close(c.done)
 		}
@@ -175,7 +171,7 @@ func (c *Container) wait() {
 	// namespace; the cgroup still holds the memory.events of what happened.
 	r.CleanupErr = c.killAll()
 	// With every process dead, the output pipes end: copy what is left.
-	c.finishStdio()
+	c.stdio.finish()
 	if st, err := c.cg.Stats(); err == nil {
 		c.noteEvents(st)
 		r.Stats = st

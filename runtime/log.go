@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -37,29 +38,39 @@ const (
 	FromKernel LogSource = "kernel" // an event the kernel reported
 )
 
-// Log returns the container's kernel log so far.
-func (c *Container) Log() []LogEntry {
-	c.logMu.Lock()
-	defer c.logMu.Unlock()
-	return append([]LogEntry(nil), c.log...)
+// kernelLog is one process's kernel log: a container's, or an exec's.
+// Lines may come from several goroutines (Start, the waiter, samplers);
+// the lock keeps the entries and onLog in one order.
+type kernelLog struct {
+	mu      sync.Mutex
+	entries []LogEntry
+	onLog   func(LogEntry) // told of each line as it is added, if set
 }
 
-// logf adds a line to the kernel log and tells Spec.OnLog. Lines may come
-// from several goroutines (Start, the waiter, samplers); the lock keeps
-// the log and OnLog in one order.
-func (c *Container) logf(from LogSource, format string, args ...any) {
-	c.logAt(time.Now(), from, fmt.Sprintf(format, args...))
-}
-
-// logAt adds a line made at t, by another process (init).
-func (c *Container) logAt(t time.Time, from LogSource, text string) {
+// add adds a line made at t (by another process, init, at its own time).
+func (l *kernelLog) add(t time.Time, from LogSource, text string) {
 	e := LogEntry{Time: t, From: from, Text: text}
-	c.logMu.Lock()
-	defer c.logMu.Unlock()
-	c.log = append(c.log, e)
-	if c.spec.OnLog != nil {
-		c.spec.OnLog(e)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, e)
+	if l.onLog != nil {
+		l.onLog(e)
 	}
+}
+
+// lines returns the log so far.
+func (l *kernelLog) lines() []LogEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]LogEntry(nil), l.entries...)
+}
+
+// Log returns the container's kernel log so far.
+func (c *Container) Log() []LogEntry { return c.klog.lines() }
+
+// logf adds a line to the kernel log and tells Spec.OnLog.
+func (c *Container) logf(from LogSource, format string, args ...any) {
+	c.klog.add(time.Now(), from, fmt.Sprintf(format, args...))
 }
 
 // tracedHost is a copy of host whose cgroup changes are logged in this
@@ -97,10 +108,10 @@ func (c *Container) logCgroupChange(op, path, value string) {
 // the last reading: the OOM killer's kills, as the kernel counts them in
 // memory.events (v1: memory.oom_control).
 func (c *Container) noteEvents(st cgroup.Stats) {
-	c.logMu.Lock()
+	c.eventsMu.Lock()
 	was := c.oomKills
 	c.oomKills = max(was, st.Memory.Events.OOMKill)
-	c.logMu.Unlock()
+	c.eventsMu.Unlock()
 	if st.Memory.Events.OOMKill > was {
 		c.logf(FromKernel, "%s oom_kill %d -> %d", c.cg.Files().MemoryEvents, was, st.Memory.Events.OOMKill)
 	}

@@ -69,7 +69,7 @@ func TestCgroupChangesLogged(t *testing.T) {
 	var told []string
 	var onLog []LogEntry
 	host := &cgroup.Host{Trace: func(op, path, value string) { told = append(told, op+" "+path) }}
-	c := &Container{id: "3f2a9c1d0b2e", spec: Spec{OnLog: func(e LogEntry) { onLog = append(onLog, e) }}}
+	c := &Container{id: "3f2a9c1d0b2e", klog: kernelLog{onLog: func(e LogEntry) { onLog = append(onLog, e) }}}
 	traced := c.tracedHost(host)
 	traced.Trace("mkdir", "/sys/fs/cgroup/vme50/3f2a9c1d0b2e", "")
 	traced.Trace("write", "/sys/fs/cgroup/vme50/cgroup.subtree_control", "+cpu")
@@ -96,7 +96,7 @@ func TestCgroupChangesLogged(t *testing.T) {
 // worked) or its StartError.
 func TestReadStatus(t *testing.T) {
 	c := &Container{id: "x"}
-	err := c.readStatus(strings.NewReader(`{"step":"mount -t proc proc /r/proc"}` + "\n" + `{"step":"execve /bin/true"}` + "\n"))
+	err := readStatus(strings.NewReader(`{"step":"mount -t proc proc /r/proc"}`+"\n"+`{"step":"execve /bin/true"}`+"\n"), c.logInit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,12 +107,12 @@ func TestReadStatus(t *testing.T) {
 		t.Errorf("from %q", c.Log()[0].From)
 	}
 
-	err = c.readStatus(strings.NewReader(`{"step":"execve /x"}` + "\n" + `{"code":127,"message":"x: command not found"}` + "\n"))
+	err = readStatus(strings.NewReader(`{"step":"execve /x"}`+"\n"+`{"code":127,"message":"x: command not found"}`+"\n"), c.logInit)
 	var se *StartError
 	if !errors.As(err, &se) || se.Code != 127 || se.Message != "x: command not found" {
 		t.Errorf("err %#v", err)
 	}
-	err = c.readStatus(strings.NewReader("panic: something\n"))
+	err = readStatus(strings.NewReader("panic: something\n"), c.logInit)
 	if !errors.As(err, &se) || se.Code != ExitRuntimeFailed || !strings.Contains(se.Message, "panic: something") {
 		t.Errorf("garbage: %#v", err)
 	}
@@ -181,8 +181,8 @@ func TestSample(t *testing.T) {
 // time init made it.
 func TestInitStepsKeepTheirTime(t *testing.T) {
 	c := &Container{}
-	err := c.readStatus(strings.NewReader(`{"step":"mount -t proc proc /proc","time":1000000}` + "\n" +
-		`{"step":"pivot_root . .","time":3000000}` + "\n"))
+	err := readStatus(strings.NewReader(`{"step":"mount -t proc proc /proc","time":1000000}`+"\n"+
+		`{"step":"pivot_root . .","time":3000000}`+"\n"), c.logInit)
 	if err != nil {
 		t.Fatal(err)
 	}

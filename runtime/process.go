@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,68 +46,79 @@ func mergeEnv(base, over []string) []string {
 // once the container has ended, before vme50 stops reading them.
 const outputGrace = 2 * time.Second
 
-// stdioPipes makes the command's stdin, stdout and stderr three pipes, as
-// Docker's shim does, instead of handing it Spec's files: a descriptor is
-// the open file itself, and through /proc/self/fd the container's root
-// could chmod or chown the host's file behind it, read it back, or list
-// the host directory a "< /" made its stdin. A pipe is only a pipe. It
-// returns the container's ends, for the child; ours are copied from and
-// to Spec's once init runs (copyStdio).
-func (c *Container) stdioPipes(cmd *exec.Cmd) ([]*os.File, error) {
+// stdio is a command's stdin, stdout and stderr as three pipes, as
+// Docker's shim does, instead of the caller's files: a descriptor is the
+// open file itself, and through /proc/self/fd the container's root could
+// chmod or chown the host's file behind it, read it back, or list the host
+// directory a "< /" made its stdin. A pipe is only a pipe. Ours are copied
+// from in and to out and errOut while the command runs.
+type stdio struct {
+	in          io.Reader
+	out, errOut io.Writer
+
+	stdin   *os.File       // our end of the command's stdin
+	outputs []*os.File     // our ends of its stdout and stderr
+	copying sync.WaitGroup // the output copies
+	ended   atomic.Bool    // the command has ended: stop at silence
+}
+
+// pipes makes the three pipes and gives cmd their far ends, which it
+// returns, for the caller to close once the child has them.
+func (s *stdio) pipes(cmd *exec.Cmd) ([]*os.File, error) {
 	inR, inW, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	c.stdin, cmd.Stdin = inW, inR
+	s.stdin, cmd.Stdin = inW, inR
 	ends := []*os.File{inR}
 	for _, out := range []*io.Writer{&cmd.Stdout, &cmd.Stderr} {
 		r, w, err := os.Pipe()
 		if err != nil {
 			return ends, err
 		}
-		c.outputs = append(c.outputs, r)
+		s.outputs = append(s.outputs, r)
 		ends = append(ends, w)
 		*out = w
 	}
 	return ends, nil
 }
 
-// copyStdio starts copying Spec.Stdin into the command's stdin pipe and
-// its stdout and stderr pipes out to Spec.Stdout and Spec.Stderr.
-func (c *Container) copyStdio() {
-	if c.stdin == nil {
+// start starts copying in into the command's stdin pipe and its stdout
+// and stderr pipes out to out and errOut.
+func (s *stdio) start() {
+	if s.stdin == nil {
 		return // a terminal, not pipes
 	}
 	go func() {
-		if c.spec.Stdin != nil {
-			io.Copy(c.stdin, c.spec.Stdin)
+		if s.in != nil {
+			io.Copy(s.stdin, s.in)
 		}
 		// The end of our input (or an error reading it, as "< /" gives)
 		// is the end of the command's: it reads EOF.
-		c.stdin.Close()
+		s.stdin.Close()
 	}()
-	for i, dst := range []io.Writer{c.spec.Stdout, c.spec.Stderr} {
+	for i, dst := range []io.Writer{s.out, s.errOut} {
 		if dst == nil {
 			dst = io.Discard
 		}
-		c.copying.Add(1)
-		go c.copyOutput(dst, c.outputs[i])
+		s.copying.Add(1)
+		go s.copyOutput(dst, s.outputs[i])
 	}
 }
 
 // copyOutput copies one output pipe to dst until EOF, which comes when
-// every process holding its write end is dead. Once the container has
-// ended (finishStdio), a pipe silent for outputGrace ends the copy too:
-// only a process outside the container can still hold it (a descriptor
-// passed over a unix socket), and that must not keep us waiting forever.
-func (c *Container) copyOutput(dst io.Writer, r *os.File) {
-	defer c.copying.Done()
+// every process holding its write end is dead. Once the command has ended
+// (finish), a pipe silent for outputGrace ends the copy too: only a
+// process outside the container can still hold it (a descriptor passed
+// over a unix socket), and that must not keep us waiting forever.
+func (s *stdio) copyOutput(dst io.Writer, r *os.File) {
+	defer s.copying.Done()
 	// Closing our end when dst is gone (our stdout a pipe nobody reads)
 	// gives the command EPIPE or SIGPIPE, as writing there itself would.
 	defer r.Close()
 	buf := make([]byte, 32<<10)
 	for {
-		if c.stdioEnded.Load() {
+		if s.ended.Load() {
 			r.SetReadDeadline(time.Now().Add(outputGrace))
 		}
 		n, err := r.Read(buf)
@@ -120,20 +133,20 @@ func (c *Container) copyOutput(dst io.Writer, r *os.File) {
 	}
 }
 
-// finishStdio runs once every process of the container is dead: it stops
-// feeding stdin and waits until the output left in the pipes is copied,
-// so that nothing of the command's last words is lost.
-func (c *Container) finishStdio() {
-	if c.stdin == nil {
+// finish runs once every process that could write the pipes is dead: it
+// stops feeding stdin and waits until the output left in the pipes is
+// copied, so that nothing of the command's last words is lost.
+func (s *stdio) finish() {
+	if s.stdin == nil {
 		return
 	}
-	c.stdin.Close()
-	c.stdioEnded.Store(true)
-	for _, r := range c.outputs {
+	s.stdin.Close()
+	s.ended.Store(true)
+	for _, r := range s.outputs {
 		r.SetReadDeadline(time.Now().Add(outputGrace)) // for a Read already waiting
 	}
-	c.copying.Wait()
-	for _, r := range c.outputs {
+	s.copying.Wait()
+	for _, r := range s.outputs {
 		r.Close() // never copied if the start failed
 	}
 }

@@ -49,7 +49,7 @@ func (c *Container) startInit() error {
 		return runtimeError(fmt.Errorf("start init: %w", err))
 	}
 	c.init = cmd.Process
-	c.copyStdio()
+	c.stdio.start()
 	c.logf(FromParent, "clone(%s) = %d, which runs /proc/self/exe init",
 		cloneFlagNames(cmd.SysProcAttr.Cloneflags, cmd.SysProcAttr.UseCgroupFD), c.init.Pid)
 	if m := c.spec.UserNS; m != nil {
@@ -75,14 +75,14 @@ func (c *Container) startInit() error {
 		master, err := receiveConsole(c.consoleSock)
 		if err != nil {
 			// Init died before sending it: its status says why.
-			if serr := c.readStatus(statusR); serr != nil {
+			if serr := readStatus(statusR, c.logInit); serr != nil {
 				return serr
 			}
 			return runtimeError(fmt.Errorf("receive the container's terminal: %w", err))
 		}
 		c.pty = master
 	}
-	return c.readStatus(statusR)
+	return readStatus(statusR, c.logInit)
 }
 
 // initCommand prepares the child. childFiles are the parent's copies of the
@@ -132,7 +132,8 @@ func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, 
 		cmd.ExtraFiles = append(cmd.ExtraFiles, child) // consoleFD
 		childFiles = append(childFiles, child)
 	} else {
-		ends, err := c.stdioPipes(cmd)
+		c.stdio.in, c.stdio.out, c.stdio.errOut = c.spec.Stdin, c.spec.Stdout, c.spec.Stderr
+		ends, err := c.stdio.pipes(cmd)
 		childFiles = append(childFiles, ends...)
 		if err != nil {
 			return nil, childFiles, err
@@ -151,11 +152,11 @@ func startLocked(cmd *exec.Cmd) error {
 	return cmd.Start()
 }
 
-// readStatus follows init until it has exec'd the command: each line init
-// writes is a step it made, which goes into the kernel log, or, last, the
-// StartError it failed with. EOF without one means the exec succeeded (the
-// status pipe is close-on-exec).
-func (c *Container) readStatus(r io.Reader) error {
+// readStatus follows init (or an exec's helper) until it has exec'd the
+// command: each line it writes is a step it made, for the kernel log
+// (logStep), or, last, the StartError it failed with. EOF without one
+// means the exec succeeded (the status pipe is close-on-exec).
+func readStatus(r io.Reader, logStep func(t time.Time, text string)) error {
 	lines := bufio.NewScanner(r)
 	lines.Buffer(nil, 1<<20) // an execve line carries the whole command
 	for lines.Scan() {
@@ -166,13 +167,16 @@ func (c *Container) readStatus(r io.Reader) error {
 		if msg.Step == "" {
 			return &StartError{Code: msg.Code, Message: msg.Message}
 		}
-		c.logAt(time.Unix(0, msg.Time), FromInit, msg.Step)
+		logStep(time.Unix(0, msg.Time), msg.Step)
 	}
 	if err := lines.Err(); err != nil {
 		return runtimeError(err)
 	}
 	return nil
 }
+
+// logInit logs a step init made, at its time.
+func (c *Container) logInit(t time.Time, text string) { c.klog.add(t, FromInit, text) }
 
 // initConfig is the part of the Spec that init needs.
 func (c *Container) initConfig() *initConfig {
