@@ -85,7 +85,7 @@ ctrl+g q quits, ctrl+g n starts another container, ctrl+g ? shows them all.`,
 	root.Flags().SetInterspersed(false)
 	registerContainerFlags(root.Flags(), &opts)
 	root.Flags().DurationVar(&interval, "interval", defaultInterval, "time between two readings of the cgroup files")
-	root.AddCommand(newRunCommand(), newUpdateCommand(), newRootfsCommand(), newInitCommand(), newHogCommand())
+	root.AddCommand(newRunCommand(), newUpdateCommand(), newPsCommand(), newStopCommand(), newKillCommand(), newRootfsCommand(), newInitCommand(), newHogCommand())
 	return root
 }
 
