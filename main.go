@@ -44,6 +44,11 @@ func main() {
 	if len(os.Args) == 2 && os.Args[1] == "init" {
 		runtime.Init()
 	}
+	// An exec's helper (runtime/execinit_linux.go), likewise; under
+	// nsenter its argv[0] is a /proc/self/fd path.
+	if len(os.Args) == 2 && os.Args[1] == "exec-init" {
+		runtime.ExecInit()
+	}
 	root := newRootCommand()
 	err := root.Execute()
 	if err == nil {
@@ -85,7 +90,7 @@ ctrl+g q quits, ctrl+g n starts another container, ctrl+g ? shows them all.`,
 	root.Flags().SetInterspersed(false)
 	registerContainerFlags(root.Flags(), &opts)
 	root.Flags().DurationVar(&interval, "interval", defaultInterval, "time between two readings of the cgroup files")
-	root.AddCommand(newRunCommand(), newUpdateCommand(), newPsCommand(), newStopCommand(), newKillCommand(), newRootfsCommand(), newInitCommand(), newHogCommand())
+	root.AddCommand(newRunCommand(), newUpdateCommand(), newPsCommand(), newStopCommand(), newKillCommand(), newExecCommand(), newRootfsCommand(), newInitCommand(), newHogCommand())
 	return root
 }
 

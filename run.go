@@ -83,23 +83,11 @@ func runContainer(spec runtime.Spec, flags runFlags) error {
 		return err
 	}
 
-	stdinFd := int(os.Stdin.Fd())
-	spec.Tty = term.IsTerminal(stdinFd) && term.IsTerminal(int(os.Stdout.Fd()))
-	if spec.Tty {
-		if t := os.Getenv("TERM"); t != "" {
-			spec.Env = append(spec.Env, "TERM="+t)
-		}
-		if size, err := pty.GetsizeFull(os.Stdin); err == nil {
-			spec.TtyRows, spec.TtyCols = size.Rows, size.Cols
-		}
-	} else {
-		// The runtime gives the command pipes and copies these to and
-		// from them: the files themselves never enter the container.
+	t := ourTerminal(term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd())))
+	spec.Tty, spec.TtyRows, spec.TtyCols = t.tty, t.rows, t.cols
+	spec.Env = append(spec.Env, t.env...)
+	if !spec.Tty {
 		spec.Stdin, spec.Stdout, spec.Stderr = os.Stdin, os.Stdout, os.Stderr
-		// Our stdout may be a pipe whose reader quits (run ... | head):
-		// the write then fails with EPIPE instead of killing us by
-		// SIGPIPE, and the runtime passes the EPIPE on to the command.
-		signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	}
 
 	if flags.verbose {
@@ -109,13 +97,9 @@ func runContainer(spec runtime.Spec, flags runFlags) error {
 	if err != nil {
 		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
 	}
-	// Catch signals before the container exists, so that none is lost
-	// between its start and the forwarding below.
-	signals := make(chan os.Signal, 4)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
-	if spec.Tty {
-		signal.Notify(signals, syscall.SIGWINCH) // our terminal's size changed
-	}
+	// Caught before the container exists, so that none is lost between
+	// its start and the forwarding.
+	signals := catchSignals(spec.Tty)
 	defer signal.Stop(signals)
 
 	if err := c.Start(); err != nil {
@@ -131,37 +115,13 @@ func runContainer(spec runtime.Spec, flags runFlags) error {
 
 	sampled := sample(c, flags, recording)
 
-	copied := make(chan struct{})
-	restoreTerminal := func() {}
-	if spec.Tty {
-		// Raw mode: every key goes to the container as it is typed, and
-		// ctrl+c becomes a byte for the container's terminal, not a signal
-		// for us.
-		if saved, err := term.MakeRaw(stdinFd); err == nil {
-			restoreTerminal = func() { term.Restore(stdinFd, saved) }
-		}
-		defer restoreTerminal()
-		go io.Copy(c.Pty(), os.Stdin)
-		go func() {
-			// Ends with EIO once the container's last process is gone.
-			io.Copy(os.Stdout, c.Pty())
-			close(copied)
-		}()
-	} else {
-		close(copied)
-	}
-
-	result := forwardSignals(c, signals)
-	<-copied
+	result := attach(c, spec.Tty, signals)
 	<-sampled
 	if recording != nil {
 		if err := recording.Close(); err != nil {
 			warn("--record: %v", err)
 		}
 	}
-	c.Close()
-	// Leave the terminal as we found it before printing our own lines.
-	restoreTerminal()
 	reportEnd(c, result)
 	return &exitError{code: result.ExitCode}
 }
@@ -202,32 +162,117 @@ func printLogEntry(tty bool) func(runtime.LogEntry) {
 	}
 }
 
-// forwardSignals passes the signals we get on to the container until it
-// ends. A container that does not stop within stopGrace of a SIGINT,
-// SIGTERM or SIGHUP, or gets a second one, is killed. SIGHUP says our
-// terminal was closed: nobody is left to stop the container otherwise,
-// and PID 1 without a handler ignores the signal itself.
-func forwardSignals(c *runtime.Container, signals <-chan os.Signal) runtime.Result {
+// terminal is how the process gets our terminal, or none.
+type terminal struct {
+	tty        bool
+	rows, cols uint16
+	env        []string // TERM, ours
+}
+
+// ourTerminal is our terminal for the process, if tty; else the process
+// gets pipes, which the runtime copies to and from our stdio: the files
+// themselves never enter the container.
+func ourTerminal(tty bool) terminal {
+	if !tty {
+		// Our stdout may be a pipe whose reader quits (run ... | head):
+		// the write then fails with EPIPE instead of killing us by
+		// SIGPIPE, and the runtime passes the EPIPE on to the command.
+		signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+		return terminal{}
+	}
+	t := terminal{tty: true}
+	if name := os.Getenv("TERM"); name != "" {
+		t.env = []string{"TERM=" + name}
+	}
+	if size, err := pty.GetsizeFull(os.Stdin); err == nil {
+		t.rows, t.cols = size.Rows, size.Cols
+	}
+	return t
+}
+
+// catchSignals catches the signals forwardSignals passes on, and with a
+// terminal, its size changes.
+func catchSignals(tty bool) chan os.Signal {
+	signals := make(chan os.Signal, 4)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	if tty {
+		signal.Notify(signals, syscall.SIGWINCH)
+	}
+	return signals
+}
+
+// process is what run and exec attach our terminal, or our stdio, and
+// our signals to: a container's PID 1, or an exec'd process.
+type process interface {
+	ID() string
+	Pty() *os.File
+	Resize(rows, cols uint16) error
+	Signal(os.Signal) error
+	Kill() error
+	Done() <-chan struct{}
+	Wait() runtime.Result
+	Close() error
+}
+
+// attach gives p our terminal (tty) until it ends, and passes it our
+// signals; it returns how p ended once its output is all out and our
+// terminal is as we found it.
+func attach(p process, tty bool, signals <-chan os.Signal) runtime.Result {
+	copied := make(chan struct{})
+	restoreTerminal := func() {}
+	if tty {
+		// Raw mode: every key goes to the container as it is typed, and
+		// ctrl+c becomes a byte for the container's terminal, not a signal
+		// for us.
+		stdinFd := int(os.Stdin.Fd())
+		if saved, err := term.MakeRaw(stdinFd); err == nil {
+			restoreTerminal = func() { term.Restore(stdinFd, saved) }
+		}
+		defer restoreTerminal()
+		go io.Copy(p.Pty(), os.Stdin)
+		go func() {
+			// Ends with EIO once the last process holding the terminal
+			// is gone.
+			io.Copy(os.Stdout, p.Pty())
+			close(copied)
+		}()
+	} else {
+		close(copied)
+	}
+	result := forwardSignals(p, signals)
+	<-copied
+	p.Close()
+	// Leave the terminal as we found it before printing our own lines.
+	restoreTerminal()
+	return result
+}
+
+// forwardSignals passes the signals we get on to p until it ends. A
+// process that does not stop within stopGrace of a SIGINT, SIGTERM or
+// SIGHUP, or gets a second one, is killed. SIGHUP says our terminal was
+// closed: nobody is left to stop it otherwise, and PID 1 without a
+// handler ignores the signal itself.
+func forwardSignals(p process, signals <-chan os.Signal) runtime.Result {
 	var deadline <-chan time.Time
 	stopping := false
 	for {
 		select {
-		case <-c.Done():
-			return c.Wait()
+		case <-p.Done():
+			return p.Wait()
 		case <-deadline:
-			warn("container %s did not stop within %s: killing it", c.ID(), stopGrace)
-			c.Kill()
+			warn("container %s did not stop within %s: killing it", p.ID(), stopGrace)
+			p.Kill()
 		case sig := <-signals:
 			if sig == syscall.SIGWINCH {
 				if size, err := pty.GetsizeFull(os.Stdin); err == nil {
-					c.Resize(size.Rows, size.Cols)
+					p.Resize(size.Rows, size.Cols)
 				}
 				continue
 			}
-			c.Signal(sig)
+			p.Signal(sig)
 			if sig == syscall.SIGINT || sig == syscall.SIGTERM || sig == syscall.SIGHUP {
 				if stopping {
-					c.Kill()
+					p.Kill()
 				}
 				stopping = true
 				deadline = time.After(stopGrace)

@@ -5,6 +5,7 @@ package runtime
 import (
 	"fmt"
 	goruntime "runtime"
+	"vme50-tui/cgroup"
 )
 
 // Containers are made of Linux's namespaces and cgroups. Elsewhere the
@@ -19,3 +20,7 @@ func (c *Container) startInit() error { return runtimeError(errNotLinux) }
 func (c *Container) giveStateDirToUserNS() error { return errNotLinux }
 
 func (c *Container) DiskUsage() (used, size uint64, err error) { return 0, 0, errNotLinux }
+
+func (f Found) Exec(host *cgroup.Host, spec ExecSpec) (*Exec, error) {
+	return nil, runtimeError(errNotLinux)
+}

@@ -22,7 +22,12 @@ func Init() {
 	// parent learns the command is running.
 	unix.CloseOnExec(initStatusFD)
 
-	err := initContainer()
+	finishInit(initContainer())
+}
+
+// finishInit sends the error that stopped init (or an exec's helper)
+// before its exec up the status pipe, and exits with its status.
+func finishInit(err error) {
 	var se *StartError
 	if !errors.As(err, &se) {
 		se = &StartError{Code: ExitRuntimeFailed, Message: err.Error()}

@@ -19,9 +19,14 @@ func (c *Container) DiskUsage() (used, size uint64, err error) {
 	if c.init == nil {
 		return 0, 0, fmt.Errorf("container %s has not started", c.id)
 	}
+	return diskUsageOf(c.init.Pid)
+}
+
+// diskUsageOf reads the layer tmpfs of the container whose PID 1 is pid.
+func diskUsageOf(pid int) (used, size uint64, err error) {
 	// O_NOFOLLOW: the container's root may chroot into a directory whose
 	// tmp is a symlink, which would lead to a host path from here.
-	fd, err := unix.Open(fmt.Sprintf("/proc/%d/root/tmp", c.init.Pid), unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	fd, err := unix.Open(fmt.Sprintf("/proc/%d/root/tmp", pid), unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return 0, 0, err
 	}

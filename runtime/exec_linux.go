@@ -1,0 +1,327 @@
+package runtime
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	goruntime "runtime"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"vme50-tui/cgroup"
+)
+
+// The parent side of an exec. The child is this binary again,
+// "/proc/self/exe exec-init" (execinit_linux.go), as init is for run; it
+// joins the container's namespaces and execs the command in its own place.
+//
+// Why a helper process: joining a mount namespace needs a thread whose
+// root and working directory no other thread shares, and joining a user
+// namespace a process of one thread. Go's own threads share both, and the
+// TUI's goroutines must not find themselves inside a container. So the
+// helper does it, on its own locked thread, and its exec leaves only that
+// thread.
+
+// Descriptors an exec's helper gets, after initConfigFD, initStatusFD and
+// consoleFD (init.go, console_linux.go).
+const (
+	execPidFD    = 6 // a pidfd of the container's PID 1: the namespaces to join
+	execUserNSFD = 7 // under --userns: the container's user namespace (for nsenter)
+	execSelfFD   = 8 // under --userns: this binary (for nsenter to run)
+)
+
+// Exec runs spec.Args in the container f, which any vme50-tui process on
+// the host may have started. It returns once the command runs (or failed
+// to: a *StartError with run's status, 126 or 127, or 125 for ours); a
+// container that ended meanwhile is an *EndedError.
+func (f Found) Exec(host *cgroup.Host, spec ExecSpec) (*Exec, error) {
+	if len(spec.Args) == 0 {
+		return nil, &StartError{Code: ExitRuntimeFailed, Message: "exec: no command"}
+	}
+	if f.Init.PID == 0 {
+		return nil, &StartError{Code: ExitRuntimeFailed, Message: fmt.Sprintf("container %s is still starting", f.ID)}
+	}
+	e := &Exec{found: f, host: host, spec: spec, done: make(chan struct{}),
+		klog: kernelLog{onLog: spec.OnLog}}
+	pidfd, err := f.openInit()
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(pidfd)
+	if err := e.start(pidfd); err != nil {
+		e.stdio.finish()
+		e.Close()
+		return nil, err
+	}
+	go e.wait()
+	return e, nil
+}
+
+// openInit opens a pidfd of the container's PID 1: a handle that always
+// means that process, never another that got its PID later. The start
+// time checked after the open says the PID still was PID 1's then.
+func (f Found) openInit() (int, error) {
+	pidfd, err := unix.PidfdOpen(f.Init.PID, 0)
+	if errors.Is(err, unix.ESRCH) {
+		return -1, &EndedError{ID: f.ID}
+	}
+	if err != nil {
+		return -1, &StartError{Code: ExitRuntimeFailed, Message: fmt.Sprintf("pidfd_open(%d): %v", f.Init.PID, err)}
+	}
+	if now, err := identify(f.Init.PID); err != nil || now != f.Init {
+		unix.Close(pidfd)
+		return -1, &EndedError{ID: f.ID}
+	}
+	return pidfd, nil
+}
+
+// start starts the helper and follows it until the command runs.
+func (e *Exec) start(pidfd int) error {
+	cfgR, cfgW, err := os.Pipe()
+	if err != nil {
+		return runtimeError(err)
+	}
+	defer cfgW.Close()
+	statusR, statusW, err := os.Pipe()
+	if err != nil {
+		cfgR.Close()
+		return runtimeError(err)
+	}
+	defer statusR.Close()
+
+	cmd, childFiles, consoleSock, err := e.helperCommand(pidfd, cfgR, statusW)
+	if consoleSock != nil {
+		defer consoleSock.Close()
+	}
+	if err == nil {
+		err = startInPidNamespace(cmd, pidfd)
+	}
+	for _, f := range append(childFiles, cfgR, statusW) {
+		f.Close()
+	}
+	if err != nil {
+		return runtimeError(fmt.Errorf("start the exec's helper: %w", err))
+	}
+	e.proc = cmd.Process
+	e.logf(FromParent, "setns(pidfd of %d, CLONE_NEWPID) on one thread, then clone() = %d: born in the container's PID namespace",
+		e.found.Init.PID, e.proc.Pid)
+	fail := func(err error) error {
+		e.proc.Kill()
+		e.proc.Wait()
+		return err
+	}
+	cg := e.host.Open(e.found.ID)
+	if !cmd.SysProcAttr.UseCgroupFD {
+		// cgroup v1: in by hand, while the helper still waits for its
+		// config.
+		if err := cg.AddProc(e.proc.Pid); err != nil {
+			return fail(e.endedOr(runtimeError(err)))
+		}
+		e.logf(FromParent, "cgroup.procs <- %d (each controller of container %s)", e.proc.Pid, e.found.ID)
+	}
+	e.stdio.start()
+	if err := json.NewEncoder(cfgW).Encode(e.helperConfig()); err != nil {
+		return fail(runtimeError(fmt.Errorf("send config to the exec's helper: %w", err)))
+	}
+	cfgW.Close()
+	logStep := func(t time.Time, text string) { e.klog.add(t, FromInit, text) }
+	if consoleSock != nil {
+		master, err := receiveConsole(consoleSock)
+		if err != nil {
+			if serr := readStatus(statusR, logStep); serr != nil {
+				return fail(serr)
+			}
+			return fail(runtimeError(fmt.Errorf("receive the exec's terminal: %w", err)))
+		}
+		e.pty = master
+	}
+	if err := readStatus(statusR, logStep); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// endedOr is err, unless the container ended meanwhile.
+func (e *Exec) endedOr(err error) error {
+	if !e.found.StillRunning() {
+		return &EndedError{ID: e.found.ID}
+	}
+	return err
+}
+
+// helperCommand prepares the helper: "/proc/self/exe exec-init", or under
+// --userns util-linux's nsenter first, to join the user namespace (a Go
+// program cannot: it always runs several threads), which then runs us.
+// childFiles are our copies of what the child inherits, to close once it
+// has started.
+func (e *Exec) helperCommand(pidfd int, cfgR, statusW *os.File) (cmd *exec.Cmd, childFiles []*os.File, consoleSock *os.File, err error) {
+	cmd = exec.Command("/proc/self/exe", "exec-init")
+	cmd.Args[0] = "vme50-exec"
+	cmd.Env = []string{}
+	var console *os.File // consoleFD: the slot stays empty without a terminal
+	if e.spec.Tty {
+		consoleSock, console, err = consoleSocket()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		childFiles = append(childFiles, console)
+	} else {
+		e.stdio.in, e.stdio.out, e.stdio.errOut = e.spec.Stdin, e.spec.Stdout, e.spec.Stderr
+		ends, err := e.stdio.pipes(cmd)
+		childFiles = append(childFiles, ends...)
+		if err != nil {
+			return nil, childFiles, consoleSock, err
+		}
+	}
+	// Our pidfd stays ours: the child gets its own copy.
+	pidfdCopy, err := unix.FcntlInt(uintptr(pidfd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return nil, childFiles, consoleSock, err
+	}
+	pidFile := os.NewFile(uintptr(pidfdCopy), "pidfd")
+	childFiles = append(childFiles, pidFile)
+	cmd.ExtraFiles = []*os.File{cfgR, statusW, console, pidFile}
+	// Its own session, for its own terminal. No Pdeathsig here: Go's
+	// child checks that its parent is still the one that forked it, by
+	// getppid, which is 0 inside another PID namespace, and kills itself.
+	// The helper asks for the signal itself (ExecInit).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if e.found.UserNS != nil {
+		userns, self, err := e.nsenterFiles()
+		childFiles = append(childFiles, userns, self)
+		if err != nil {
+			return nil, childFiles, consoleSock, err
+		}
+		nsenter, err := exec.LookPath("nsenter")
+		if err != nil {
+			return nil, childFiles, consoleSock, fmt.Errorf("exec into a --userns container needs nsenter (util-linux): %w", err)
+		}
+		cmd.ExtraFiles = append(cmd.ExtraFiles, userns, self)
+		// Both paths name our own descriptors, resolved in the host's
+		// mount namespace, where nsenter still is.
+		cmd.Path = nsenter
+		cmd.Args = []string{"nsenter", fmt.Sprintf("--user=/proc/self/fd/%d", execUserNSFD), "--",
+			fmt.Sprintf("/proc/self/fd/%d", execSelfFD), "exec-init"}
+	}
+	if fd, err := e.host.Open(e.found.ID).OpenDir(); err == nil {
+		// cgroup v2: clone3 places the helper in the container's cgroup at
+		// birth.
+		cmd.SysProcAttr.UseCgroupFD = true
+		cmd.SysProcAttr.CgroupFD = fd
+		childFiles = append(childFiles, os.NewFile(uintptr(fd), "cgroup"))
+	} else if !errors.Is(err, cgroup.ErrNoCloneInto) {
+		return nil, childFiles, consoleSock, e.endedOr(err)
+	}
+	return cmd, childFiles, consoleSock, nil
+}
+
+// nsenterFiles opens the container's user namespace and this binary, for
+// nsenter. The start time, checked after the open, says the namespace is
+// PID 1's and not a later process's with its PID.
+func (e *Exec) nsenterFiles() (userns, self *os.File, err error) {
+	userns, err = os.Open(fmt.Sprintf("/proc/%d/ns/user", e.found.Init.PID))
+	if err != nil {
+		return nil, nil, e.endedOr(err)
+	}
+	if now, err := identify(e.found.Init.PID); err != nil || now != e.found.Init {
+		return userns, nil, &EndedError{ID: e.found.ID}
+	}
+	self, err = os.Open("/proc/self/exe")
+	return userns, self, err
+}
+
+// helperConfig is what the helper needs: PID 1's capabilities, the
+// container's environment under the exec's, the terminal.
+func (e *Exec) helperConfig() *initConfig {
+	env := e.found.Env
+	if len(env) == 0 { // a container.json from before env was kept
+		env = []string{"PATH=" + DefaultPath, "HOME=/root", "HOSTNAME=" + e.found.Hostname}
+	}
+	term := "dumb"
+	if e.spec.Tty {
+		term = "xterm"
+	}
+	env = mergeEnv(mergeEnv(env, []string{"TERM=" + term}), e.spec.Env)
+	caps := e.found.Caps
+	if caps == nil {
+		caps = DefaultCapabilitiesFor(e.found.Network)
+	}
+	return &initConfig{
+		Args:    e.spec.Args,
+		Env:     env,
+		Caps:    caps,
+		Console: e.spec.Tty,
+		Rows:    e.spec.Rows,
+		Cols:    e.spec.Cols,
+		NewNet:  e.found.Network != NetworkHost,
+	}
+}
+
+// startInPidNamespace starts cmd from a thread that has joined the PID
+// namespace of pidfd's process, for its children: a process cannot move
+// itself into another PID namespace (its PID would change), but the
+// kernel gives that namespace to the children of a thread that setns'd
+// into it. The thread then goes back to ours: Go would otherwise hand it
+// to any goroutine, whose children would be born in the container. It
+// must survive the start, too: the parent-death signal is the thread's.
+func startInPidNamespace(cmd *exec.Cmd, pidfd int) error {
+	goruntime.LockOSThread()
+	ours, err := os.Open("/proc/thread-self/ns/pid")
+	if err != nil {
+		goruntime.UnlockOSThread()
+		return err
+	}
+	defer ours.Close()
+	if err := unix.Setns(pidfd, unix.CLONE_NEWPID); err != nil {
+		goruntime.UnlockOSThread()
+		return fmt.Errorf("setns(pidfd, CLONE_NEWPID): %w", err)
+	}
+	startErr := cmd.Start()
+	if err := unix.Setns(int(ours.Fd()), unix.CLONE_NEWPID); err != nil {
+		// Never expected. Left locked, the thread ends with this
+		// goroutine; so does the child, by its parent-death signal.
+		if startErr == nil {
+			cmd.Process.Kill()
+			cmd.Process.Wait()
+		}
+		return fmt.Errorf("setns back to our PID namespace: %w", err)
+	}
+	goruntime.UnlockOSThread()
+	return startErr
+}
+
+// wait reaps the exec'd process and tells how it ended.
+func (e *Exec) wait() {
+	var ws syscall.WaitStatus
+	if state, err := e.proc.Wait(); err == nil {
+		ws = state.Sys().(syscall.WaitStatus)
+	} else {
+		ws = syscall.WaitStatus(ExitRuntimeFailed << 8)
+		e.logf(FromParent, "wait4(%d): %v", e.proc.Pid, err)
+	}
+	e.logf(FromParent, "wait4(%d): the exec'd process %s", e.proc.Pid, exitWords(ws))
+	r := Result{ExitCode: ws.ExitStatus()}
+	if ws.Signaled() {
+		r.Signal = ws.Signal()
+		r.ExitCode = 128 + int(r.Signal)
+	}
+	// Whatever it started in the background keeps the pipes open until
+	// the container ends; what it wrote itself is in them already.
+	e.stdio.finish()
+	if st, err := e.host.Open(e.found.ID).Stats(); err == nil {
+		r.Stats = st
+	} else {
+		e.mu.Lock()
+		r.Stats = e.last
+		e.mu.Unlock()
+	}
+	e.mu.Lock()
+	e.last = r.Stats
+	e.result = r
+	e.mu.Unlock()
+	close(e.done)
+}
