@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	goruntime "runtime"
 	"syscall"
 	"time"
@@ -43,7 +44,11 @@ func (f Found) Exec(host *cgroup.Host, spec ExecSpec) (*Exec, error) {
 		return nil, &StartError{Code: ExitRuntimeFailed, Message: "exec: no command"}
 	}
 	if f.Init.PID == 0 {
-		return nil, &StartError{Code: ExitRuntimeFailed, Message: fmt.Sprintf("container %s is still starting", f.ID)}
+		// Still being built: its command runs within moments.
+		var err error
+		if f, err = f.whenRunning(startWait); err != nil {
+			return nil, err
+		}
 	}
 	e := &Exec{found: f, host: host, spec: spec, done: make(chan struct{}),
 		klog: kernelLog{onLog: spec.OnLog}}
@@ -59,6 +64,25 @@ func (f Found) Exec(host *cgroup.Host, spec ExecSpec) (*Exec, error) {
 	}
 	go e.wait()
 	return e, nil
+}
+
+// startWait is how long Exec waits for a container being built.
+const startWait = 5 * time.Second
+
+// whenRunning waits until the container's command runs, its PID 1 named
+// in container.json, and returns it found again.
+func (f Found) whenRunning(wait time.Duration) (Found, error) {
+	dir := filepath.Join(StateDir, f.ID)
+	for deadline := time.Now().Add(wait); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if !f.StillRunning() {
+			return f, &EndedError{ID: f.ID}
+		}
+		if m := readMeta(dir); m.Init.PID != 0 {
+			f.Meta = m
+			return f, nil
+		}
+	}
+	return f, &StartError{Code: ExitRuntimeFailed, Message: fmt.Sprintf("container %s is still starting after %s", f.ID, wait)}
 }
 
 // openInit opens a pidfd of the container's PID 1: a handle that always
