@@ -148,7 +148,7 @@ func writePsTable(w io.Writer, rows []psRow) error {
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n",
 			shortID(r.ID), r.Hostname, r.State, r.OwnerPID, commandColumn(r.Command),
-			humanUptime(time.Duration(r.UptimeSeconds)*time.Second),
+			runtime.FormatUptime(time.Duration(r.UptimeSeconds)*time.Second),
 			usedOfLimit(r.MemoryBytes, r.MemoryLimitBytes, cgroup.FormatSize),
 			cpuColumn(r.CPUCores, r.CPUQuotaCores),
 			usedOfLimit(r.Pids, r.PidsLimit, func(n uint64) string { return fmt.Sprint(n) }))
@@ -182,20 +182,6 @@ func commandColumn(args []string) string {
 		return s
 	}
 	return string([]rune(s)[:commandWidth-1]) + "…"
-}
-
-// humanUptime is 5s, 3m12s, 2h04m or 3d07h.
-func humanUptime(d time.Duration) string {
-	s := int64(d / time.Second)
-	switch {
-	case s < 60:
-		return fmt.Sprintf("%ds", s)
-	case s < 3600:
-		return fmt.Sprintf("%dm%02ds", s/60, s%60)
-	case s < 86400:
-		return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
-	}
-	return fmt.Sprintf("%dd%02dh", s/86400, s%86400/3600)
 }
 
 // usedOfLimit is "used / limit", max for no limit, - when unread.

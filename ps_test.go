@@ -112,18 +112,6 @@ func equalJSON(a, b any) bool {
 	return bytes.Equal(x, y)
 }
 
-func TestHumanUptime(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		0: "0s", 5 * time.Second: "5s", 59*time.Second + 999*time.Millisecond: "59s",
-		192 * time.Second: "3m12s", time.Hour - time.Second: "59m59s",
-		2*time.Hour + 4*time.Minute: "2h04m", 26*time.Hour + 30*time.Minute: "1d02h",
-	} {
-		if got := humanUptime(d); got != want {
-			t.Errorf("humanUptime(%s) = %q, want %q", d, got, want)
-		}
-	}
-}
-
 func TestCommandColumn(t *testing.T) {
 	for _, c := range []struct {
 		args []string

@@ -176,6 +176,21 @@ func (f Found) Uptime() time.Duration {
 	return time.Since(f.Created)
 }
 
+// FormatUptime writes an uptime in two units at most, as ps and the
+// host view show it: 5s, 3m12s, 2h04m, 3d07h.
+func FormatUptime(d time.Duration) string {
+	s := int64(max(d, 0) / time.Second)
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%ds", s)
+	case s < 3600:
+		return fmt.Sprintf("%dm%02ds", s/60, s%60)
+	case s < 86400:
+		return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
+	}
+	return fmt.Sprintf("%dd%02dh", s/86400, s%86400/3600)
+}
+
 // CoresUsed is how many cores the group used between two readings of its
 // cgroup: the growth of its CPU time over the wall time between them
 // (0.5 is half a core). ok is false when the two do not make an interval
