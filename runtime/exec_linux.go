@@ -60,6 +60,10 @@ func (f Found) Exec(host *cgroup.Host, spec ExecSpec) (*Exec, error) {
 	if err := e.start(pidfd); err != nil {
 		e.stdio.finish()
 		e.Close()
+		if exited(pidfd) {
+			// PID 1 died under us: its namespaces went with it.
+			return nil, &EndedError{ID: f.ID}
+		}
 		return nil, err
 	}
 	go e.wait()
@@ -101,6 +105,14 @@ func (f Found) openInit() (int, error) {
 		return -1, &EndedError{ID: f.ID}
 	}
 	return pidfd, nil
+}
+
+// exited tells whether the process of pidfd has ended: a pidfd polls
+// readable then.
+func exited(pidfd int) bool {
+	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+	n, err := unix.Poll(fds, 0)
+	return err == nil && n == 1
 }
 
 // start starts the helper and follows it until the command runs.
