@@ -26,6 +26,7 @@ type fakeContainer struct {
 	id    string
 	spec  runtime.Spec
 	pty   *os.File     // master: the UI's side
+	noPty bool         // Pty says there is none: a container attached from elsewhere
 	tty   *os.File     // the program's side, raw: bytes pass unchanged
 	input lockedBuffer // what the program read: keys, pastes, replies
 
@@ -246,7 +247,12 @@ func (f *fakeContainer) Kill() error {
 	return nil
 }
 
-func (f *fakeContainer) Pty() *os.File { return f.pty }
+func (f *fakeContainer) Pty() *os.File {
+	if f.noPty {
+		return nil
+	}
+	return f.pty
+}
 
 func (f *fakeContainer) Resize(rows, cols uint16) error {
 	f.mu.Lock()
