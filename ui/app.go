@@ -25,6 +25,9 @@ type Config struct {
 	Host     *cgroup.Host
 	Options  runtime.Options // prefills the form
 	Interval time.Duration   // between cgroup samples; 0 means 250 ms
+	// Hosts reaches every vme50 container on the host, for the host view
+	// and exec; nil: neither is offered.
+	Hosts HostContainers
 }
 
 // App is the root model.
@@ -42,6 +45,12 @@ type App struct {
 	form    *Form        // the form's model in modeForm, else nil
 	lessons *LessonMenu  // the menu's model in overlayLessons, else nil
 	limits  *LimitEditor // the limit editor's model in overlayLimits, else nil
+	// The host view's model, kept once made: it keeps its order and
+	// filter, and the readings it computes the cores from.
+	host    *HostView
+	listing bool        // a listing for the host view is under way
+	prompt  *ExecPrompt // the exec's command line in overlayExec, else nil
+	execs   int         // exec tabs made, to give each a key of its own
 	tabs    []*tab
 	active  int
 	bar     tabBar            // the tab bar, and where each label ends, for clicks
@@ -116,7 +125,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.limitsDone(msg)
 	case limitsWrittenMsg:
 		return a, a.limitsWritten(msg)
-	case startedMsg, endedMsg, statsMsg, sampleTickMsg, PaneOutputMsg, PaneClosedMsg, errMsg, shutdownMsg:
+	case HostOpenMsg, HostExecMsg, HostStopMsg, HostViewClosedMsg, hostListedMsg, hostStoppedMsg:
+		return a, a.hostDone(msg)
+	case ExecChosenMsg, ExecPromptClosedMsg:
+		return a, a.execDone(msg)
+	case startedMsg, attachedMsg, execStartedMsg, endedMsg, statsMsg, sampleTickMsg, PaneOutputMsg, PaneClosedMsg,
+		errMsg, shutdownMsg:
 		return a, a.lifecycle(msg)
 	}
 	return a, a.input(msg)
@@ -145,19 +159,20 @@ func (a *App) current() *tab {
 	return nil
 }
 
-func (a *App) tabByID(id string) *tab {
+func (a *App) tabByKey(key string) *tab {
 	for _, t := range a.tabs {
-		if t.c.ID() == id {
+		if t.key == key {
 			return t
 		}
 	}
 	return nil
 }
 
-func (a *App) running() int {
+// running counts the tabs of kind whose container or exec runs.
+func (a *App) running(kind tabKind) int {
 	n := 0
 	for _, t := range a.tabs {
-		if !t.ended {
+		if !t.ended && t.kind == kind {
 			n++
 		}
 	}

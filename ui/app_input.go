@@ -20,6 +20,10 @@ func (a *App) input(msg tea.Msg) tea.Cmd {
 	switch {
 	case a.overlay == overlayLimits:
 		return a.updateLimits(msg)
+	case a.overlay == overlayExec:
+		return a.updateExecPrompt(msg)
+	case a.overlay == overlayHost && a.mode == modeContainers:
+		return nil // the containers under it take no mouse
 	case a.overlay == overlayLessons && a.mode == modeContainers:
 		return a.updateLessons(msg)
 	case a.mode == modeForm:
@@ -37,6 +41,10 @@ func (a *App) key(k tea.KeyPressMsg) tea.Cmd {
 		return a.updateLessons(k)
 	case a.overlay == overlayLimits:
 		return a.updateLimits(k)
+	case a.overlay == overlayHost:
+		return a.hostKey(k)
+	case a.overlay == overlayExec:
+		return a.updateExecPrompt(k)
 	case a.mode == modeForm:
 		return a.formKey(k)
 	}
@@ -53,13 +61,17 @@ func (a *App) key(k tea.KeyPressMsg) tea.Cmd {
 }
 
 // formKey: every key is the form's but ctrl+g, after which l opens the
-// lessons (from the start screen too) and any other key does nothing.
+// lessons and h the host view (from the start screen too), and any other
+// key does nothing.
 func (a *App) formKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case a.overlay == overlayPrefix:
 		a.overlay = noOverlay
-		if key.Matches(k, a.keys.Lessons) {
+		switch {
+		case key.Matches(k, a.keys.Lessons):
 			a.openLessons()
+		case key.Matches(k, a.keys.Host):
+			return a.openHost()
 		}
 		return nil
 	case key.Matches(k, a.keys.Prefix):
@@ -82,7 +94,7 @@ func (a *App) containerKey(k tea.KeyPressMsg) tea.Cmd {
 	case t.ended:
 		return a.endedKey(k)
 	}
-	return a.updatePane(t.c.ID(), k)
+	return a.updatePane(t.key, k)
 }
 
 // endedKey takes r and x on an ended container's tab.
@@ -114,14 +126,19 @@ func (a *App) quitKey(k tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// askQuit quits, or asks first while containers run: quitting kills them.
+// askQuit quits, or asks first while containers or execs of ours run:
+// quitting kills them. Containers attached from elsewhere run on.
 func (a *App) askQuit() tea.Cmd {
-	n := a.running()
-	if n == 0 {
+	n, execs := a.running(tabStarted), a.running(tabExec)
+	if n+execs == 0 {
 		return a.shutdown()
 	}
 	a.overlay = overlayQuit
-	a.status = fmt.Sprintf("Quit? %d running container(s) will be killed. y: quit, any other key: stay", n)
+	what := fmt.Sprintf("%d running container(s)", n)
+	if execs > 0 {
+		what += fmt.Sprintf(" and %d exec(s)", execs)
+	}
+	a.status = "Quit? " + what + " will be killed. y: quit, any other key: stay"
 	return nil
 }
 
@@ -153,6 +170,10 @@ func (a *App) screenCommand(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		a.overlay = overlayHelp
 	case key.Matches(k, keys.Limits):
 		a.openLimits()
+	case key.Matches(k, keys.Host):
+		return a.openHost(), true
+	case key.Matches(k, keys.Exec):
+		a.openExecPrompt()
 	case key.Matches(k, keys.Compare):
 		a.views.compare = !a.views.compare
 	case key.Matches(k, keys.Panels):
@@ -180,8 +201,10 @@ func (a *App) tabCommand(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, a.keys.Switch):
 		a.switchTo(int(k.String()[0] - '1'))
 	case t == nil:
+	case !t.ended && t.kind == tabAttached && key.Matches(k, a.keys.Close):
+		return a.closeTab(a.active) // lets go of it: it runs on
 	case !t.ended && key.Matches(k, a.keys.Prefix):
-		return a.updatePane(t.c.ID(), k)
+		return a.updatePane(t.key, k)
 	case !t.ended && key.Matches(k, a.keys.Kill):
 		return killContainer(t)
 	case t.ended:
@@ -202,11 +225,11 @@ func (a *App) pointer(msg tea.Msg) tea.Cmd {
 		case a.logShown():
 			t.log.Update(msg)
 		case !t.ended:
-			return a.updatePane(t.c.ID(), msg)
+			return a.updatePane(t.key, msg)
 		}
 	case tea.PasteMsg:
 		if t != nil && !t.ended {
-			return a.updatePane(t.c.ID(), msg)
+			return a.updatePane(t.key, msg)
 		}
 	case tea.MouseClickMsg:
 		if m := msg.Mouse(); m.Y == 0 {
@@ -228,10 +251,10 @@ func (a *App) updateLessons(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// updatePane gives msg to the pane of container id.
-func (a *App) updatePane(id string, msg tea.Msg) tea.Cmd {
-	t := a.tabByID(id)
-	if t == nil {
+// updatePane gives msg to the pane of tab key, if it has one.
+func (a *App) updatePane(key string, msg tea.Msg) tea.Cmd {
+	t := a.tabByKey(key)
+	if t == nil || t.pane == nil {
 		return nil
 	}
 	var cmd tea.Cmd

@@ -23,11 +23,11 @@ func (a *App) lifecycle(msg tea.Msg) tea.Cmd {
 	case startedMsg:
 		return a.addTab(msg)
 	case endedMsg:
-		if t := a.tabByID(msg.id); t != nil {
+		if t := a.tabByKey(msg.id); t != nil {
 			a.finish(t, msg.result)
 		}
 	case statsMsg:
-		if t := a.tabByID(msg.id); t != nil && !t.ended {
+		if t := a.tabByKey(msg.id); t != nil && !t.ended {
 			a.take(t, msg.stats)
 			t.panels.PushDisk(msg.disk)
 		}
@@ -41,6 +41,10 @@ func (a *App) lifecycle(msg tea.Msg) tea.Cmd {
 		return a.failed(msg.err)
 	case shutdownMsg:
 		return a.stopped()
+	case attachedMsg:
+		return a.addAttached(msg)
+	case execStartedMsg:
+		return a.addExec(msg)
 	}
 	return nil
 }
@@ -51,8 +55,11 @@ func (a *App) sample() tea.Cmd {
 	cmds := []tea.Cmd{sampleEvery(a.cfg.Interval)}
 	for _, t := range a.tabs {
 		if !t.ended {
-			cmds = append(cmds, readStats(t.c))
+			cmds = append(cmds, readStats(t.key, t.c))
 		}
+	}
+	if a.overlay == overlayHost {
+		cmds = append(cmds, a.listHost())
 	}
 	if t := a.current(); t != nil && a.views.log {
 		t.log.SetEntries(t.c.Log()) // the events the readings found
@@ -82,7 +89,11 @@ func (a *App) failed(err error) tea.Cmd {
 // those still running a moment ago end here, their recordings with them.
 func (a *App) stopped() tea.Cmd {
 	for _, t := range a.tabs {
-		if !t.ended {
+		switch {
+		case t.ended:
+		case t.kind == tabAttached:
+			t.c.Close() // not ours to end: it runs on
+		default:
 			a.finish(t, t.c.Wait())
 		}
 	}
@@ -91,13 +102,8 @@ func (a *App) stopped() tea.Cmd {
 
 // addTab shows a container that has just started.
 func (a *App) addTab(msg startedMsg) tea.Cmd {
-	cols, rows := a.paneSize()
-	t := &tab{c: msg.c, plan: msg.plan,
-		pane:   NewPane(msg.c.ID(), msg.c.Pty(), cols, rows, msg.c.Resize),
-		panels: NewPanels(a.cfg.Host.Files(), a.cfg.Host.Version),
-		log:    NewKernelLog()}
-	t.log.SetEntries(t.c.Log())
-	a.resizeTab(t)
+	t := a.newTab(msg.c.ID(), tabStarted, msg.c)
+	t.plan = msg.plan
 	if path := msg.plan.Record; path != "" {
 		if msg.replaceID != "" {
 			// A restart records anew, and keeps the last run's file.
@@ -116,32 +122,74 @@ func (a *App) addTab(msg startedMsg) tea.Cmd {
 		// compare view has its own box for it).
 		a.status = l.Title + ": " + l.Watch(a.cfg.Host.Files())
 	}
-	if i := slices.IndexFunc(a.tabs, func(x *tab) bool { return msg.replaceID != "" && x.c.ID() == msg.replaceID }); i >= 0 {
+	return a.showTab(t, msg.replaceID)
+}
+
+// newTab makes the tab of a container: a terminal pane if it has a
+// terminal, its panels and kernel log, sized to the screen.
+func (a *App) newTab(key string, kind tabKind, c Container) *tab {
+	t := &tab{key: key, kind: kind, c: c,
+		panels: NewPanels(a.cfg.Host.Files(), a.cfg.Host.Version),
+		log:    NewKernelLog()}
+	if c.Pty() != nil {
+		cols, rows := a.paneSize()
+		t.pane = NewPane(key, c.Pty(), cols, rows, c.Resize)
+	}
+	t.log.SetEntries(c.Log())
+	a.resizeTab(t)
+	return t
+}
+
+// showTab puts t on screen: in the place of the tab replaceKey names (a
+// restart), or as a new tab; and starts watching its container.
+func (a *App) showTab(t *tab, replaceKey string) tea.Cmd {
+	if i := slices.IndexFunc(a.tabs, func(x *tab) bool { return replaceKey != "" && x.key == replaceKey }); i >= 0 {
 		a.tabs[i] = t
 		a.active = i
 	} else {
 		a.tabs = append(a.tabs, t)
 		a.active = len(a.tabs) - 1
 	}
-	return tea.Batch(t.pane.Init(), waitContainer(t.c), readStats(t.c))
+	cmds := []tea.Cmd{waitContainer(t.key, t.c), readStats(t.key, t.c)}
+	if t.pane != nil {
+		cmds = append(cmds, t.pane.Init())
+	}
+	return tea.Batch(cmds...)
 }
 
-// restart starts a new container with the settings of tab i, in its place.
+// restart starts a new container with the settings of tab i, in its
+// place; an exec's tab execs its command again. A container attached
+// from elsewhere has nothing here to restart it with.
 func (a *App) restart(i int) tea.Cmd {
 	t := a.tabs[i]
-	if t.restarting {
+	switch {
+	case t.restarting:
 		return nil // one new container per r
+	case t.kind == tabAttached:
+		a.status = t.name() + " was started elsewhere: nothing to restart it with here"
+		return nil
 	}
 	t.restarting = true
-	t.pane.Close()
+	t.closePane()
 	cols, rows := a.paneSize()
+	if t.kind == tabExec {
+		return tea.Batch(closeContainer(t), a.startExec(*t.exec, t.key))
+	}
 	return tea.Batch(closeContainer(t), a.start(t.plan, cols, rows, t.c.ID()))
 }
 
-// closeTab takes tab i away, its ended container with it.
+// closePane stops the tab's terminal pane, if it has one.
+func (t *tab) closePane() {
+	if t.pane != nil {
+		t.pane.Close()
+	}
+}
+
+// closeTab takes tab i away, its ended container with it (or, attached
+// from elsewhere, lets go of it).
 func (a *App) closeTab(i int) tea.Cmd {
 	t := a.tabs[i]
-	t.pane.Close()
+	t.closePane()
 	a.endRecording(t)
 	a.tabs = append(a.tabs[:i], a.tabs[i+1:]...)
 	a.active = max(0, min(a.active, len(a.tabs)-1))
@@ -230,7 +278,7 @@ func (a *App) take(t *tab, st cgroup.Stats) {
 // after its last process died, the end of its recording, its whole log.
 func (a *App) finish(t *tab, r runtime.Result) {
 	t.ended, t.result = true, r
-	if a.overlay == overlayLimits && a.limits.ID() == t.c.ID() {
+	if a.overlay == overlayLimits && a.limits.ID() == t.key {
 		a.closeLimits() // nothing left to write into
 		a.status = "the container ended: its limits were not written"
 	}

@@ -23,9 +23,10 @@ type limitsWrittenMsg struct {
 	err error // EBUSY (v1, memory below usage), the container ended, …
 }
 
-// writeLimits writes lim into c's cgroup, off the UI's goroutine.
-func writeLimits(c Container, lim cgroup.Limits) tea.Cmd {
-	return func() tea.Msg { return limitsWrittenMsg{id: c.ID(), lim: lim, err: c.Update(lim)} }
+// writeLimits writes lim into the cgroup of tab key's container c, off
+// the UI's goroutine.
+func writeLimits(key string, c Container, lim cgroup.Limits) tea.Cmd {
+	return func() tea.Msg { return limitsWrittenMsg{id: key, lim: lim, err: c.Update(lim)} }
 }
 
 // runningTab is the current tab if its container runs and has been read
@@ -52,7 +53,7 @@ func (a *App) openLimits() {
 		return
 	}
 	h := a.cfg.Host
-	a.limits = NewLimitEditor(t.c.ID(), t.c.Spec().Hostname, t.panels.Readings().Last(), h.Files(), h.Version)
+	a.limits = NewLimitEditor(t.key, t.name(), t.panels.Readings().Last(), h.Files(), h.Version)
 	a.limits.SetWidth(a.limitsWidth())
 	a.overlay = overlayLimits
 }
@@ -60,7 +61,7 @@ func (a *App) openLimits() {
 // limitsWidth is the editor's width: the panels' column beside the
 // terminal, or the whole screen on a small one.
 func (a *App) limitsWidth() int {
-	if a.isFull() {
+	if t := a.current(); a.isFull() && (t == nil || t.pane != nil) {
 		return a.panelsWidth()
 	}
 	return a.width
@@ -82,8 +83,8 @@ func (a *App) limitsDone(msg tea.Msg) tea.Cmd {
 	a.closeLimits()
 	switch msg := msg.(type) {
 	case LimitsChosenMsg:
-		if t := a.tabByID(msg.ID); t != nil && !t.ended {
-			return writeLimits(t.c, msg.Limits)
+		if t := a.tabByKey(msg.ID); t != nil && !t.ended {
+			return writeLimits(t.key, t.c, msg.Limits)
 		}
 		a.status = "the container has ended: nothing written"
 	case LimitEditorClosedMsg:
@@ -117,7 +118,7 @@ func (a *App) nudge(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		a.status = err.Error() + ": nothing written"
 		return nil, true
 	}
-	return writeLimits(t.c, lim), true
+	return writeLimits(t.key, t.c, lim), true
 }
 
 // limitsWritten says what a write did, and reads the container again at
@@ -130,7 +131,7 @@ func (a *App) limitsWritten(msg limitsWrittenMsg) tea.Cmd {
 	} else {
 		a.status = what
 	}
-	t := a.tabByID(msg.id)
+	t := a.tabByKey(msg.id)
 	if t == nil {
 		return nil
 	}
@@ -138,5 +139,5 @@ func (a *App) limitsWritten(msg limitsWrittenMsg) tea.Cmd {
 	if t.ended {
 		return nil
 	}
-	return readStats(t.c)
+	return readStats(t.key, t.c)
 }

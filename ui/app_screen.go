@@ -45,6 +45,14 @@ const (
 	// container's panels' place; every key is the editor's, enter writes,
 	// esc goes back. Its container's end closes it.
 	overlayLimits
+	// overlayHost: every container on the host (ctrl+g h), over the form
+	// or the containers, in their place; every key is the host view's but
+	// ctrl+g; esc goes back, enter opens a container in a tab.
+	overlayHost
+	// overlayExec: the command to exec into a container (ctrl+g e), in
+	// the bottom line over the containers; enter runs it in a new tab,
+	// esc goes back.
+	overlayExec
 )
 
 // views are the containers mode's ways to show them, each switched on and
@@ -91,7 +99,7 @@ func (a *App) shown() view {
 // overlays do not.
 func (a *App) logShown() bool {
 	return a.mode == modeContainers && a.overlay != overlayHelp && a.overlay != overlayLessons &&
-		a.overlay != overlayLimits && a.shown() == viewLog
+		a.overlay != overlayLimits && a.overlay != overlayHost && a.shown() == viewLog
 }
 
 // showForm puts a form holding v on screen. The help and the quit
@@ -100,7 +108,7 @@ func (a *App) logShown() bool {
 func (a *App) showForm(v FormValues) tea.Cmd {
 	a.form = NewForm(v, a.cfg.Host.Files())
 	a.mode = modeForm
-	if a.overlay == overlayHelp || a.overlay == overlayQuit {
+	if a.overlay == overlayHelp || a.overlay == overlayQuit || a.overlay == overlayExec {
 		a.overlay = noOverlay
 	}
 	a.resize()

@@ -57,8 +57,10 @@ func (c *Compare) render(all []*tab) string {
 }
 
 // competing is the running containers, which compete now; when none
-// runs, all of them, to show how the last ones ended.
+// runs, all of them, to show how the last ones ended. An exec's tab is
+// its container again: left out.
 func competing(all []*tab) []*tab {
+	all = slices.DeleteFunc(slices.Clone(all), func(t *tab) bool { return t.kind == tabExec })
 	tabs := slices.DeleteFunc(slices.Clone(all), func(t *tab) bool { return t.ended })
 	if len(tabs) == 0 {
 		return all

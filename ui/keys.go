@@ -27,6 +27,9 @@ type keyMap struct {
 	MemoryUp   key.Binding
 	QuotaDown  key.Binding
 	QuotaUp    key.Binding
+	// Every container on the host, and a shell exec'd into this one.
+	Host key.Binding
+	Exec key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -51,6 +54,9 @@ func newKeyMap() keyMap {
 		MemoryUp:   key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", memoryUpHelp)),
 		QuotaDown:  key.NewBinding(key.WithKeys("["), key.WithHelp("[", quotaDownHelp)),
 		QuotaUp:    key.NewBinding(key.WithKeys("]"), key.WithHelp("]", quotaUpHelp)),
+
+		Host: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "host view")),
+		Exec: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "exec a shell")),
 	}
 }
 
@@ -71,7 +77,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Prefix, prefixed(k.Quit), prefixed(k.New), prefixed(k.Kill)},
 		{prefixed(k.Next), prefixed(k.Switch), prefixed(k.Panels), prefixed(k.Help)},
-		{prefixed(k.Lessons), prefixed(k.Compare), prefixed(k.Log)},
+		{prefixed(k.Lessons), prefixed(k.Compare), prefixed(k.Log), prefixed(k.Host), prefixed(k.Exec)},
 		{prefixed(k.Limits), prefixed(k.MemoryDown), prefixed(k.MemoryUp), prefixed(k.QuotaDown), prefixed(k.QuotaUp)},
 		{k.Restart, k.Close},
 		DefaultPaneKeyMap().ShortHelp(), // scrolling back
@@ -88,3 +94,16 @@ func (e endedKeys) ShortHelp() []key.Binding {
 }
 
 func (e endedKeys) FullHelp() [][]key.Binding { return [][]key.Binding{e.ShortHelp()} }
+
+// attachedKeys are the keys of a container attached from elsewhere: no
+// terminal takes keys, the commands are what it offers.
+type attachedKeys struct{ k keyMap }
+
+func (a attachedKeys) ShortHelp() []key.Binding {
+	k := a.k
+	return []key.Binding{k.Prefix, prefixed(k.Exec), prefixed(k.Limits), prefixed(k.Kill),
+		prefixed(key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "close tab (it runs on)"))),
+		prefixed(k.Host), prefixed(k.Switch), prefixed(k.Log), prefixed(k.Help)}
+}
+
+func (a attachedKeys) FullHelp() [][]key.Binding { return [][]key.Binding{a.ShortHelp()} }

@@ -22,7 +22,7 @@ import (
 // parse stays on screen with the parser's words, and nothing is written.
 // Esc sends LimitEditorClosedMsg: nothing written.
 type LimitEditor struct {
-	id     string       // the container's
+	id     string       // the container's tab's key
 	name   string       // its hostname, as its tab says it
 	now    cgroup.Stats // the reading the fields were filled from
 	fields []limitField
@@ -106,7 +106,7 @@ func newLimitField(file, initial string, set func(string, cgroup.Stats, *cgroup.
 // KeyMap is the editor's keys, for the app's bottom line.
 func (e *LimitEditor) KeyMap() LimitEditorKeyMap { return e.keys }
 
-// ID is the container whose limits are edited.
+// ID is the key of the tab whose container's limits are edited.
 func (e *LimitEditor) ID() string { return e.id }
 
 // SetWidth sets the width View draws in.

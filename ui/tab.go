@@ -17,11 +17,21 @@ import (
 )
 
 // A tab is one container: its terminal pane and its cgroup panels. It
-// outlives the container, so the class can read how it ended.
+// outlives the container, so the class can read how it ended. A tab is
+// one of three kinds: a container this TUI started, one started elsewhere
+// and attached from the host view (its panels, no terminal), or a command
+// exec'd into a container (its own terminal, the container's panels).
 type tab struct {
+	// key names the tab in the messages of its container and pane: the
+	// container's id, and for an exec one of its own (an exec's ID is its
+	// container's, which may have a tab too).
+	key        string
+	kind       tabKind
 	c          Container
-	plan       plan // what it was started from, to restart with
-	pane       *Pane
+	plan       plan      // what it was started from, to restart with
+	exec       *execPlan // an exec's: what was exec'd into which container
+	owner      int       // an attached container's owner pid
+	pane       *Pane     // nil without a terminal (an attached container)
 	panels     *Panels
 	log        *KernelLog
 	rec        *record.File   // nil without one
@@ -62,8 +72,27 @@ func (p plan) twins() ([]plan, error) {
 	return out, nil
 }
 
+// tabKind is where a tab's container came from.
+type tabKind int
+
+const (
+	tabStarted  tabKind = iota // started by this TUI: its terminal and panels
+	tabAttached                // started elsewhere: its panels alone
+	tabExec                    // a command exec'd into a container
+)
+
+// name is the tab's container as a person calls it: its hostname, or its
+// short id when it has no hostname of its own.
+func (t *tab) name() string {
+	if h := t.c.Spec().Hostname; h != "" && h != t.c.ID() {
+		return h
+	}
+	return shortID(t.c.ID())
+}
+
 // Messages of the container lifecycle.
 type (
+	// Of a tab: endedMsg and statsMsg name it by its key.
 	startedMsg struct {
 		c    Container
 		plan plan
@@ -105,9 +134,10 @@ func startContainer(start starter, all *registry, p plan, cols, rows int, replac
 	}
 }
 
-// waitContainer reports the end of a container, once it is cleaned up.
-func waitContainer(c Container) tea.Cmd {
-	return func() tea.Msg { return endedMsg{id: c.ID(), result: c.Wait()} }
+// waitContainer reports the end of tab key's container, once it is
+// cleaned up.
+func waitContainer(key string, c Container) tea.Cmd {
+	return func() tea.Msg { return endedMsg{id: key, result: c.Wait()} }
 }
 
 // sampleEvery ticks the sampler.
@@ -115,8 +145,9 @@ func sampleEvery(d time.Duration) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return sampleTickMsg{} })
 }
 
-// readStats reads one container's cgroup files, off the UI's goroutine.
-func readStats(c Container) tea.Cmd {
+// readStats reads the cgroup files of tab key's container, off the UI's
+// goroutine.
+func readStats(key string, c Container) tea.Cmd {
 	return func() tea.Msg {
 		st, err := c.Stats()
 		if err != nil {
@@ -125,7 +156,7 @@ func readStats(c Container) tea.Cmd {
 		var d diskReading
 		d.used, d.size, err = c.DiskUsage()
 		d.ok = err == nil
-		return statsMsg{id: c.ID(), stats: st, disk: d}
+		return statsMsg{id: key, stats: st, disk: d}
 	}
 }
 
@@ -136,6 +167,8 @@ func (t *tab) status() string {
 	switch {
 	case !t.ended:
 		return "running"
+	case t.kind == tabAttached:
+		return "ended" // elsewhere: its owner knows how
 	case r.OOMKilled:
 		return "OOM-killed"
 	case r.Signal != 0:

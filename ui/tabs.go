@@ -7,8 +7,9 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
-// The tab bar: one label per container, "1 3f2a9c1d box running". It also
-// tells where each label is, so that a click can pick a tab.
+// The tab bar: one label per container, "1 3f2a9c1d box running", or per
+// command exec'd into one, "2 exec box running". It also tells where each
+// label is, so that a click can pick a tab.
 
 var (
 	tabStyle       = lipgloss.NewStyle().Padding(0, 1)
@@ -30,9 +31,13 @@ func (b *tabBar) render(tabs []*tab, active, width int) string {
 	labels := make([]string, len(tabs))
 	for i, t := range tabs {
 		// The runtime names an unnamed container's host after its id.
-		labels[i] = fmt.Sprintf("%d %s %s %s", i+1, shortID(t.c.ID()), t.c.Spec().Hostname, t.status())
-		if t.c.Spec().Hostname == t.c.ID() {
+		switch {
+		case t.kind == tabExec:
+			labels[i] = fmt.Sprintf("%d exec %s %s", i+1, t.name(), t.status())
+		case t.c.Spec().Hostname == t.c.ID():
 			labels[i] = fmt.Sprintf("%d %s %s", i+1, shortID(t.c.ID()), t.status())
+		default:
+			labels[i] = fmt.Sprintf("%d %s %s %s", i+1, shortID(t.c.ID()), t.c.Spec().Hostname, t.status())
 		}
 	}
 	return b.view.get(fmt.Sprint(width, active, labels), func() string { return b.draw(tabs, labels, active, width) })

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -50,10 +51,24 @@ func (a *App) resize() {
 	if a.limits != nil {
 		a.limits.SetWidth(a.limitsWidth())
 	}
+	if a.host != nil {
+		a.host.SetSize(a.width, a.height-2)
+	}
+	if a.prompt != nil {
+		a.prompt.SetWidth(a.width)
+	}
 	a.help.SetWidth(a.width)
 }
 
 func (a *App) resizeTab(t *tab) {
+	if t.pane == nil {
+		// No terminal: the panels take the whole screen, under a line
+		// that says whose the container is.
+		rows := max(a.height-2-1, 1)
+		t.panels.SetSize(a.width, rows)
+		t.log.SetSize(a.width, rows)
+		return
+	}
 	cols, rows := a.paneSize()
 	t.pane.SetSize(cols, rows)
 	if a.isFull() {
@@ -118,6 +133,8 @@ func (a *App) content() (string, *tea.Cursor) {
 	switch {
 	case a.overlay == overlayLessons:
 		return a.lessons.View(), nil
+	case a.overlay == overlayHost:
+		return a.host.View(), nil
 	case a.mode == modeForm:
 		return a.formView(), nil
 	case a.overlay == overlayHelp:
@@ -183,6 +200,9 @@ func fitLines(s string, n int) string {
 // terminal's cursor placed on the screen.
 func (a *App) containerView() (string, *tea.Cursor) {
 	t := a.current()
+	if t.pane == nil {
+		return a.panelsOnly(t), nil
+	}
 	cursor := t.pane.Cursor()
 	if cursor != nil {
 		cursor.Y++ // below the tab bar
@@ -211,6 +231,20 @@ func (a *App) containerView() (string, *tea.Cursor) {
 		return t.panels.View(), nil
 	}
 	return t.pane.View() + "\n" + t.panels.Compact(), cursor
+}
+
+// panelsOnly is a container without a terminal here (attached from the
+// host view): a line on whose it is, and its panels (or the limit editor,
+// or the kernel log) in the whole width.
+func (a *App) panelsOnly(t *tab) string {
+	body := t.panels.View()
+	switch {
+	case a.overlay == overlayLimits:
+		body = a.limits.View()
+	case a.shown() == viewLog:
+		body = t.log.View()
+	}
+	return panelStyle.faint.Render(truncate(a.attachedLine(t), a.width)) + "\n" + body
 }
 
 // compareView is every container on one screen, under the current
@@ -259,18 +293,35 @@ type bottomKey struct {
 	status  string
 	mode    mode
 	overlay overlay
-	ended   bool // the current tab's container: its keys need no prefix
+	ended   bool    // the current tab's container: its keys need no prefix
+	kind    tabKind // the current tab's: an attached one has other keys
+	// The exec prompt's line, the host view's question or filtering.
+	line string
 }
 
 func (a *App) bottomKey() bottomKey {
 	t := a.current()
-	return bottomKey{a.width, a.status, a.mode, a.overlay, t != nil && t.ended}
+	k := bottomKey{width: a.width, status: a.status, mode: a.mode, overlay: a.overlay}
+	if t != nil {
+		k.ended, k.kind = t.ended, t.kind
+	}
+	switch a.overlay {
+	case overlayExec:
+		k.line = a.prompt.View()
+	case overlayHost:
+		k.line = fmt.Sprint(a.host.Question(), a.host.Filtering())
+	}
+	return k
 }
 
 // bottomLine is the status (an error, a question, the prefix waiting) or
 // the help bar, which always shows the prefix.
 func (a *App) bottomLine() string {
 	switch {
+	case a.overlay == overlayExec:
+		return truncate(a.prompt.View()+"  "+a.help.ShortHelpView(a.prompt.KeyMap().ShortHelp()), a.width)
+	case a.overlay == overlayHost && a.host.Question() != "":
+		return statusStyle.Render(truncate(a.host.Question(), a.width))
 	case a.status != "":
 		return statusStyle.Render(truncate(a.status, a.width))
 	case a.overlay == overlayPrefix && a.mode == modeForm:
@@ -284,11 +335,17 @@ func (a *App) bottomLine() string {
 		return a.help.View(a.lessons.KeyMap())
 	case a.overlay == overlayLimits:
 		return a.help.View(a.limits.KeyMap())
+	case a.overlay == overlayHost:
+		return a.help.View(a.host.KeyMap())
 	case a.mode == modeForm:
 		return ""
 	}
-	if t := a.current(); t != nil && t.ended {
+	t := a.current()
+	switch {
+	case t != nil && t.ended:
 		return a.help.View(endedKeys{a.keys})
+	case t != nil && t.kind == tabAttached:
+		return a.help.View(attachedKeys{a.keys})
 	}
 	return a.help.View(a.keys)
 }
