@@ -28,7 +28,8 @@ func runTUI(opts runtime.Options, args []string, interval time.Duration) error {
 		return err
 	}
 	opts.Args = args
-	app := ui.New(ui.Config{Host: host, Options: opts, Interval: interval})
+	app := ui.New(ui.Config{Host: host, Options: opts, Interval: interval,
+		Hosts: hostContainers{host: host, interval: interval}})
 	p := tea.NewProgram(app)
 
 	// Bubble Tea turns SIGTERM into a quit; SIGHUP (the terminal closed)
