@@ -97,8 +97,7 @@ func TestExecJoinsContainer(t *testing.T) {
 	if !strings.Contains(mine, "NoNewPrivs:\t1") || !strings.Contains(mine, "Seccomp:\t2") {
 		t.Errorf("no no_new_privs or no seccomp filter:\n%s", mine)
 	}
-	signal(t, cmd, syscall.SIGKILL)
-	cmd.Wait()
+	endContainer(t, cmd, id)
 }
 
 // The seccomp filter and the root hold for an exec'd process: probed as
@@ -125,8 +124,7 @@ func TestExecProbes(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "still inside the container's root") {
 		t.Errorf("chroot escape from an exec'd process: status %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	signal(t, cmd, syscall.SIGKILL)
-	cmd.Wait()
+	endContainer(t, cmd, id)
 }
 
 // Exit statuses as run's, and one line for a name that fits no container.
@@ -164,8 +162,7 @@ func TestExecStatuses(t *testing.T) {
 	if r := finish(t, in, in.Run()); r.code != 0 || r.stdout != "" {
 		t.Errorf("exec cat without -i: status %d, %q", r.code, r.stdout)
 	}
-	signal(t, cmd, syscall.SIGKILL)
-	cmd.Wait()
+	endContainer(t, cmd, id)
 	r := execIn(t, id, "/bin/true")
 	if r.code != 1 || !strings.Contains(r.stderr, id) {
 		t.Errorf("exec into an ended container: status %d, %q", r.code, r.stderr)
@@ -229,6 +226,5 @@ func TestExecUserNS(t *testing.T) {
 	if got, want := statusLines(t, r.stdout), statusLines(t, string(pid1)); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("the exec'd process has\n%q\nPID 1 has\n%q", got, want)
 	}
-	signal(t, cmd, syscall.SIGKILL)
-	cmd.Wait()
+	endContainer(t, cmd, id)
 }
