@@ -187,8 +187,9 @@ func (a *App) openExecPrompt() {
 	case t == nil:
 	case a.cfg.Hosts == nil:
 		a.status = noHosts
-	case t.ended && t.kind != tabExec:
-		// An ended exec's container may still run: the exec says if not.
+	case t.ended && t.kind == tabExec:
+		a.status = "the exec into " + t.name() + " has ended: r runs it again, if " + t.name() + " still runs"
+	case t.ended:
 		a.status = t.name() + " has ended: there is nothing to exec into"
 	default:
 		a.askExec(t.c.ID(), t.name())

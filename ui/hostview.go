@@ -442,13 +442,10 @@ func (h *HostView) render() string {
 	if n := h.ours(); n > 0 {
 		title += fmt.Sprintf(", %d of this TUI", n)
 	}
-	if len(rows) != len(h.rows) {
-		title += fmt.Sprintf(" (%d match the filter)", len(rows))
+	if v := strings.TrimSpace(h.filter.Value()); v != "" {
+		title += fmt.Sprintf(" · filter %s: %d shown", v, len(rows))
 	}
 	title += " · sorted by " + h.sort.String()
-	if v := h.filter.Value(); v != "" && !h.filtering {
-		title += " · filter " + v
-	}
 	lines := []string{hostStyle.title.Render(ansi.Truncate(title, w, "…"))}
 	switch {
 	case h.err != "":

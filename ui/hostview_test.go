@@ -126,7 +126,7 @@ func TestHostViewFilters(t *testing.T) {
 	if got := hostnames(v); !slices.Equal(got, []string{"busy"}) {
 		t.Errorf("filter bu: %v", got)
 	}
-	if s := ansi.Strip(v.View()); !strings.Contains(s, "/bu") || !strings.Contains(s, "1 match the filter") {
+	if s := ansi.Strip(v.View()); !strings.Contains(s, "/bu") || !strings.Contains(s, "filter bu: 1 shown") {
 		t.Errorf("the filter line or the count is missing:\n%s", s)
 	}
 	// s is typed into the filter, not a sort.
