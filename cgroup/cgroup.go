@@ -49,6 +49,15 @@ type Limits struct {
 	CPUQuotaUsec  uint64
 	CPUPeriodUsec uint64
 	PidsMax       uint64 // 0 = no limit
+	// MemoryHigh is v2's memory.high, the soft limit: above it the kernel
+	// throttles the group's allocations and reclaims, and kills nothing.
+	// 0 = none. v1 has no such file: Set refuses it (ErrNoMemoryHigh).
+	MemoryHigh uint64
+	// MemorySwap is Docker's --memory-swap: memory plus swap, in bytes.
+	// 0 = no swap at all (memory.swap.max 0; v1 memsw = the memory
+	// limit); Unlimited = as much swap as the host has. Written with
+	// MemoryMax, which it needs.
+	MemorySwap uint64
 }
 
 // MaxCPUWeight is the largest cpu.weight; the least is 1.
@@ -72,6 +81,13 @@ type Stats struct {
 	Memory MemoryStats
 	CPU    CPUStats
 	Pids   PidsStats
+	IO     IOStats
+	// Pressure is v2's PSI of the group; nil where the kernel gives none
+	// (v1, or PSI off: see PressureNote).
+	Pressure *Pressure
+	// Frozen: the group's processes are stopped by the freezer (v2
+	// cgroup.events frozen 1, v1 freezer.state FROZEN).
+	Frozen bool
 }
 
 // Fresh passes readings on in time order: Take is true only for a
@@ -97,12 +113,18 @@ type MemoryStats struct {
 	Events  MemoryEvents
 	Anon    uint64 // from memory.stat (v1: total_rss)
 	File    uint64 // from memory.stat (v1: total_cache)
+	High    uint64 // memory.high; Unlimited when none (always, on v1)
+	// Swap is the swap in use: v2 memory.swap.current; v1 memsw usage
+	// less memory usage. SwapMax is the room for it (Unlimited: none).
+	Swap    uint64
+	SwapMax uint64
 }
 
 // MemoryEvents are v2's memory.events counters. On v1, Max is
 // memory.failcnt and OOM and OOMKill both come from memory.oom_control's
 // oom_kill (v1 counts no OOMs that did not kill).
 type MemoryEvents struct {
+	High    uint64 // times the group went over memory.high and was throttled (v2 only)
 	Max     uint64
 	OOM     uint64
 	OOMKill uint64
@@ -139,6 +161,11 @@ type Files struct {
 	CPUMax        string // cpu.max | cpu.cfs_quota_us
 	PidsCurrent   string // pids.current
 	PidsMax       string // pids.max
+	MemoryHigh    string // memory.high | "" (v1 has none)
+	MemorySwap    string // memory.swap.current | memory.memsw.usage_in_bytes
+	IOStat        string // io.stat | blkio.throttle.io_service_bytes
+	IOMax         string // io.max | blkio.throttle.{read,write}_bps_device
+	Freeze        string // cgroup.freeze | freezer.state
 }
 
 // Manager is one container's leaf cgroup, in every hierarchy that has it.
@@ -165,6 +192,12 @@ type Manager interface {
 	// OpenDir opens the leaf directory for clone3's CLONE_INTO_CGROUP
 	// (v2 only; v1 returns ErrNoCloneInto).
 	OpenDir() (fd int, err error)
+	// SetIO writes bandwidth limits on block devices (v2 io.max, v1
+	// blkio.throttle.*_bps_device).
+	SetIO([]IOLimit) error
+	// Freeze stops (true) or resumes (false) every process in the leaf,
+	// and returns once the kernel says it is done.
+	Freeze(frozen bool) error
 }
 
 // ErrNoCloneInto is returned by OpenDir on hosts where a child cannot be

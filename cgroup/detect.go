@@ -26,6 +26,11 @@ const cgroup2Magic = 0x63677270
 // its memory limit before anything else.
 var v1Controllers = []string{"memory", "cpu", "cpuacct", "pids"}
 
+// v1Optional are the v1 controllers used where the host mounts them: blkio
+// for --device-read-bps and --device-write-bps, freezer for pause. A host
+// without them runs containers still, without those.
+var v1Optional = []string{"blkio", "freezer"}
+
 // Detect finds this machine's cgroup layout.
 //
 // The filesystem type of /sys/fs/cgroup tells the design: on a v2 host it
@@ -79,7 +84,8 @@ func detectV1(mountinfoFile io.Reader) (map[string]string, error) {
 		for _, opt := range strings.Split(m.SuperOptions, ",") {
 			// The first mount wins: a hierarchy mounted twice (a bind
 			// mount) is one hierarchy, listed first where it was mounted.
-			if slices.Contains(v1Controllers, opt) && roots[opt] == "" {
+			known := slices.Contains(v1Controllers, opt) || slices.Contains(v1Optional, opt)
+			if known && roots[opt] == "" {
 				roots[opt] = m.MountPoint
 			}
 		}

@@ -18,12 +18,14 @@ func TestDetectV1HybridSample(t *testing.T) {
 		"cpu":     "/sys/fs/cgroup/cpu",
 		"cpuacct": "/sys/fs/cgroup/cpuacct",
 		"pids":    "/sys/fs/cgroup/pids",
+		"blkio":   "/sys/fs/cgroup/blkio",   // optional: found where mounted
+		"freezer": "/sys/fs/cgroup/freezer", // likewise
 	}
 	if !maps.Equal(roots, want) {
 		t.Errorf("detectV1 = %v, want %v", roots, want)
 	}
-	if got := len(NewHost(V1, "", roots).v1Mounts()); got != 4 {
-		t.Errorf("%d hierarchies, want 4", got)
+	if got := len(NewHost(V1, "", roots).v1Mounts()); got != 6 {
+		t.Errorf("%d hierarchies, want 6", got)
 	}
 }
 

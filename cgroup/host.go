@@ -83,12 +83,29 @@ func (h *Host) parentDirs() []string {
 // share a hierarchy, and a directory made in it is in both.
 func (h *Host) v1Mounts() []string {
 	var mounts []string
-	for _, c := range v1Controllers {
+	for _, c := range h.v1InUse() {
 		if m := h.V1Roots[c]; !slices.Contains(mounts, m) {
 			mounts = append(mounts, m)
 		}
 	}
 	return mounts
+}
+
+// v1InUse are the v1 controllers our leaves are made in: the ones we
+// need, and the optional ones this host mounts.
+func (h *Host) v1InUse() []string {
+	in := slices.Clone(v1Controllers)
+	for _, c := range v1Optional {
+		if filepath.IsAbs(h.V1Roots[c]) {
+			in = append(in, c)
+		}
+	}
+	return in
+}
+
+// HasV1 tells whether a v1 host mounts controller c (blkio, freezer).
+func (h *Host) HasV1(c string) bool {
+	return h.Version == V1 && filepath.IsAbs(h.V1Roots[c])
 }
 
 // check refuses what could make us touch a directory outside vme50/: a

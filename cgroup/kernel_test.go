@@ -10,6 +10,7 @@ import (
 	"slices"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestKernelLeaf is a kernel test (README, "Development"): it uses this
@@ -130,5 +131,66 @@ func killSleeper(t *testing.T, m Manager) {
 	}
 	if pids, err := m.Procs(); err != nil || len(pids) != 0 {
 		t.Errorf("after Kill, Procs = %v, %v", pids, err)
+	}
+}
+
+// TestKernelFreeze freezes a leaf holding a busy loop: its CPU time stops
+// growing; thawed, it grows again; frozen again, Kill still ends it (v1
+// must thaw after the SIGKILL for it to die).
+func TestKernelFreeze(t *testing.T) {
+	if os.Getenv("VME50_E2E") != "1" {
+		t.Skip("uses the real cgroup tree: run as root with VME50_E2E=1")
+	}
+	h, err := Detect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := createTestLeaf(t, h)
+	busy := exec.Command("sh", "-c", "read go; while :; do :; done")
+	release, _ := busy.StdinPipe()
+	if err := busy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Wait()
+	if err := m.AddProc(busy.Process.Pid); err != nil {
+		busy.Process.Kill()
+		t.Fatal(err)
+	}
+	release.Write([]byte("go\n"))
+	usage := func() uint64 {
+		s, err := m.Stats()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.CPU.UsageUsec
+	}
+	grew := func() uint64 {
+		before := usage()
+		time.Sleep(300 * time.Millisecond)
+		return usage() - before
+	}
+	if g := grew(); g < 100_000 {
+		t.Fatalf("the loop used %d µs in 300 ms before the freeze", g)
+	}
+	if err := m.Freeze(true); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := m.Stats(); !s.Frozen {
+		t.Error("Stats.Frozen false after Freeze(true)")
+	}
+	if g := grew(); g > 5_000 {
+		t.Errorf("frozen, the loop still used %d µs in 300 ms", g)
+	}
+	if err := m.Freeze(false); err != nil {
+		t.Fatal(err)
+	}
+	if g := grew(); g < 100_000 {
+		t.Errorf("thawed, the loop used only %d µs in 300 ms", g)
+	}
+	if err := m.Freeze(true); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Kill(); err != nil {
+		t.Fatalf("Kill of a frozen leaf: %v", err)
 	}
 }

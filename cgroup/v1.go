@@ -39,7 +39,7 @@ func (h *Host) createV1(id string) (Manager, error) {
 
 func (h *Host) openV1(id string) *v1Leaf {
 	l := &v1Leaf{id: id, dirs: map[string]string{}, fs: cgfs{host: h}}
-	for _, c := range v1Controllers {
+	for _, c := range h.v1InUse() {
 		l.dirs[c] = filepath.Join(h.V1Roots[c], Parent, id)
 	}
 	for _, mount := range h.v1Mounts() {
@@ -87,6 +87,10 @@ func (l *v1Leaf) Files() Files {
 		CPUMax:        "cpu.cfs_quota_us",
 		PidsCurrent:   "pids.current",
 		PidsMax:       "pids.max",
+		MemorySwap:    "memory.memsw.usage_in_bytes",
+		IOStat:        "blkio.throttle.io_service_bytes",
+		IOMax:         "blkio.throttle.read_bps_device",
+		Freeze:        "freezer.state",
 	}
 }
 
@@ -95,8 +99,16 @@ func (l *v1Leaf) Set(lim Limits) error {
 	if err := lim.check(); err != nil {
 		return err
 	}
+	if lim.MemoryHigh != 0 {
+		return ErrNoMemoryHigh
+	}
+	if lim.MemorySwap != 0 {
+		if _, err := swapMax(lim); err != nil {
+			return err
+		}
+	}
 	if lim.MemoryMax != 0 {
-		if err := l.setMemory(lim.MemoryMax); err != nil {
+		if err := l.setMemory(lim.MemoryMax, lim.MemorySwap); err != nil {
 			return l.explainMemoryError(err, lim.MemoryMax)
 		}
 	}
@@ -120,23 +132,52 @@ func (l *v1Leaf) Set(lim Limits) error {
 	return l.fs.writeAll(todo)
 }
 
-// setMemory writes the memory limit, and the same value as the limit of
-// memory+swap where the kernel accounts swap (memory.memsw.*), or the
-// container could go on past its limit by swapping.
+// ErrNoMemoryHigh: v1 has no soft memory limit.
+var ErrNoMemoryHigh = errors.New("cgroup v1 has no memory.high (the soft limit that throttles instead of killing is cgroup v2's): this host runs cgroup v1")
+
+// setMemory writes the memory limit, and the limit of memory+swap where
+// the kernel accounts swap (memory.memsw.*): swap, or without one the
+// same value as the memory limit, or the container could go on past its
+// limit by swapping.
 //
 // The kernel insists that memsw is never below the memory limit, so the
-// order matters: when lowering, the memory limit first; when raising
-// above the current memsw, memsw first.
-func (l *v1Leaf) setMemory(limit uint64) error {
+// order matters: a memory limit above the current memsw needs memsw
+// raised first; otherwise the memory limit goes first.
+func (l *v1Leaf) setMemory(limit, swap uint64) error {
 	mem := setting{l.file("memory", "memory.limit_in_bytes"), v1Value(limit)}
 	swapFile := l.file("memory", "memory.memsw.limit_in_bytes")
 	if !exists(swapFile) {
+		if swap != 0 && swap != limit {
+			return fmt.Errorf("cgroup v1: no %s: this kernel does not account swap (boot it with swapaccount=1), so --memory-swap cannot be set", swapFile)
+		}
 		return l.fs.write(mem.file, mem.value)
 	}
-	swap := setting{swapFile, mem.value}
-	todo := []setting{mem, swap}
+	memsw := setting{swapFile, mem.value}
+	if swap != 0 {
+		memsw.value = v1Value(swap)
+	}
+	todo := []setting{mem, memsw}
 	if current, err := readValue(swapFile); err == nil && limit > current {
-		todo = []setting{swap, mem}
+		todo = []setting{memsw, mem}
+	}
+	return l.fs.writeAll(todo)
+}
+
+// SetIO writes blkio.throttle.read_bps_device and write_bps_device, one
+// "8:0 1048576" a device (0 lifts a limit).
+func (l *v1Leaf) SetIO(limits []IOLimit) error {
+	if len(limits) == 0 {
+		return nil
+	}
+	dir, ok := l.dirs["blkio"]
+	if !ok {
+		return errors.New("cgroup v1: the blkio controller is not mounted (no line of type \"cgroup\" in /proc/self/mountinfo lists it)")
+	}
+	var todo []setting
+	for _, lim := range limits {
+		todo = append(todo,
+			setting{filepath.Join(dir, "blkio.throttle.read_bps_device"), fmt.Sprintf("%s %d", lim.Device(), lim.ReadBps)},
+			setting{filepath.Join(dir, "blkio.throttle.write_bps_device"), fmt.Sprintf("%s %d", lim.Device(), lim.WriteBps)})
 	}
 	return l.fs.writeAll(todo)
 }
@@ -184,11 +225,21 @@ func (l *v1Leaf) Procs() ([]int, error) {
 	return listPids(l.procsFiles()...)
 }
 
-// Kill empties the leaf. v1 has no cgroup.kill (and the freezer is a
-// hierarchy of its own that we do not use), so it is rounds of: read
+// Kill empties the leaf. v1 has no cgroup.kill, so it is rounds of: read
 // cgroup.procs, SIGKILL each, until no process is left.
 func (l *v1Leaf) Kill() error {
 	files := l.procsFiles()
+	// A frozen process (pause) dies of SIGKILL only once thawed: the
+	// signal waits, pending, until the freezer lets it run.
+	if dir, ok := l.dirs["freezer"]; ok {
+		state := filepath.Join(dir, "freezer.state")
+		if now, err := readText(state); err == nil && now != "THAWED" {
+			_, killErr := killListed(files...)
+			if err := errors.Join(killErr, l.fs.write(state, "THAWED")); err != nil {
+				return err
+			}
+		}
+	}
 	return killUntilEmpty(filepath.Join(Parent, l.id), files, func() (bool, error) {
 		pids, err := listPids(files...)
 		return len(pids) == 0, err
@@ -219,11 +270,42 @@ func (l *v1Leaf) Stats() (Stats, error) {
 	s.Pids.Max = Unlimited
 	pids.value("pids.current", &s.Pids.Current)
 	pids.value("pids.max", &s.Pids.Max)
+	s.IO.ReadBpsMax, s.IO.WriteBpsMax = Unlimited, Unlimited
+	var ioErr, freezeErr error
+	if dir, ok := l.dirs["blkio"]; ok {
+		ioErr = v1IOStats(dir, &s.IO)
+	}
+	if dir, ok := l.dirs["freezer"]; ok {
+		state, err := readText(filepath.Join(dir, "freezer.state"))
+		s.Frozen, freezeErr = state == "FROZEN", err
+	}
 	return s, errors.Join(
 		v1MemoryStats(l.dirs["memory"], &s.Memory),
 		v1CPUStats(l.dirs["cpu"], &s.CPU),
 		v1CPUAcctStats(l.dirs["cpuacct"], &s.CPU),
-		pids.err)
+		pids.err, ioErr, freezeErr)
+}
+
+func v1IOStats(dir string, io *IOStats) error {
+	r := statsReader{dir: dir}
+	if text, ok := r.read("blkio.throttle.io_service_bytes"); ok {
+		if err := parseBlkioBytes(text, io); err != nil {
+			r.fail("blkio.throttle.io_service_bytes", err)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		dst  *uint64
+	}{{"blkio.throttle.read_bps_device", &io.ReadBpsMax}, {"blkio.throttle.write_bps_device", &io.WriteBpsMax}} {
+		if text, ok := r.read(f.name); ok {
+			v, err := parseBlkioLimits(text)
+			if err != nil {
+				r.fail(f.name, err)
+			}
+			*f.dst = v
+		}
+	}
+	return r.err
 }
 
 func v1MemoryStats(dir string, m *MemoryStats) error {
@@ -234,6 +316,15 @@ func v1MemoryStats(dir string, m *MemoryStats) error {
 	r.value("memory.max_usage_in_bytes", &m.Peak)
 	if m.Max >= v1Huge {
 		m.Max = Unlimited
+	}
+	// v1 has no memory.high; memsw counts memory and swap together.
+	m.High, m.SwapMax = Unlimited, Unlimited
+	var memsw, memswMax uint64
+	if r.value("memory.memsw.usage_in_bytes", &memsw) && memsw > m.Current {
+		m.Swap = memsw - m.Current
+	}
+	if r.value("memory.memsw.limit_in_bytes", &memswMax) && memswMax < v1Huge && m.Max != Unlimited && memswMax >= m.Max {
+		m.SwapMax = memswMax - m.Max
 	}
 	// failcnt counts the times usage hit the limit, like v2's "max".
 	r.value("memory.failcnt", &m.Events.Max)

@@ -37,6 +37,8 @@ func TestV1StatsSample(t *testing.T) {
 			Events:  MemoryEvents{Max: 117, OOM: 1, OOMKill: 1},
 			Anon:    0,
 			File:    0,
+			High:    Unlimited, // v1 has none
+			SwapMax: Unlimited, // memsw unlimited
 		},
 		CPU: CPUStats{
 			UsageUsec:     462885, // 462885641 ns
@@ -50,6 +52,7 @@ func TestV1StatsSample(t *testing.T) {
 			PeriodUsec:    100000,
 		},
 		Pids: PidsStats{Current: 0, Max: 40},
+		IO:   IOStats{ReadBpsMax: Unlimited, WriteBpsMax: Unlimited}, // no blkio hierarchy in the fake
 	})
 }
 

@@ -17,8 +17,12 @@ import (
 // <root>/vme50/<id>, and its files are named after their controller:
 // memory.max, cpu.max, pids.max, ...
 
-// v2Controllers are the controllers vme50's leaves need.
-var v2Controllers = []string{"cpu", "memory", "pids"}
+// v2Controllers are the controllers vme50's leaves need; v2Optional the
+// ones they get where the kernel offers them (io: --device-read-bps).
+var (
+	v2Controllers = []string{"cpu", "memory", "pids"}
+	v2Optional    = []string{"io"}
+)
 
 // defaultPeriodUsec is the kernel's CFS bandwidth period: 100 ms.
 const defaultPeriodUsec = 100000
@@ -62,8 +66,15 @@ func enableControllers(c cgfs, dir string) error {
 		return err
 	}
 	on := strings.Fields(string(data))
-	for _, name := range v2Controllers {
+	offered := []string{}
+	if data, err := os.ReadFile(filepath.Join(dir, "cgroup.controllers")); err == nil {
+		offered = strings.Fields(string(data))
+	}
+	for _, name := range append(slices.Clone(v2Controllers), v2Optional...) {
 		if slices.Contains(on, name) {
+			continue
+		}
+		if slices.Contains(v2Optional, name) && !slices.Contains(offered, name) {
 			continue
 		}
 		if err := c.write(file, "+"+name); err != nil {
@@ -116,6 +127,11 @@ func (l *v2Leaf) Files() Files {
 		CPUMax:        "cpu.max",
 		PidsCurrent:   "pids.current",
 		PidsMax:       "pids.max",
+		MemoryHigh:    "memory.high",
+		MemorySwap:    "memory.swap.current",
+		IOStat:        "io.stat",
+		IOMax:         "io.max",
+		Freeze:        "cgroup.freeze",
 	}
 }
 
@@ -142,7 +158,61 @@ func (l *v2Leaf) Set(lim Limits) error {
 	if lim.PidsMax != 0 {
 		todo = append(todo, setting{l.file("pids.max"), v2Value(lim.PidsMax)})
 	}
+	if lim.MemoryHigh != 0 {
+		// Above it the kernel makes the group's allocations wait while it
+		// reclaims: the workload slows, and nothing is killed.
+		todo = append(todo, setting{l.file("memory.high"), v2Value(lim.MemoryHigh)})
+	}
+	if lim.MemorySwap != 0 {
+		// v2 limits swap on its own: memory.swap.max is Docker's
+		// memory+swap less the memory limit. Without swap accounting
+		// (no swap controller: a kernel without CONFIG_MEMCG_SWAP) the
+		// file is missing and the group cannot swap beyond the host's say.
+		swap, err := swapMax(lim)
+		if err != nil {
+			return err
+		}
+		if file := l.file("memory.swap.max"); exists(file) {
+			todo = append(todo, setting{file, swap})
+		}
+	}
 	return l.fs.writeAll(todo)
+}
+
+// swapMax is memory.swap.max for lim: the swap part of MemorySwap.
+func swapMax(lim Limits) (string, error) {
+	switch {
+	case lim.MemorySwap == Unlimited:
+		return "max", nil
+	case lim.MemoryMax == 0 || lim.MemoryMax == Unlimited:
+		return "", fmt.Errorf("cgroup: a memory+swap limit (%s) needs a memory limit", FormatSize(lim.MemorySwap))
+	case lim.MemorySwap < lim.MemoryMax:
+		return "", fmt.Errorf("cgroup: the memory+swap limit %s is below the memory limit %s",
+			FormatSize(lim.MemorySwap), FormatSize(lim.MemoryMax))
+	}
+	return strconv.FormatUint(lim.MemorySwap-lim.MemoryMax, 10), nil
+}
+
+// SetIO writes one io.max line a device: "8:0 rbps=1048576 wbps=max".
+func (l *v2Leaf) SetIO(limits []IOLimit) error {
+	var todo []setting
+	for _, lim := range limits {
+		line := fmt.Sprintf("%s rbps=%s wbps=%s", lim.Device(), bpsValue(lim.ReadBps), bpsValue(lim.WriteBps))
+		todo = append(todo, setting{l.file("io.max"), line})
+	}
+	if len(todo) > 0 && !exists(l.file("io.max")) {
+		return fmt.Errorf("cgroup v2: no io.max in %s: the kernel does not offer the io controller here (see %s)",
+			l.dir, filepath.Join(filepath.Dir(l.dir), "cgroup.controllers"))
+	}
+	return l.fs.writeAll(todo)
+}
+
+// bpsValue is a bandwidth for io.max: 0, no limit, is "max".
+func bpsValue(v uint64) string {
+	if v == 0 {
+		return "max"
+	}
+	return v2Value(v)
 }
 
 // v2Value is how v2 files take a number: Unlimited is the word "max".
@@ -247,7 +317,28 @@ func (l *v2Leaf) Stats() (Stats, error) {
 	s.Pids.Max = Unlimited
 	r.value("pids.current", &s.Pids.Current)
 	r.value("pids.max", &s.Pids.Max)
+	v2IOStats(&r, &s.IO)
+	var frozen uint64
+	r.keyed("cgroup.events", map[string]*uint64{"frozen": &frozen})
+	s.Frozen = frozen == 1
+	if r.err == nil {
+		s.Pressure = readPressure(l.dir)
+	}
 	return s, r.err
+}
+
+func v2IOStats(r *statsReader, io *IOStats) {
+	io.ReadBpsMax, io.WriteBpsMax = Unlimited, Unlimited
+	if text, ok := r.read("io.stat"); ok {
+		if err := parseIOStat(text, io); err != nil {
+			r.fail("io.stat", err)
+		}
+	}
+	if text, ok := r.read("io.max"); ok {
+		if err := parseIOMax(text, io); err != nil {
+			r.fail("io.max", err)
+		}
+	}
 }
 
 func v2MemoryStats(r *statsReader, m *MemoryStats) {
@@ -257,7 +348,12 @@ func v2MemoryStats(r *statsReader, m *MemoryStats) {
 	r.value("memory.peak", &m.Peak) // Linux 5.19+
 	// oom counts each time the group hit its limit and reclaim could not
 	// help; oom_kill counts the processes the OOM killer then killed.
+	m.High, m.SwapMax = Unlimited, Unlimited
+	r.value("memory.high", &m.High)
+	r.value("memory.swap.current", &m.Swap)
+	r.value("memory.swap.max", &m.SwapMax)
 	r.keyed("memory.events", map[string]*uint64{
+		"high":     &m.Events.High,
 		"max":      &m.Events.Max,
 		"oom":      &m.Events.OOM,
 		"oom_kill": &m.Events.OOMKill,

@@ -28,6 +28,10 @@ func statsEqual(t *testing.T, got, want Stats) {
 		t.Error("Stats.Time not set")
 	}
 	got.Time, want.Time = time.Time{}, time.Time{}
+	if (got.Pressure == nil) != (want.Pressure == nil) || got.Pressure != nil && *got.Pressure != *want.Pressure {
+		t.Errorf("Pressure:\n got  %+v\n want %+v", got.Pressure, want.Pressure)
+	}
+	got.Pressure, want.Pressure = nil, nil
 	if got != want {
 		t.Errorf("Stats:\n got  %+v\n want %+v", got, want)
 	}
@@ -45,6 +49,8 @@ func TestV2StatsSample(t *testing.T) {
 			Max:     33554432,
 			Peak:    33554432,
 			Events:  MemoryEvents{Max: 220, OOM: 8, OOMKill: 1},
+			High:    Unlimited,
+			SwapMax: Unlimited,
 		},
 		CPU: CPUStats{
 			UsageUsec:     4582559,
@@ -58,6 +64,13 @@ func TestV2StatsSample(t *testing.T) {
 			PeriodUsec:    100000,
 		},
 		Pids: PidsStats{Current: 0, Max: 40},
+		// No io.max in the sample (its io controller was off).
+		IO: IOStats{ReadBpsMax: Unlimited, WriteBpsMax: Unlimited},
+		Pressure: &Pressure{
+			CPU: PSI{Some: PSILine{Avg10: 23.77, Avg60: 5.30, Avg300: 1.15, Total: 3995514},
+				Full: PSILine{Avg10: 23.77, Avg60: 5.30, Avg300: 1.15, Total: 3990806}},
+			Memory: PSI{Some: PSILine{Total: 14076}, Full: PSILine{Total: 14036}},
+		},
 	})
 }
 
