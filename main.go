@@ -91,6 +91,8 @@ ctrl+g q quits, ctrl+g n starts another container, ctrl+g ? shows them all.`,
 	registerContainerFlags(root.Flags(), &opts)
 	root.Flags().DurationVar(&interval, "interval", defaultInterval, "time between two readings of the cgroup files")
 	root.AddCommand(newRunCommand(), newUpdateCommand(), newPsCommand(), newStopCommand(), newKillCommand(), newExecCommand(), newRootfsCommand(), newInitCommand(), newHogCommand())
+	// version and --version (version.go); cobra adds completion bash|zsh|fish itself.
+	addVersion(root)
 	return root
 }
 
