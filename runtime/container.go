@@ -136,6 +136,9 @@ func (c *Container) Start() (err error) {
 	if err := cg.Set(c.spec.Limits); err != nil {
 		return runtimeError(err)
 	}
+	if err := cg.SetIO(c.spec.IO); err != nil {
+		return runtimeError(err)
+	}
 	if err := c.startInit(); err != nil {
 		return err
 	}

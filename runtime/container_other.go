@@ -24,3 +24,9 @@ func (c *Container) DiskUsage() (used, size uint64, err error) { return 0, 0, er
 func (f Found) Exec(host *cgroup.Host, spec ExecSpec) (*Exec, error) {
 	return nil, runtimeError(errNotLinux)
 }
+
+func blockDevice(path string) (major, minor uint32, err error) { return 0, 0, errNotLinux }
+
+func wholeDisk(major, minor uint32) (uint32, uint32) { return major, minor }
+
+func diskUsageOf(pid int) (used, size uint64, err error) { return 0, 0, errNotLinux }

@@ -17,6 +17,12 @@ import (
 type Options struct {
 	Rootfs      string
 	MemoryLimit string // e.g. "64M"; "" or "max": no limit
+	MemoryHigh  string // v2's soft limit, e.g. "48M"; "" or "max": none
+	// MemorySwap is Docker's memory+swap, e.g. "96M"; "" (or equal to
+	// MemoryLimit): no swap; "-1" or "max": any swap.
+	MemorySwap     string
+	DeviceReadBps  []string // DEV:RATE, e.g. /dev/sda:1m
+	DeviceWriteBps []string
 	CPUShares   string // 1..10000; "": the kernel's default (100)
 	CPUs        string // e.g. "0.5"; "" or "0": no quota
 	PidsLimit   string // "": DefaultPidsLimit; "max" or "0": no limit
@@ -64,6 +70,15 @@ func (o Options) Spec() (Spec, error) {
 	}
 	if s.Limits.MemoryMax, err = cgroup.ParseSize(o.MemoryLimit); err != nil {
 		return s, field("memory-limit", o.MemoryLimit, err)
+	}
+	if s.Limits.MemoryHigh, err = cgroup.ParseSize(o.MemoryHigh); err != nil {
+		return s, field("memory-high", o.MemoryHigh, err)
+	}
+	if s.Limits.MemorySwap, err = ParseMemorySwap(o.MemorySwap, s.Limits.MemoryMax); err != nil {
+		return s, field("memory-swap", o.MemorySwap, err)
+	}
+	if s.IO, err = ParseDeviceRates(o.DeviceReadBps, o.DeviceWriteBps); err != nil {
+		return s, err
 	}
 	if s.Limits.CPUWeight, err = ParseCPUShares(o.CPUShares); err != nil {
 		return s, field("cpu-shares", o.CPUShares, err)
@@ -113,6 +128,27 @@ func CheckRootfs(dir string) (string, error) {
 		err = fmt.Errorf("%w (make it with: sudo vme50-tui rootfs create)", err)
 	}
 	return abs, err
+}
+
+// ParseMemorySwap reads --memory-swap, Docker's memory+swap, given the
+// memory limit: "" is no swap (the container's default: memory+swap is
+// the memory limit), "-1" or "max" any swap the host has, a size at least
+// the memory limit.
+func ParseMemorySwap(s string, memory uint64) (uint64, error) {
+	text := strings.TrimSpace(s)
+	switch {
+	case text == "":
+		return memory, nil // 0 without a memory limit: nothing to write
+	case memory == 0:
+		return 0, fmt.Errorf("needs --memory-limit: memory+swap is counted from it")
+	case text == "-1" || strings.EqualFold(text, "max"):
+		return cgroup.Unlimited, nil
+	}
+	v, err := cgroup.ParseSize(text)
+	if err == nil && v < memory {
+		err = fmt.Errorf("below --memory-limit %s: memory+swap includes the memory", cgroup.FormatSize(memory))
+	}
+	return v, err
 }
 
 // ParseCPUShares reads --cpu-shares, the original tool's name for the

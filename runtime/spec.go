@@ -62,7 +62,9 @@ type Spec struct {
 	Args     []string // the command and its arguments
 	Hostname string   // empty: the container's id
 	Limits   cgroup.Limits
-	Network  Network
+	// IO are bandwidth limits on block devices (io.max), set at start.
+	IO      []cgroup.IOLimit
+	Network Network
 	// Overlay mounts a fresh writable layer over Rootfs, so the rootfs on
 	// disk is never changed. Without it the container writes into Rootfs.
 	Overlay bool
