@@ -1,0 +1,48 @@
+package runtime
+
+import (
+	"fmt"
+
+	"vme50-tui/cgroup"
+)
+
+// Pause and resume, docker's words for the cgroup freezer: every process
+// of the container stops where it stands, gets no CPU and no signal (a
+// SIGKILL waits), and later goes on as if nothing happened. Its memory
+// stays charged; its clocks go on.
+
+// Pause freezes the container found, whoever started it.
+func (f Found) Pause(host *cgroup.Host) error { return f.freeze(host, true) }
+
+// Resume thaws it.
+func (f Found) Resume(host *cgroup.Host) error { return f.freeze(host, false) }
+
+func (f Found) freeze(host *cgroup.Host, frozen bool) error {
+	if !f.StillRunning() {
+		return &EndedError{ID: f.ID}
+	}
+	leaf := host.Open(f.ID)
+	if err := leaf.Freeze(frozen); err != nil {
+		if !f.StillRunning() || leafGone(leaf) {
+			return &EndedError{ID: f.ID}
+		}
+		return fmt.Errorf("container %s: %w", f.ID, err)
+	}
+	return nil
+}
+
+// Freeze pauses (true) or resumes (false) the container, and logs it.
+func (c *Container) Freeze(frozen bool) error {
+	select {
+	case <-c.done:
+		return fmt.Errorf("container %s has ended", c.id)
+	default:
+	}
+	if c.cg == nil {
+		return fmt.Errorf("container %s has not started", c.id)
+	}
+	if err := c.cg.Freeze(frozen); err != nil {
+		return fmt.Errorf("container %s: %w", c.id, err)
+	}
+	return nil
+}
