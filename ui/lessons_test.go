@@ -23,12 +23,13 @@ func TestLessonsSettings(t *testing.T) {
 		limits cgroup.Limits
 		args   string
 	}{
-		// The default pids.max unless the lesson is about it.
-		{cgroup.Limits{MemoryMax: 64 << 20, PidsMax: 1024}, "vme50-hog mem"},
+		// The default pids.max unless the lesson is about it; no swap
+		// (memory+swap = memory) where a memory limit is set.
+		{cgroup.Limits{MemoryMax: 64 << 20, MemorySwap: 64 << 20, PidsMax: 1024}, "vme50-hog mem"},
 		{cgroup.Limits{CPUQuotaUsec: 50000, CPUPeriodUsec: 100000, PidsMax: 1024}, "vme50-hog cpu --seconds 60"},
 		{cgroup.Limits{CPUWeight: 100, PidsMax: 1024}, "vme50-hog cpu --seconds 60"},
 		{cgroup.Limits{PidsMax: 30}, "vme50-hog fork"},
-		{cgroup.Limits{MemoryMax: 256 << 20, PidsMax: 1024}, "vme50-hog mem --cache 96M --max 96M --hold 600"},
+		{cgroup.Limits{MemoryMax: 256 << 20, MemorySwap: 256 << 20, PidsMax: 1024}, "vme50-hog mem --cache 96M --max 96M --hold 600"},
 	}
 	if len(Lessons) != len(want) {
 		t.Fatalf("%d lessons", len(Lessons))
