@@ -27,6 +27,17 @@ func launchTUI(t *testing.T, cols, rows int, hostname string) *tmux {
 	return tm
 }
 
+// execShell opens a shell in the current tab's container, called name,
+// with ctrl+g e and enter, and waits for its prompt in tab n.
+func execShell(tm *tmux, n int, name string) {
+	tm.t.Helper()
+	tm.keys("C-g", "e")
+	tm.waitFor(`exec into `+name+`: /bin/sh`, 5*time.Second)
+	tm.keys("Enter")
+	tm.waitFor(fmt.Sprintf(`%d exec %s running`, n, name), 10*time.Second)
+	tm.waitFor(`/ # `, 10*time.Second)
+}
+
 func TestTUIHostViewRunContainer(t *testing.T) {
 	clean(t)
 	files := host(t).Files()
@@ -67,11 +78,7 @@ func TestTUIHostViewRunContainer(t *testing.T) {
 	}
 
 	// ctrl+g e: a shell in runbox, in a tab of its own.
-	tm.keys("C-g", "e")
-	tm.waitFor(`exec into runbox: /bin/sh`, 5*time.Second)
-	tm.keys("Enter")
-	tm.waitFor(`3 exec runbox running`, 10*time.Second)
-	tm.waitFor(`/ # `, 10*time.Second)
+	execShell(tm, 3, "runbox")
 	tm.text("echo host-$(hostname)")
 	tm.keys("Enter")
 	tm.waitFor(`host-runbox`, 5*time.Second)
@@ -116,11 +123,7 @@ func TestTUIExecSecondShell(t *testing.T) {
 	tm.keys("Enter")
 	tm.waitFor(`first-1\b`, 5*time.Second)
 
-	tm.keys("C-g", "e")
-	tm.waitFor(`exec into execbox: /bin/sh`, 5*time.Second)
-	tm.keys("Enter")
-	tm.waitFor(`2 exec execbox running`, 10*time.Second)
-	tm.waitFor(`/ # `, 10*time.Second)
+	execShell(tm, 2, "execbox")
 	tm.text("echo name-$(hostname) pid-$$; ps -o pid,args")
 	tm.keys("Enter")
 	s := tm.waitFor(`name-execbox pid-\d+`, 5*time.Second)

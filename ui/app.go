@@ -50,7 +50,7 @@ type App struct {
 	host    *HostView
 	listing bool        // a listing for the host view is under way
 	prompt  *ExecPrompt // the exec's command line in overlayExec, else nil
-	execs   int         // exec tabs made, to give each a key of its own
+	made    int         // exec and attached tabs made, to give each a key of its own
 	tabs    []*tab
 	active  int
 	bar     tabBar            // the tab bar, and where each label ends, for clicks

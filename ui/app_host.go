@@ -147,7 +147,7 @@ func (a *App) toContainers() {
 // its panels, attached in a Cmd.
 func (a *App) openContainer(id, name string) tea.Cmd {
 	a.toContainers()
-	if i := slices.IndexFunc(a.tabs, func(t *tab) bool { return t.key == id }); i >= 0 {
+	if i := a.containerTab(id); i >= 0 {
 		a.switchTo(i)
 		return nil
 	}
@@ -167,15 +167,28 @@ func (a *App) openContainer(id, name string) tea.Cmd {
 	}
 }
 
+// containerTab is the index of container id's own tab (started here or
+// attached; not an exec's), or -1.
+func (a *App) containerTab(id string) int {
+	return slices.IndexFunc(a.tabs, func(t *tab) bool { return t.kind != tabExec && t.c.ID() == id })
+}
+
+// newKey is a tab key never given before: the end of a container let go
+// of (ctrl+g x) must not reach a tab opened on it again.
+func (a *App) newKey(kind, id string) string {
+	a.made++
+	return fmt.Sprintf("%s%d-%s", kind, a.made, id)
+}
+
 // addAttached shows a container attached from elsewhere: its panels take
 // the whole screen, there being no terminal.
 func (a *App) addAttached(msg attachedMsg) tea.Cmd {
-	if i := slices.IndexFunc(a.tabs, func(t *tab) bool { return t.key == msg.c.ID() }); i >= 0 {
+	if i := a.containerTab(msg.c.ID()); i >= 0 {
 		msg.c.Close() // enter twice: one tab is enough
 		a.switchTo(i)
 		return nil
 	}
-	t := a.newTab(msg.c.ID(), tabAttached, msg.c)
+	t := a.newTab(a.newKey("attached", msg.c.ID()), tabAttached, msg.c)
 	t.owner = msg.owner
 	return a.showTab(t, "")
 }
@@ -240,8 +253,7 @@ func (a *App) startExec(p execPlan, replaceKey string) tea.Cmd {
 // addExec shows a command exec'd into a container: its terminal beside
 // the container's panels, in a tab of its own, labelled "exec NAME".
 func (a *App) addExec(msg execStartedMsg) tea.Cmd {
-	a.execs++
-	t := a.newTab(fmt.Sprintf("exec%d-%s", a.execs, msg.c.ID()), tabExec, msg.c)
+	t := a.newTab(a.newKey("exec", msg.c.ID()), tabExec, msg.c)
 	p := msg.plan
 	t.exec = &p
 	return a.showTab(t, msg.replaceKey)

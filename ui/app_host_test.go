@@ -26,6 +26,20 @@ func openHostView(t *testing.T, a *App) {
 	a.host.SetClock(func() time.Time { return time.Unix(3000, 0) })
 }
 
+// onHostView is a test app of 120x40, with withTab's container if
+// ownTab, the host view open on hostRows' first listing.
+func onHostView(t *testing.T, ownTab bool) (*App, *fakeHost) {
+	t.Helper()
+	a, _ := onContainerScreen(t, 120, 40)
+	if ownTab {
+		withTab(t, a)
+	}
+	first, _ := hostRows()
+	h := withHost(t, a, first...)
+	openHostView(t, a)
+	return a, h
+}
+
 // typeText types s one key at a time.
 func typeText(a *App, s string) {
 	for _, r := range s {
@@ -80,11 +94,7 @@ func TestHostViewGolden(t *testing.T) {
 // the whole width, with no terminal; its end elsewhere ends the tab, and
 // x closes it.
 func TestHostViewOpensAttachedTab(t *testing.T) {
-	a, _ := onContainerScreen(t, 120, 40)
-	withTab(t, a)
-	first, _ := hostRows()
-	h := withHost(t, a, first...)
-	openHostView(t, a)
+	a, h := onHostView(t, true)
 	drive(a, enter()) // big: the most memory
 	if len(a.tabs) != 2 || a.active != 1 || a.overlay != noOverlay {
 		t.Fatalf("enter: %d tabs, active %d, overlay %d", len(a.tabs), a.active, a.overlay)
@@ -158,10 +168,7 @@ func TestHostViewOpensOwnTab(t *testing.T) {
 // ctrl+g x on a running attached tab lets go of it; the container runs
 // on, and quitting asks nothing and kills nothing of it.
 func TestAttachedTabDetaches(t *testing.T) {
-	a, _ := onContainerScreen(t, 120, 40)
-	first, _ := hostRows()
-	h := withHost(t, a, first...)
-	openHostView(t, a)
+	a, h := onHostView(t, false)
 	drive(a, enter())
 	f := h.attached["bbbb00000002"]
 	prefix(a, text("q"))
@@ -172,24 +179,27 @@ func TestAttachedTabDetaches(t *testing.T) {
 	if f.ended {
 		t.Error("Shutdown killed a container started elsewhere")
 	}
-	b, _ := onContainerScreen(t, 120, 40)
-	h = withHost(t, b, first...)
-	openHostView(t, b)
+	b, h := onHostView(t, false)
 	drive(b, enter())
+	old := b.tabs[0]
 	prefix(b, text("x"))
 	if len(b.tabs) != 0 || h.attached["bbbb00000002"].ended {
 		t.Errorf("ctrl+g x: %d tabs", len(b.tabs))
+	}
+	// Opened again: a tab of its own, which the end of the one let go
+	// of (its Done, closed by Close) does not reach.
+	openHostView(t, b)
+	drive(b, enter())
+	drive(b, endedMsg{id: old.key})
+	if len(b.tabs) != 1 || b.tabs[0] == old || b.tabs[0].ended {
+		t.Errorf("opened again: %d tabs, ended %v", len(b.tabs), len(b.tabs) > 0 && b.tabs[0].ended)
 	}
 }
 
 // k in the host view asks; y stops the container through the host, in a
 // Cmd, and says so.
 func TestHostViewStopInApp(t *testing.T) {
-	a, _ := onContainerScreen(t, 120, 40)
-	withTab(t, a)
-	first, _ := hostRows()
-	h := withHost(t, a, first...)
-	openHostView(t, a)
+	a, h := onHostView(t, true)
 	drive(a, text("k"))
 	if s := plain(a); !strings.Contains(s, "Stop big? SIGTERM") {
 		t.Errorf("k did not ask:\n%s", s)
@@ -335,10 +345,7 @@ func TestExecFails(t *testing.T) {
 // e in the host view asks for an exec into the selected container, and
 // quitting with an exec running asks, and counts it.
 func TestExecFromHostView(t *testing.T) {
-	a, _ := onContainerScreen(t, 120, 40)
-	first, _ := hostRows()
-	h := withHost(t, a, first...)
-	openHostView(t, a)
+	a, h := onHostView(t, false)
 	drive(a, text("e"))
 	if s := plain(a); a.overlay != overlayExec || !strings.Contains(s, "exec into big: /bin/sh") {
 		t.Fatalf("e: overlay %d:\n%s", a.overlay, s)
@@ -355,6 +362,7 @@ func TestExecFromHostView(t *testing.T) {
 	// r on an ended exec runs it again, in its place.
 	h.end("bbbb00000002")
 	deliver(t, a, "the end", func() bool { return a.tabs[0].ended })
+	first, _ := hostRows()
 	h.setRows(first...)
 	drive(a, text("r"))
 	if c := h.execCalls(); len(a.tabs) != 1 || len(c) != 2 || a.tabs[0].ended || a.tabs[0].c != c[1].c {
