@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"vme50-tui/cgroup"
+	"vme50-tui/hog"
 	"vme50-tui/record"
 	"vme50-tui/runtime"
 )
@@ -54,6 +55,15 @@ Flags stop at the command: run --rootfs r /bin/sh -c "echo hi" needs no "--".`,
 			}
 			if err := requireRoot("vme50-tui run"); err != nil {
 				return err
+			}
+			// A dynamically linked vme50-tui (a plain go build): its
+			// vme50-hog will not run in this rootfs. Said once, with the
+			// fix, instead of the container's "not found".
+			if p := runtime.HogProblem(spec); p != "" {
+				if name := spec.Args[0]; name == hog.Name || name == runtime.HogPath {
+					return &exitError{code: runtime.ExitNotFound, msg: p}
+				}
+				warn("warning: %s", p)
 			}
 			return runContainer(spec, flags)
 		},

@@ -139,6 +139,10 @@ func (c *Container) Start() (err error) {
 	if err := cg.SetIO(c.spec.IO); err != nil {
 		return runtimeError(err)
 	}
+	// A dynamically linked vme50-tui: its vme50-hog will not run here.
+	if p := HogProblem(c.spec); p != "" {
+		c.logf(FromParent, "# %s", p)
+	}
 	if err := c.startInit(); err != nil {
 		return err
 	}

@@ -141,6 +141,9 @@ func FindCommand(rootfs, name string) error {
 	}
 	// vme50-hog is in every container, though in no rootfs (hog_linux.go).
 	if name == hog.Name || name == HogPath {
+		if p := hogProblem(ownLoader(), rootfs); p != "" {
+			return &StartError{Code: ExitNotFound, Message: p}
+		}
 		return nil
 	}
 	_, err := lookPath(rootfs, name, DefaultPath)

@@ -119,6 +119,7 @@ func TestReadStatus(t *testing.T) {
 }
 
 func TestFindCommandHog(t *testing.T) {
+	withLoader(t, "") // a static vme50-tui, as make builds it (hogcheck.go)
 	root := t.TempDir()
 	for _, name := range []string{"vme50-hog", HogPath} {
 		if err := FindCommand(root, name); err != nil {
