@@ -6,6 +6,7 @@
 //	               [--cache SIZE]                 and page cache dropped first
 //	vme50-hog cpu  [--threads N] [--seconds S]    cpu.max and cpu.weight
 //	vme50-hog fork [--seconds S]                  pids.max: fork refused
+//	vme50-hog io   [--write] [--file PATH]        io.max: MB/s held at the limit
 //
 // It is not a program of its own: the vme50-tui binary is vme50-hog when
 // started under that name, as busybox is ls when started as ls. The runtime
@@ -39,6 +40,7 @@ Workloads, each stopping by itself and printing what it does once a second:
        [--cache SIZE]                and keep SIZE of page cache, which the kernel can drop
   cpu  [--threads N] [--seconds S]   keep N threads busy for S seconds
   fork [--seconds S]                 start processes as fast as possible for S seconds
+  io   [--write] [--file PATH]       read (or write) a file past the page cache, O_DIRECT
 
 "vme50-hog WORKLOAD -h" lists a workload's flags.
 `
@@ -56,6 +58,8 @@ func Main(args []string) int {
 		return cpuMain(args[1:])
 	case "fork":
 		return forkMain(args[1:])
+	case "io":
+		return ioMain(args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(out, usageText)
 		return 0
