@@ -58,13 +58,37 @@ config_wanted=(
   CGROUPS MEMCG CGROUP_PIDS CGROUP_SCHED FAIR_GROUP_SCHED CFS_BANDWIDTH
   NAMESPACES PID_NS UTS_NS IPC_NS NET_NS
 )
-# Options that may be modules: CONFIG name -> the module's path under
-# lib/modules/<release>/kernel. overlay: the containers' root; dummy: a
-# network interface besides lo (see scripts/vm-init).
+# Options that may be modules: CONFIG name -> the paths of its modules
+# under lib/modules/<release>/kernel. overlay: the containers' root; dummy:
+# a network interface besides lo (see scripts/vm-init); virtio's and
+# ext4's: the virtio disk with a filesystem, for the io.max tests. vm-init
+# loads them in rounds, so a module may come before one it needs.
 declare -A modules_wanted=(
   [OVERLAY_FS]=fs/overlayfs/overlay.ko
   [DUMMY]=drivers/net/dummy.ko
+  [VIRTIO]="drivers/virtio/virtio.ko drivers/virtio/virtio_ring.ko"
+  [VIRTIO_PCI_LIB]=drivers/virtio/virtio_pci_modern_dev.ko
+  [VIRTIO_PCI_LIB_LEGACY]=drivers/virtio/virtio_pci_legacy_dev.ko
+  [VIRTIO_PCI]=drivers/virtio/virtio_pci.ko
+  [VIRTIO_BLK]=drivers/block/virtio_blk.ko
+  [CRC16]=lib/crc16.ko
+  [FS_MBCACHE]=fs/mbcache.ko
+  [JBD2]=fs/jbd2/jbd2.ko
+  [EXT4_FS]=fs/ext4/ext4.ko
 )
+
+# modules_cached tells whether kdir holds every module wanted that its
+# kernel builds as a module (a cache made before one was wanted lacks it).
+modules_cached() {
+  local opt path
+  [ -f "$kdir/vmlinuz" ] && [ -f "$kdir/config" ] || return 1
+  for opt in "${!modules_wanted[@]}"; do
+    grep -qx "CONFIG_$opt=m" "$kdir/config" || continue
+    for path in ${modules_wanted[$opt]}; do
+      [ -f "$kdir/modules/$(basename "$path")" ] || return 1
+    done
+  done
+}
 
 # kernel_package prints the concrete package linux-image-amd64 depends on,
 # e.g. linux-image-6.1.0-56-amd64, or nothing when apt does not know it.
@@ -98,7 +122,7 @@ fetch_kernel() {
   fi
   version=$(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
   kdir=$cache/${pkg}_$version
-  if [ -f "$kdir/vmlinuz" ]; then
+  if modules_cached; then
     say "kernel: $pkg $version (cached in $kdir)"
     return
   fi
@@ -119,10 +143,13 @@ fetch_kernel() {
   for opt in "${config_wanted[@]}"; do
     grep -qx "CONFIG_$opt=y" "$tmp/keep/config" || die "$pkg: CONFIG_$opt is not built in"
   done
+  local path
   for opt in "${!modules_wanted[@]}"; do
     if grep -qx "CONFIG_$opt=m" "$tmp/keep/config"; then
-      cp "$tmp/x/lib/modules/$release/kernel/${modules_wanted[$opt]}" "$tmp/keep/modules/" ||
-        die "$pkg: no module ${modules_wanted[$opt]}"
+      for path in ${modules_wanted[$opt]}; do
+        cp "$tmp/x/lib/modules/$release/kernel/$path" "$tmp/keep/modules/" ||
+          die "$pkg: no module $path"
+      done
     elif ! grep -qx "CONFIG_$opt=y" "$tmp/keep/config"; then
       die "$pkg: CONFIG_$opt is neither built in nor a module"
     fi
@@ -222,8 +249,13 @@ boot() {
   console=$build/console.log
   vm_start=$(date +%s.%N)
   set +e
+  # A virtio disk, blank and sparse: vm-init makes a filesystem on it,
+  # so that the io.max tests have a real block device under a rootfs.
+  rm -f "$build/disk.img"
+  truncate -s 512M "$build/disk.img"
   timeout -k 10 "$timeout_s" qemu-system-x86_64 \
     -nographic -no-reboot -nic none "${accel[@]}" -cpu max -smp 2 -m "$memory" \
+    -drive "file=$build/disk.img,format=raw,if=virtio" \
     -kernel "$kdir/vmlinuz" -initrd "$build/initrd.gz" -append "$append" \
     </dev/null 2>&1 | sed -u 's/\r//g' | tee "$console"
   qemu_status=${PIPESTATUS[0]}
