@@ -17,8 +17,12 @@ import (
 	"vme50-tui/cgroup"
 )
 
-// Header is the recording's first line, the names of its columns.
-const Header = "time_ms,memory_current,memory_max,memory_peak,oom_kill,cpu_usage_usec,nr_throttled,throttled_usec,pids_current,pids_max"
+// Header is the recording's first line, the names of its columns: the ten
+// first ones of the contract, in their order, then what was added later
+// (cgroup v2's own readings, empty where the host has none: v1, no PSI).
+const Header = "time_ms,memory_current,memory_max,memory_peak,oom_kill,cpu_usage_usec,nr_throttled,throttled_usec,pids_current,pids_max" +
+	",memory_high,memory_events_high,memory_swap,io_read_bytes,io_write_bytes" +
+	",cpu_pressure_some_usec,memory_pressure_some_usec,io_pressure_some_usec,frozen"
 
 // Recorder writes readings to w, one row each.
 type Recorder struct {
@@ -61,8 +65,24 @@ func row(st cgroup.Stats, start time.Time) string {
 		number(st.CPU.ThrottledUsec),
 		number(st.Pids.Current),
 		limit(st.Pids.Max),
+		limit(st.Memory.High),
+		number(st.Memory.Events.High),
+		number(st.Memory.Swap),
+		number(st.IO.ReadBytes),
+		number(st.IO.WriteBytes),
 	}
-	return strings.Join(fields, ",")
+	// The pressure stall totals: how long some process waited for the CPU,
+	// memory and I/O since the group was made.
+	if p := st.Pressure; p != nil {
+		fields = append(fields, number(p.CPU.Some.Total), number(p.Memory.Some.Total), number(p.IO.Some.Total))
+	} else {
+		fields = append(fields, "", "", "")
+	}
+	frozen := "0"
+	if st.Frozen {
+		frozen = "1"
+	}
+	return strings.Join(append(fields, frozen), ",")
 }
 
 func number(v uint64) string { return strconv.FormatUint(v, 10) }
