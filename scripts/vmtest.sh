@@ -74,6 +74,7 @@ declare -A modules_wanted=(
   [CRC16]=lib/crc16.ko
   [FS_MBCACHE]=fs/mbcache.ko
   [JBD2]=fs/jbd2/jbd2.ko
+  [CRYPTO_CRC32C]=crypto/crc32c_generic.ko
   [EXT4_FS]=fs/ext4/ext4.ko
 )
 
