@@ -5,15 +5,19 @@
 BIN     := vme50-tui
 ROOTFS  ?= /var/lib/vme50/rootfs/busybox
 PREFIX  ?= /usr/local
+# What `vme50-tui --version` says (version.go): git describe and the commit.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 # sudo resets PATH; Go's usual home is added so `sudo make` finds it.
 export PATH := $(PATH):/usr/local/go/bin
 # Static, so the re-exec'd init needs nothing from the container's rootfs.
 export CGO_ENABLED := 0
 
-.PHONY: build run rootfs deps test vmtest unit bench install clean soak
+.PHONY: build run rootfs deps test vmtest unit bench install clean soak man deb debcheck
 
 build:
-	go build -o $(BIN) .
+	go build -ldflags '$(LDFLAGS)' -o $(BIN) .
 
 deps:
 	scripts/install-deps.sh
@@ -61,6 +65,26 @@ soak: deps build
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)
 
+# The man pages, one per command, from the commands themselves (cobra's doc
+# package, run in a test so that the binary does not carry it), into
+# dist/man; dated by the last commit, so that a rebuild is the same.
+man:
+	rm -rf dist/man
+	VME50_MAN_DIR=$(CURDIR)/dist/man SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || date +%s) \
+		go test -count=1 -run '^TestManPages$$' .
+
+# dist/vme50-tui_<version>_<arch>.deb, by dpkg-deb from a staged tree
+# (packaging/build-deb.sh): the binary, man pages, completions, README.
+deb: man
+	VERSION='$(VERSION)' COMMIT='$(COMMIT)' packaging/build-deb.sh
+
+# The package installed into a directory (dpkg --root), never the host's
+# /usr: --version and one container from the installed binary, then
+# remove and purge (packaging/check-deb.sh). As root; .ci/run runs it.
+debcheck: deb deps
+	VERSION='$(VERSION)' packaging/check-deb.sh dist/vme50-tui_*.deb
+
 clean:
 	rm -f $(BIN)
+	rm -rf dist
 	rm -rf .cache/vm/build
