@@ -27,7 +27,7 @@ func TestManPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := newRootCommand()
-	root.DisableAutoGenTag = true // no "Auto generated ... on <date>" line
+	root.DisableAutoGenTag = true   // no "Auto generated ... on <date>" line
 	root.InitDefaultCompletionCmd() // made by Execute otherwise
 	header := &doc.GenManHeader{Title: "VME50-TUI", Section: "1", Source: "vme50-tui " + buildVersion().Version,
 		Manual: "vme50-tui manual"}
