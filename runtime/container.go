@@ -33,6 +33,8 @@ type Container struct {
 	// consoleSock receives pty from init.
 	consoleSock *os.File
 	init        *os.Process
+	// bridge is what it holds on the bridge network (network.go), if on it.
+	bridge *bridgeLink
 
 	// Without a terminal: the command's stdin, stdout and stderr, pipes
 	// copied from and to Spec's (process.go).
@@ -209,6 +211,7 @@ func (c *Container) cleanup() error {
 	if c.cg != nil {
 		errs = append(errs, c.cg.Destroy())
 	}
+	errs = append(errs, c.disconnectNetwork())
 	errs = append(errs, c.removeStateDir())
 	return errors.Join(errs...)
 }

@@ -36,6 +36,10 @@ type initConfig struct {
 	DiskLimit uint64 `json:"disk_limit"`
 	Hostname  string `json:"hostname"`
 	NewNet    bool   `json:"new_net"`
+	// ResolvConf, when set, is the container's /etc/resolv.conf (on the
+	// bridge network: the host's name servers it can reach), made in its
+	// layer and bound over the rootfs's (network_linux.go).
+	ResolvConf string `json:"resolv_conf,omitempty"`
 	// Console asks for a terminal made inside the container (console_linux.go),
 	// Rows by Cols characters.
 	Console bool     `json:"console"`

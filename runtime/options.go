@@ -23,17 +23,18 @@ type Options struct {
 	MemorySwap     string
 	DeviceReadBps  []string // DEV:RATE, e.g. /dev/sda:1m
 	DeviceWriteBps []string
-	CPUShares   string // 1..10000; "": the kernel's default (100)
-	CPUs        string // e.g. "0.5"; "" or "0": no quota
-	PidsLimit   string // "": DefaultPidsLimit; "max" or "0": no limit
-	Hostname    string
-	Network     string // none (the default: only lo) or host
-	DiskLimit   string // what the container may write, e.g. "1G"; "max": a tmpfs's default
-	Overlay     bool
-	CapAdd      []string // capabilities added to DefaultCapabilities, or ALL
-	CapDrop     []string // capabilities taken away, or ALL
-	UserNS      bool     // root in the container is an unprivileged uid on the host
-	Args        []string
+	CPUShares      string // 1..10000; "": the kernel's default (100)
+	CPUs           string // e.g. "0.5"; "" or "0": no quota
+	PidsLimit      string // "": DefaultPidsLimit; "max" or "0": no limit
+	Hostname       string
+	Network        string   // none (the default: only lo) or host
+	Publish        []string // -p HOST:CONTAINER: TCP ports published on the host (bridge only)
+	DiskLimit      string   // what the container may write, e.g. "1G"; "max": a tmpfs's default
+	Overlay        bool
+	CapAdd         []string // capabilities added to DefaultCapabilities, or ALL
+	CapDrop        []string // capabilities taken away, or ALL
+	UserNS         bool     // root in the container is an unprivileged uid on the host
+	Args           []string
 }
 
 // DefaultOptions are the settings a new container starts from: a network
@@ -97,6 +98,13 @@ func (o Options) Spec() (Spec, error) {
 	}
 	if s.Network, err = ParseNetwork(o.Network); err != nil {
 		return s, field("network", o.Network, err)
+	}
+	if s.Ports, err = ParsePublish(o.Publish); err != nil {
+		return s, field("publish", strings.Join(o.Publish, ","), err)
+	}
+	if len(s.Ports) > 0 && s.Network != NetworkBridge {
+		return s, field("publish", strings.Join(o.Publish, ","),
+			fmt.Errorf("needs --network bridge: with --network %s the container has no address of its own to publish", s.Network))
 	}
 	for _, f := range []struct {
 		name string
@@ -211,10 +219,10 @@ func ParseNetwork(s string) (Network, error) {
 	switch n := Network(strings.TrimSpace(s)); n {
 	case "", NetworkNone:
 		return NetworkNone, nil
-	case NetworkHost:
+	case NetworkHost, NetworkBridge:
 		return n, nil
 	}
-	return "", fmt.Errorf("use none (only lo, the default) or host (the host's interfaces)")
+	return "", fmt.Errorf("use bridge (eth0 on the host's bridge %s, NAT out), none (only lo) or host (the host's interfaces)", BridgeName)
 }
 
 // DefaultDiskLimit is --disk-limit when none is given: room to install a

@@ -34,8 +34,12 @@ const (
 type Network string
 
 const (
-	NetworkHost Network = "host" // the host's interfaces (no network namespace)
-	NetworkNone Network = "none" // a new network namespace holding only lo
+	// NetworkBridge: a network namespace of its own holding lo and eth0,
+	// one end of a veth pair whose other end is on the host's bridge
+	// vme50br0 (network.go).
+	NetworkBridge Network = "bridge"
+	NetworkHost   Network = "host" // the host's interfaces (no network namespace)
+	NetworkNone   Network = "none" // a new network namespace holding only lo
 )
 
 // HogDir is the directory of vme50-hog, the lessons' workloads (package
@@ -65,6 +69,9 @@ type Spec struct {
 	// IO are bandwidth limits on block devices (io.max), set at start.
 	IO      []cgroup.IOLimit
 	Network Network
+	// Ports are the container's TCP ports published on the host's
+	// (NetworkBridge only).
+	Ports []PortMapping
 	// Overlay mounts a fresh writable layer over Rootfs, so the rootfs on
 	// disk is never changed. Without it the container writes into Rootfs.
 	Overlay bool
@@ -185,6 +192,9 @@ func (s *Spec) Validate() error {
 	given := s.Network
 	if s.Network, err = ParseNetwork(string(given)); err != nil {
 		return fmt.Errorf("invalid network %q: %w", given, err)
+	}
+	if len(s.Ports) > 0 && s.Network != NetworkBridge {
+		return fmt.Errorf("ports published with network %s: only a container on the bridge network has ports of its own", s.Network)
 	}
 	if s.Limits.CPUWeight > 10000 {
 		return fmt.Errorf("invalid cpu weight %d: use 1..10000", s.Limits.CPUWeight)

@@ -63,7 +63,8 @@ func TestSpecValidate(t *testing.T) {
 		"not a directory":    {Rootfs: file, Args: []string{"sh"}},
 		"no such file":       {Rootfs: filepath.Join(dir, "nope"), Args: []string{"sh"}},
 		"invalid hostname":   {Rootfs: dir, Args: []string{"sh"}, Hostname: "a b"},
-		"invalid network":    {Rootfs: dir, Args: []string{"sh"}, Network: "bridge"},
+		"invalid network":    {Rootfs: dir, Args: []string{"sh"}, Network: "bridges"},
+		"ports published":    {Rootfs: dir, Args: []string{"sh"}, Network: NetworkNone, Ports: []PortMapping{{8080, 80}}},
 		"invalid cpu weight": {Rootfs: dir, Args: []string{"sh"}, Limits: cgroup.Limits{CPUWeight: 10001}},
 	}
 	for want, s := range cases {
@@ -175,12 +176,13 @@ func TestParsePidsLimit(t *testing.T) {
 }
 
 func TestParseNetwork(t *testing.T) {
-	for in, want := range map[string]Network{"": NetworkNone, "none": NetworkNone, " none ": NetworkNone, "host": NetworkHost} {
+	for in, want := range map[string]Network{"": NetworkNone, "none": NetworkNone, " none ": NetworkNone, "host": NetworkHost,
+		"bridge": NetworkBridge} {
 		if got, err := ParseNetwork(in); err != nil || got != want {
 			t.Errorf("ParseNetwork(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"bridge", "HOST", "hosts"} {
+	for _, in := range []string{"bridges", "HOST", "hosts"} {
 		if _, err := ParseNetwork(in); err == nil {
 			t.Errorf("ParseNetwork(%q) accepted", in)
 		}
