@@ -43,6 +43,9 @@ func buildRootfs(cfg *initConfig) error {
 	if err := mountHog(m.tmp, cfg.Caps); err != nil {
 		return err
 	}
+	if err := mountResolvConf(m.root, cfg); err != nil {
+		return err
+	}
 	if err := protectKernelFiles(&m); err != nil {
 		return err
 	}

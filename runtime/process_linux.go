@@ -67,6 +67,10 @@ func (c *Container) startInit() error {
 	if cfg.RootfsID, err = rootfsID(cfg.Rootfs); err != nil {
 		return runtimeError(err)
 	}
+	// Its eth0 on the bridge before anything of the container runs.
+	if err := c.connectNetwork(cfg); err != nil {
+		return err
+	}
 	if err := json.NewEncoder(cfgW).Encode(cfg); err != nil {
 		return runtimeError(fmt.Errorf("send config to init: %w", err))
 	}

@@ -178,5 +178,7 @@ func Sweep(host *cgroup.Host) error {
 		cg := host.Open(id)
 		errs = append(errs, cg.Kill(), cg.Destroy(), removeAll(dir))
 	}
+	// Their veths, published ports, and the bridge once no container is on it.
+	errs = append(errs, sweepNetwork())
 	return errors.Join(errs...)
 }
