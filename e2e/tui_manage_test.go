@@ -101,7 +101,12 @@ func TestTUIHostViewRunContainer(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("run did not end after the stop")
 	}
-	tm.keys("Escape", "Escape")
+	// One escape at a time, each seen done before the next key: an escape
+	// and a key right behind it read as alt+that key.
+	tm.keys("Escape") // the filter off
+	tm.waitFor(`1 of this TUI · sorted by memory`, 5*time.Second)
+	tm.keys("Escape") // back to the exec's tab, its terminal
+	tm.waitFor(`host-runbox`, 5*time.Second)
 	s = tm.waitFor(`2 `+id[:8]+` runbox ended`, 10*time.Second)
 	if !regexp.MustCompile(`3 exec runbox (killed|exited)`).MatchString(s) {
 		t.Errorf("the exec into runbox did not end with it:\n%s", s)
