@@ -80,7 +80,7 @@ func TestBadInputStartsNothing(t *testing.T) {
 		{[]string{"--pids-limit", "-3"}, "--pids-limit"},
 		{[]string{"--hostname", "bad_name!"}, "--hostname"},
 		{[]string{"--hostname", strings.Repeat("a", 65)}, "--hostname"},
-		{[]string{"--network", "bridge"}, "--network"},
+		{[]string{"--network", "bridges"}, "--network"},
 		{[]string{"--rootfs", "/does/not/exist"}, "--rootfs"},
 		{[]string{"--no-such-flag"}, "--no-such-flag"},
 	}
