@@ -18,12 +18,16 @@ import (
 )
 
 // testRootfs is a directory with an executable /bin/sh, enough for the
-// form's checks.
+// form's checks, and the dynamic loaders of glibc's images: a plain go
+// test (cgo on) builds a dynamically linked test binary, whose vme50-hog
+// the form would otherwise rightly refuse (runtime.HogProblem).
 func testRootfs(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "bin"), 0o755)
-	os.WriteFile(filepath.Join(dir, "bin/sh"), nil, 0o755)
+	for _, f := range []string{"bin/sh", "lib64/ld-linux-x86-64.so.2", "lib/ld-linux-aarch64.so.1"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755)
+		os.WriteFile(filepath.Join(dir, f), nil, 0o755)
+	}
 	return dir
 }
 
