@@ -51,10 +51,17 @@ func (f Found) State(host *cgroup.Host) State {
 		return StateStarting
 	case f.stopping():
 		return StateStopping
-	case frozen(host, f.ID):
+	case f.frozen(host):
 		return StatePaused
 	}
 	return StateRunning
+}
+
+// frozen tells whether the container's cgroup is frozen (pause), as its
+// reading says: v2 cgroup.events frozen 1, v1 freezer.state FROZEN.
+func (f Found) frozen(host *cgroup.Host) bool {
+	st, _ := host.Open(f.ID).Stats() // a reading in part still tells
+	return st.Frozen
 }
 
 // current is f with its description read again: PID 1 is written into it
@@ -96,55 +103,6 @@ func (f Found) markStopping() error {
 		return err
 	}
 	return os.Rename(tmp, filepath.Join(f.stateDir(), stoppingFile))
-}
-
-// frozen tells whether the container's cgroup is frozen: on v2 its
-// cgroup.events says "frozen 1" (kernels before 5.2 have no freezer
-// there); on v1 only a freezer cgroup vme50/<id> of its own can freeze
-// it, with freezer.state FROZEN (FREEZING is not there yet).
-func frozen(host *cgroup.Host, id string) bool {
-	dir := freezerDir(host, id)
-	if dir == "" {
-		return false
-	}
-	if host.Version == cgroup.V2 {
-		data, err := os.ReadFile(filepath.Join(dir, "cgroup.events"))
-		return err == nil && flatField(string(data), "frozen") == "1"
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "freezer.state"))
-	return err == nil && strings.TrimSpace(string(data)) == "FROZEN"
-}
-
-// freezerDir is the directory of the container's freezer: its leaf on v2;
-// on v1 vme50/<id> in the freezer hierarchy (Detect does not look for it:
-// it is taken beside the memory hierarchy, where every distribution
-// mounts it). "" when the host gives no place for it.
-func freezerDir(host *cgroup.Host, id string) string {
-	if strings.ContainsAny(id, "/\x00") || id == "" || id == "." || id == ".." {
-		return ""
-	}
-	if host.Version == cgroup.V2 {
-		return filepath.Join(host.Root, cgroup.Parent, id)
-	}
-	root := host.V1Roots["freezer"]
-	if root == "" {
-		memory := host.V1Roots["memory"]
-		if memory == "" {
-			return ""
-		}
-		root = filepath.Join(filepath.Dir(memory), "freezer")
-	}
-	return filepath.Join(root, cgroup.Parent, id)
-}
-
-// flatField is the value of key in a flat-keyed file ("key value" lines).
-func flatField(content, key string) string {
-	for _, line := range strings.Split(content, "\n") {
-		if k, v, ok := strings.Cut(line, " "); ok && k == key {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }
 
 // OwnerPID is the pid of the vme50-tui process that started the container

@@ -62,14 +62,14 @@ func TestState(t *testing.T) {
 	}
 }
 
-// On v1 only a freezer cgroup of the container's own freezes it.
+// On v1 the container's freezer cgroup says FROZEN once paused.
 func TestStatePausedV1(t *testing.T) {
 	tempStateDir(t)
 	fakeState(t, "ab12cd34ef56", us(t), "web")
 	described(t, ProcessID{PID: 4242, StartTime: 7})
 	root := t.TempDir()
 	roots := map[string]string{}
-	for _, c := range []string{"memory", "cpu", "cpuacct", "pids"} {
+	for _, c := range []string{"memory", "cpu", "cpuacct", "pids", "freezer"} {
 		roots[c] = filepath.Join(root, c)
 	}
 	h := cgroup.NewHost(cgroup.V1, "", roots)
@@ -78,10 +78,12 @@ func TestStatePausedV1(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := f.State(h); got != StateRunning {
-		t.Errorf("no freezer cgroup: state %q, want %q", got, StateRunning)
+		t.Errorf("no cgroup: state %q, want %q", got, StateRunning)
+	}
+	for _, r := range roots {
+		os.MkdirAll(filepath.Join(r, cgroup.Parent, f.ID), 0o755)
 	}
 	freezer := filepath.Join(root, "freezer", cgroup.Parent, f.ID)
-	os.MkdirAll(freezer, 0o755)
 	for state, want := range map[string]State{"THAWED": StateRunning, "FREEZING": StateRunning, "FROZEN": StatePaused} {
 		os.WriteFile(filepath.Join(freezer, "freezer.state"), []byte(state+"\n"), 0o644)
 		if got := f.State(h); got != want {
