@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages vme50-tui's tests and default rootfs need,
 # only those that are missing. With the argument "vm", also those of the
-# cgroup v2 test VM (scripts/vmtest.sh): qemu and cpio.
+# cgroup v2 test VM (scripts/vmtest.sh): qemu and cpio; with "bench", the
+# peers of make bench: runc, and crun on a cgroup v2 host.
 set -euo pipefail
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
@@ -13,6 +14,13 @@ installed busybox-static || need+=(busybox-static)
 command -v tmux >/dev/null || need+=(tmux)
 # unshare, the baseline of `make bench`.
 command -v unshare >/dev/null || need+=(util-linux)
+if [ "${1:-}" = bench ]; then
+  # The OCI runtimes make bench compares the start with (Debian's).
+  command -v runc >/dev/null || need+=(runc)
+  if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+    command -v crun >/dev/null || need+=(crun)
+  fi
+fi
 if [ "${1:-}" = vm ]; then
   # The VM: qemu to boot Debian's kernel, cpio to pack its initramfs.
   command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
