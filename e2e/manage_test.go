@@ -306,3 +306,21 @@ func TestStopKillOwnerKilled(t *testing.T) {
 		}
 	}
 }
+
+// A paused container: ps says paused; stop still ends it (the SIGTERM
+// waits, pending, in the freezer; the grace runs out, and the kill
+// reaches frozen processes), and its run cleans up.
+func TestStopPaused(t *testing.T) {
+	cleanSwept(t)
+	run, id := startContainer(t, "/bin/sh", "-c", `trap "exit 3" TERM; while :; do sleep 0.1; done`)
+	psRunning(t, id)
+	wantCode(t, vme50(t, "pause", id), 0)
+	if e, ok := psJSON(t, id); !ok || e.str("state") != "paused" {
+		t.Errorf("after pause: listed %v, %v; want paused", ok, e)
+	}
+	acted(t, vme50(t, "stop", "--time", "1", id), id)
+	code := finish(t, run, run.Wait()).code
+	if code != 137 && code != 3 { // thawed by the kill, the trap may run first
+		t.Errorf("run exited %d, want 137 (or 3)", code)
+	}
+}
