@@ -302,6 +302,10 @@ func reportEnd(c *runtime.Container, r runtime.Result) {
 			warn("container %s: OOM killer ended %d process(es) inside (%s, oom_kill %d)",
 				c.ID(), r.OOMKills, limit, r.OOMKills)
 		}
+		// Whom, from the kernel's own report.
+		for _, k := range r.OOMVictims {
+			warn("container %s: %s", c.ID(), k.Text())
+		}
 	}
 	if r.CleanupErr != nil {
 		warn("container %s: cleanup: %v", c.ID(), r.CleanupErr)

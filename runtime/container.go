@@ -45,8 +45,12 @@ type Container struct {
 	result Result
 
 	klog     kernelLog  // what we and the kernel did (log.go)
-	eventsMu sync.Mutex // guards oomKills
+	eventsMu sync.Mutex // guards oomKills and victims
 	oomKills uint64     // the oom_kill count last logged
+	// victims are the OOM killer's reports of kills in the container's
+	// cgroup, from the kernel's log (oomwatch_linux.go).
+	victims    []OOMKill
+	unwatchOOM func()
 }
 
 // Result is how a container ended.
@@ -60,6 +64,9 @@ type Result struct {
 	// one of them.
 	OOMKills  uint64
 	OOMKilled bool
+	// OOMVictims are the kernel's reports of those kills, where its log
+	// could be read: which process, how big.
+	OOMVictims []OOMKill
 	// Stats is the last reading of the cgroup, taken before it was removed.
 	Stats cgroup.Stats
 	// CleanupErr is set when something could not be removed.
@@ -134,6 +141,7 @@ func (c *Container) Start() (err error) {
 	if err != nil {
 		return runtimeError(err)
 	}
+	c.watchOOMKills()
 	c.cg = cg
 	if err := cg.Set(c.spec.Limits); err != nil {
 		return runtimeError(err)
@@ -186,6 +194,7 @@ func (c *Container) wait() {
 		r.Stats = st
 		r.OOMKills = st.Memory.Events.OOMKill
 		r.OOMKilled = r.Signal == syscall.SIGKILL && r.OOMKills > 0
+		r.OOMVictims = c.oomVictims(r.OOMKills)
 	}
 	if err := c.cleanup(); err != nil && r.CleanupErr == nil {
 		r.CleanupErr = err
@@ -207,6 +216,9 @@ func (c *Container) killAll() error {
 // cleanup removes the cgroup and the state directory, once killAll has
 // emptied it. It is safe to call on a half-made container.
 func (c *Container) cleanup() error {
+	if c.unwatchOOM != nil {
+		c.unwatchOOM()
+	}
 	var errs []error
 	if c.cg != nil {
 		errs = append(errs, c.cg.Destroy())

@@ -30,3 +30,5 @@ func blockDevice(path string) (major, minor uint32, err error) { return 0, 0, er
 func wholeDisk(major, minor uint32) (uint32, uint32) { return major, minor }
 
 func diskUsageOf(pid int) (used, size uint64, err error) { return 0, 0, errNotLinux }
+
+func watchOOM(id string, fn func(OOMKill)) (stop func(), err error) { return func() {}, errNotLinux }

@@ -117,6 +117,41 @@ func (c *Container) noteEvents(st cgroup.Stats) {
 	}
 }
 
+// watchOOMKills has the kernel's reports of OOM kills in the container's
+// cgroup logged as they come. Where the kernel's log cannot be read, the
+// kernel log says so, once, and the counters alone tell of the kills.
+func (c *Container) watchOOMKills() {
+	stop, err := watchOOM(c.id, func(k OOMKill) {
+		c.eventsMu.Lock()
+		c.victims = append(c.victims, k)
+		c.eventsMu.Unlock()
+		c.logf(FromKernel, "%s", k.Text())
+	})
+	c.unwatchOOM = stop
+	if err != nil {
+		c.logf(FromParent, "# %v: who the OOM killer kills is not shown", err)
+	}
+}
+
+// oomReportWait bounds the wait, at the end, for the kernel's report of a
+// kill memory.events already counts: the two are written moments apart.
+const oomReportWait = 300 * time.Millisecond
+
+// oomVictims returns the reports of the container's kills, waiting
+// briefly for those of the kills counted but not yet reported.
+func (c *Container) oomVictims(kills uint64) []OOMKill {
+	deadline := time.Now().Add(oomReportWait)
+	for {
+		c.eventsMu.Lock()
+		victims := append([]OOMKill(nil), c.victims...)
+		c.eventsMu.Unlock()
+		if uint64(len(victims)) >= kills || time.Now().After(deadline) {
+			return victims
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // exitWords says how a process ended, as wait4 told us.
 func exitWords(ws syscall.WaitStatus) string {
 	if ws.Signaled() {
