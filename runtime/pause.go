@@ -46,3 +46,10 @@ func (c *Container) Freeze(frozen bool) error {
 	}
 	return nil
 }
+
+// Freeze pauses (true) or resumes (false) the container the process runs
+// in, whoever started it (Found.Pause), with the write in the exec's
+// kernel log.
+func (e *Exec) Freeze(frozen bool) error {
+	return e.found.freeze(tracedWrites(e.host, func(text string) { e.logf(FromParent, "%s", text) }), frozen)
+}
