@@ -597,7 +597,7 @@ func makeOutside(t *testing.T) *outside {
 	if err := netlink.LinkSetUp(host); err != nil {
 		t.Fatal(err)
 	}
-	h, err := netlink.NewHandleAt(m.ns)
+	h, err := netlink.NewHandleAt(m.ns, unix.NETLINK_ROUTE)
 	if err != nil {
 		t.Fatal(err)
 	}

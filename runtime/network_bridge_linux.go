@@ -169,7 +169,7 @@ func configureEth0(pid int, addr netip.Addr, subnet netip.Prefix, gw netip.Addr,
 		return fmt.Errorf("open /proc/%d/ns/net: %w", pid, err)
 	}
 	defer ns.Close()
-	h, err := netlink.NewHandleAt(ns)
+	h, err := netlink.NewHandleAt(ns, unix.NETLINK_ROUTE)
 	if err != nil {
 		return fmt.Errorf("netlink in /proc/%d/ns/net: %w", pid, err)
 	}
