@@ -61,8 +61,12 @@ config_wanted=(
 # Options that may be modules: CONFIG name -> the paths of its modules
 # under lib/modules/<release>/kernel. overlay: the containers' root; dummy:
 # a network interface besides lo (see scripts/vm-init); virtio's and
-# ext4's: the virtio disk with a filesystem, for the io.max tests. vm-init
-# loads them in rounds, so a module may come before one it needs.
+# ext4's: the virtio disk with a filesystem, for the io.max tests; veth,
+# the bridge and nftables with conntrack, NAT, masquerade, ct and fib: the
+# bridge network (--network bridge, the default). br_netfilter is left
+# out on purpose: this host has it built in, the VM proves the bridge
+# without it. vm-init loads them in rounds, so a module may come before
+# one it needs.
 declare -A modules_wanted=(
   [OVERLAY_FS]=fs/overlayfs/overlay.ko
   [DUMMY]=drivers/net/dummy.ko
@@ -76,6 +80,22 @@ declare -A modules_wanted=(
   [JBD2]=fs/jbd2/jbd2.ko
   [CRYPTO_CRC32C]=crypto/crc32c_generic.ko
   [EXT4_FS]=fs/ext4/ext4.ko
+  [VETH]=drivers/net/veth.ko
+  [LLC]=net/llc/llc.ko
+  [STP]=net/802/stp.ko
+  [BRIDGE]=net/bridge/bridge.ko
+  [LIBCRC32C]=lib/libcrc32c.ko
+  [NETFILTER_NETLINK]=net/netfilter/nfnetlink.ko
+  [NF_TABLES]=net/netfilter/nf_tables.ko
+  [NF_DEFRAG_IPV4]=net/ipv4/netfilter/nf_defrag_ipv4.ko
+  [NF_DEFRAG_IPV6]=net/ipv6/netfilter/nf_defrag_ipv6.ko
+  [NF_CONNTRACK]=net/netfilter/nf_conntrack.ko
+  [NF_NAT]=net/netfilter/nf_nat.ko
+  [NFT_NAT]="net/netfilter/nft_nat.ko net/netfilter/nft_chain_nat.ko"
+  [NFT_MASQ]=net/netfilter/nft_masq.ko
+  [NFT_CT]=net/netfilter/nft_ct.ko
+  [NFT_FIB]=net/netfilter/nft_fib.ko
+  [NFT_FIB_IPV4]=net/ipv4/netfilter/nft_fib_ipv4.ko
 )
 
 # modules_cached tells whether kdir holds every module wanted that its
