@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -29,6 +30,7 @@ const (
 // order, so that all of them see the same machine; each figure is a median,
 // and the budget is a ratio to runc's: at most 0.5 (ARCHITECTURE.md).
 // make bench installs runc (scripts/install-deps.sh bench).
+// VME50_BENCH_ALSO adds other builds of vme50-tui to the turns.
 func BenchmarkStartToExit(b *testing.B) {
 	needKernel(b)
 	type peer struct {
@@ -39,6 +41,15 @@ func BenchmarkStartToExit(b *testing.B) {
 	peers := []*peer{
 		{name: "vme50", args: []string{bin, "run", "--rootfs", rootfsOK, "--memory-limit", "64M",
 			"--cpu-shares", "200", "/bin/true"}},
+	}
+	// VME50_BENCH_ALSO=name=binary,...: other builds of vme50-tui in the
+	// same turns, to weigh a change against the current one in one run.
+	for _, also := range strings.Split(os.Getenv("VME50_BENCH_ALSO"), ",") {
+		if name, path, ok := strings.Cut(also, "="); ok {
+			args := slices.Clone(peers[0].args)
+			args[0] = path
+			peers = append(peers, &peer{name: name, args: args})
+		}
 	}
 	for _, oci := range []string{"runc", "crun"} {
 		path, err := exec.LookPath(oci)
@@ -66,12 +77,26 @@ func BenchmarkStartToExit(b *testing.B) {
 			p.ms = append(p.ms, float64(time.Since(start).Microseconds())/1000)
 		}
 	}
-	ours := median(peers[0].ms)
+	// ms-NAME for every program; x-PEER for ours over each peer's (and
+	// NAME-x-PEER for the other builds of VME50_BENCH_ALSO).
+	var builds, others []*peer
 	for _, p := range peers {
-		m := median(p.ms)
-		b.ReportMetric(m, "ms-"+p.name)
-		if p != peers[0] {
-			b.ReportMetric(ours/m, "x-"+p.name)
+		if p == peers[0] || p.args[0] != bin && slices.Equal(p.args[1:], peers[0].args[1:]) {
+			builds = append(builds, p)
+		} else {
+			others = append(others, p)
+		}
+	}
+	for _, p := range peers {
+		b.ReportMetric(median(p.ms), "ms-"+p.name)
+	}
+	for _, v := range builds {
+		prefix := ""
+		if v != peers[0] {
+			prefix = v.name + "-"
+		}
+		for _, o := range others {
+			b.ReportMetric(median(v.ms)/median(o.ms), prefix+"x-"+o.name)
 		}
 	}
 	b.ReportMetric(0, "ns/op")
