@@ -24,7 +24,8 @@ const (
 // BenchmarkStartToExit times the start to exit of /bin/true in a container
 // with a memory limit and a CPU weight: `vme50-tui run` against runc (and
 // crun, where installed) on the same rootfs, with the same namespaces (PID,
-// mount, UTS, IPC, network) and the same limits (memory, CPU weight, pids
+// mount, UTS, IPC, and a network namespace with only lo: --network none)
+// and the same limits (memory, CPU weight, pids
 // 1024), and against unshare+chroot, which does far less (namespaces, no
 // cgroup, no pivot_root, no /dev). The programs take turns in a rotating
 // order, so that all of them see the same machine; each figure is a median,
@@ -40,7 +41,7 @@ func BenchmarkStartToExit(b *testing.B) {
 	}
 	peers := []*peer{
 		{name: "vme50", args: []string{bin, "run", "--rootfs", rootfsOK, "--memory-limit", "64M",
-			"--cpu-shares", "200", "/bin/true"}},
+			"--cpu-shares", "200", "--network", "none", "/bin/true"}},
 	}
 	// VME50_BENCH_ALSO=name=binary,...: other builds of vme50-tui in the
 	// same turns, to weigh a change against the current one in one run.
