@@ -27,6 +27,10 @@ DEB_MAINTAINER=${DEB_MAINTAINER:-vme50-tui maintainers <root@localhost>}
 # without a tag, abc1234 -> 0.0.0+git<commits>.abc1234; -dirty -> .dirty.
 debian_version() {
 	v=${1#v}
+	# An abbreviated commit (no tag yet), which may well start with a digit.
+	if printf '%s\n' "$1" | grep -Eqx '[0-9a-f]{7,40}(-dirty)?'; then
+		v="0.0.0+git$(git rev-list --count HEAD 2>/dev/null || echo 0).$1"
+	fi
 	case $v in
 	[0-9]*) ;;
 	*) v="0.0.0+git$(git rev-list --count HEAD 2>/dev/null || echo 0).$v" ;;
@@ -34,6 +38,11 @@ debian_version() {
 	printf '%s\n' "$v" | sed -e 's/-\([0-9][0-9]*\)-g\([0-9a-f][0-9a-f]*\)/+\1.g\2/' \
 		-e 's/-dirty$/.dirty/' -e 's/-\(rc\|alpha\|beta\|pre\)/~\1/' -e 's/-/./g'
 }
+
+if [ "${1:-}" = --debian-version ]; then
+	debian_version "$2"
+	exit
+fi
 
 case $GOARCH in
 amd64 | arm64 | riscv64 | s390x | mips64le | loong64) arch=$GOARCH ;;

@@ -34,6 +34,10 @@ else
 	[ "$(dpkg-deb -f "$deb" Package)" = vme50-tui ] || fail "Package is not vme50-tui"
 	[ "$(dpkg-deb -f "$deb" Depends)" = busybox-static ] || fail "Depends is not busybox-static: $(dpkg-deb -f "$deb" Depends)"
 	[ "$(dpkg-deb -f "$deb" Architecture)" = "$(dpkg --print-architecture)" ] || fail "Architecture $(dpkg-deb -f "$deb" Architecture)"
+	if [ -n "${VERSION:-}" ]; then
+		want=$("$(dirname "$0")/build-deb.sh" --debian-version "$VERSION")
+		[ "$(dpkg-deb -f "$deb" Version)" = "$want" ] || fail "Version $(dpkg-deb -f "$deb" Version), want $want (from $VERSION)"
+	fi
 	dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\.\//, "", $6); print $6 }' | sort >/tmp/check-deb.files.$$
 	for want in usr/bin/vme50-tui usr/share/man/man1/vme50-tui.1.gz usr/share/man/man1/vme50-tui-run.1.gz \
 		usr/share/bash-completion/completions/vme50-tui usr/share/zsh/vendor-completions/_vme50-tui \
