@@ -49,11 +49,32 @@ func serveCmd(mark string) string {
 }
 
 // startBridged starts a container on the bridge (flags, then a shell
-// command) and returns its id and the address of its eth0.
+// command) and returns it with the address of its eth0, once its command
+// runs. It is found by its hostname: others' containers may start meanwhile
+// (the default network is the bridge), so a new cgroup could be theirs.
 func startBridged(t *testing.T, name string, flags []string, command string) (b bridged) {
 	t.Helper()
-	args := append(append([]string{"--network", "bridge", "--hostname", name}, flags...), "/bin/sh", "-c", command)
-	b.cmd, b.id = startContainer(t, args...)
+	args := append(append([]string{"run", "--rootfs", rootfsOK, "--network", "bridge", "--hostname", name}, flags...),
+		"/bin/sh", "-c", command)
+	b.cmd = vme50Cmd(t, args...)
+	if err := b.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if b.cmd.ProcessState == nil {
+			b.cmd.Process.Kill()
+			b.cmd.Wait()
+		}
+	})
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if f, err := runtime.Find(name); err == nil && f.Init.PID != 0 {
+			b.id = f.ID
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("container %s never ran its command", name)
+		}
+	}
 	b.addr = eth0Addr(t, name)
 	return b
 }
@@ -697,6 +718,13 @@ func TestBridgeResolvConf(t *testing.T) {
 
 	root := filepath.Join(t.TempDir(), "rootfs")
 	copyRootfs(t, root)
+	// --userns: the container's root may not make a file in the rootfs's
+	// /etc, so only a rootfs that has one gets it (this one has none).
+	r = run(t, "--network", "bridge", "--userns", "--verbose", "/bin/sh", "-c", "cat /etc/resolv.conf || echo NONE")
+	if !strings.Contains(r.stdout, "NONE") || !strings.Contains(r.stderr, "no /etc/resolv.conf for the container") {
+		t.Errorf("--userns on a rootfs without /etc/resolv.conf: %q\n%s", r.stdout, r.stderr)
+	}
+
 	r = vme50(t, "run", "--rootfs", root, "--overlay=false", "--network", "bridge", "/bin/sh", "-c", "cat /etc/resolv.conf || echo NONE")
 	if !strings.Contains(r.stdout, "NONE") {
 		t.Errorf("--overlay=false on a rootfs without /etc/resolv.conf: %q", r.stdout)

@@ -34,82 +34,88 @@ func bringUpLoopback() error {
 	return nil
 }
 
-// mountResolvConf gives a container on the bridge its /etc/resolv.conf
-// (the parent made it from the host's: network.go) without writing into
-// the rootfs: the file is made in the container's layer tmpfs, in its
-// memory and gone with it, and bound over the rootfs's /etc/resolv.conf,
-// as Docker binds its own. The container may change it; the rootfs's
-// stays as it was. A bind needs a file to bind onto: with an overlay, a
-// missing one (or a symlink, which leads wherever the image says) is
-// replaced by an empty file in the overlay's upper layer, the container's
-// own; without one nothing is written into the rootfs, and a rootfs that
-// has no regular /etc/resolv.conf gets none.
+// The container's /etc/resolv.conf, on the bridge network (the parent made
+// its content from the host's: network.go), without writing into the
+// rootfs: the file is made in the container's layer tmpfs, in its memory
+// and gone with it, and bound over /etc/resolv.conf, as Docker binds its
+// own. The container may change it; the rootfs's stays as it was. A bind
+// needs a file to bind onto: with an overlay, an empty one is made in the
+// overlay's upper layer, the container's own, before the overlay is
+// mounted (prepareResolvConf), whatever the rootfs has there (none, or a
+// symlink leading anywhere). Without an overlay nothing is written into
+// the rootfs, and under --userns the upper layer's etc could only be the
+// container root's (the host's root, who owns the rootfs's, is no one
+// there), which would let it write into /etc: then a rootfs without a
+// regular /etc/resolv.conf gets none, and the kernel log says so.
+
+// prepareResolvConf makes etc/resolv.conf, empty, in the overlay's upper
+// directory, and etc with the mode and owner of the rootfs's /etc.
+func prepareResolvConf(cfg *initConfig, upper string, rootfs *os.File) error {
+	if cfg.ResolvConf == "" || inUserNS() {
+		return nil
+	}
+	var st unix.Stat_t
+	err := unix.Fstatat(int(rootfs.Fd()), "etc", &st, unix.AT_SYMLINK_NOFOLLOW)
+	switch {
+	case errors.Is(err, unix.ENOENT):
+		st.Mode = unix.S_IFDIR | 0o755
+	case err != nil:
+		return fmt.Errorf("stat %s/etc: %w", cfg.Rootfs, err)
+	case st.Mode&unix.S_IFMT != unix.S_IFDIR:
+		logStep("# no /etc/resolv.conf for the container: /etc is not a directory in the rootfs")
+		return nil
+	}
+	etc := filepath.Join(upper, "etc")
+	if err := unix.Mkdir(etc, st.Mode&0o7777); err != nil {
+		return fmt.Errorf("mkdir %s: %w", etc, err)
+	}
+	if err := unix.Chown(etc, int(st.Uid), int(st.Gid)); err != nil {
+		return fmt.Errorf("chown %s: %w", etc, err)
+	}
+	target := filepath.Join(etc, "resolv.conf")
+	if err := os.WriteFile(target, nil, 0o644); err != nil {
+		return err
+	}
+	logStep("touch %s (in the container's layer: the mount point of its resolv.conf)", target)
+	return nil
+}
+
+// mountResolvConf binds the container's resolv.conf, made in its layer,
+// over the root's /etc/resolv.conf.
 func mountResolvConf(root *os.File, cfg *initConfig) error {
 	if cfg.ResolvConf == "" {
 		return nil
 	}
-	overlay := cfg.Overlay != nil
+	target, err := openBelow(root, "/etc/resolv.conf", false)
+	if err != nil {
+		// Only without an overlay or under --userns: otherwise
+		// prepareResolvConf made it.
+		why := "--overlay=false writes nothing there"
+		if inUserNS() {
+			why = "under --userns the container's root may not make one in the rootfs's /etc (an empty file in the rootfs would do)"
+		}
+		logStep("# no /etc/resolv.conf for the container: the rootfs has no regular /etc/resolv.conf to bind it over (%v), and %s", unwrapPath(err), why)
+		return nil
+	}
+	defer target.Close()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(target.Fd()), &st); err != nil {
+		return err
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		logStep("# no /etc/resolv.conf for the container: it is not a regular file in the rootfs")
+		return nil
+	}
 	src := filepath.Join(cfg.Layer, "resolv.conf")
 	if err := os.WriteFile(src, []byte(cfg.ResolvConf), 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", src, err)
 	}
 	logStep("cat > %s (the container's resolv.conf, in its layer)", src)
-	etc, err := openBelow(root, "/etc", overlay)
-	if err != nil {
-		logStep("# no /etc/resolv.conf for the container: /etc in the rootfs: %v", unwrapPath(err))
-		return nil
-	}
-	defer etc.Close()
-	target, err := resolvConfMountPoint(etc, overlay)
-	if err != nil || target == nil {
-		return err
-	}
-	defer target.Close()
 	bound, err := bindNew(nil, src, target, false, 0)
 	if err != nil {
 		return err
 	}
 	return bound.Close()
-}
-
-// resolvConfMountPoint opens etc's resolv.conf, a regular file, for the
-// bind; nil when there is none and none may be made.
-func resolvConfMountPoint(etc *os.File, overlay bool) (*os.File, error) {
-	const name = "resolv.conf"
-	fd, err := unix.Openat(int(etc.Fd()), name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-	var why string
-	switch {
-	case errors.Is(err, unix.ENOENT):
-		why = "there is none"
-	case err != nil:
-		return nil, fmt.Errorf("open /etc/%s: %w", name, err)
-	default:
-		var st unix.Stat_t
-		if err := unix.Fstat(fd, &st); err != nil {
-			unix.Close(fd)
-			return nil, err
-		}
-		if st.Mode&unix.S_IFMT == unix.S_IFREG {
-			return os.NewFile(uintptr(fd), filepath.Join(etc.Name(), name)), nil
-		}
-		unix.Close(fd)
-		if st.Mode&unix.S_IFMT == unix.S_IFDIR {
-			logStep("# no /etc/resolv.conf for the container: it is a directory in the rootfs")
-			return nil, nil
-		}
-		why = "it is not a regular file (a symlink?)"
-		if overlay {
-			if err := unix.Unlinkat(int(etc.Fd()), name, 0); err != nil {
-				return nil, fmt.Errorf("rm /etc/%s: %w", name, err)
-			}
-		}
-	}
-	if !overlay {
-		logStep("# no /etc/resolv.conf for the container: in the rootfs %s, and --overlay=false writes nothing there", why)
-		return nil, nil
-	}
-	logStep("touch %s/%s (in the container's layer: %s in the rootfs)", etc.Name(), name, why)
-	return makeFileAt(etc, name, 0o644)
 }
 
 // unwrapPath drops the path of a *PathError, for a note that names it.

@@ -117,6 +117,9 @@ func mountRoot(cfg *initConfig, rootfs *os.File) (*os.File, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := prepareResolvConf(cfg, upper, rootfs); err != nil {
+			return nil, err
+		}
 		// The lower layer is named by descriptor: /proc/self/fd/N is the
 		// very directory opened (before pivot_root, /proc is the host's).
 		// The overlay's options are a comma-separated list, its lower
