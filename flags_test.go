@@ -42,12 +42,18 @@ func TestFlagsToSpec(t *testing.T) {
 		t.Errorf("spec %+v", s)
 	}
 	// Defaults: no memory or CPU limits, 1024 processes, overlay on, a
-	// network of its own.
+	// network of its own on the bridge, no port published.
 	f, rest = parse(t, "--rootfs", dir, "true")
 	s, err = specFrom(f, rest)
 	if err != nil || s.Limits.MemoryMax != 0 || s.Limits.CPUWeight != 0 || s.Limits.PidsMax != 1024 ||
-		!s.Overlay || s.Network != "none" {
+		!s.Overlay || s.Network != "bridge" || len(s.Ports) != 0 {
 		t.Errorf("defaults: %+v %v", s, err)
+	}
+	// -p, repeated, publishes ports.
+	f, rest = parse(t, "--rootfs", dir, "-p", "8080:80", "--publish", "2222:22/tcp", "true")
+	if s, err = specFrom(f, rest); err != nil || len(s.Ports) != 2 || s.Ports[0] != (runtime.PortMapping{Host: 8080, Container: 80}) ||
+		s.Ports[1] != (runtime.PortMapping{Host: 2222, Container: 22}) {
+		t.Errorf("-p 8080:80 --publish 2222:22/tcp: %+v %v", s.Ports, err)
 	}
 	// The host's network and no process cap only when asked.
 	f, rest = parse(t, "--rootfs", dir, "--network", "host", "--pids-limit", "max", "true")
@@ -67,7 +73,9 @@ func TestFlagErrorsNameFlagAndValue(t *testing.T) {
 		{"--cpus", "4096"},
 		{"--pids-limit", "-1"},
 		{"--hostname", "no_underscores"},
-		{"--network", "bridge"},
+		{"--network", "bridges"},
+		{"--publish", "8080"},
+		{"-p", "8080:80/udp"},
 		{"--rootfs", dir + "/missing"},
 	}
 	for _, c := range cases {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -70,10 +71,11 @@ func (s *hostOnlyService) count(kind string) int {
 	return s.accepted[kind]
 }
 
-// A default container has a network of its own: a TCP service and an
-// abstract unix socket that listen only on the host's side are out of
-// reach, and it sees no interface of the host, only lo. With --network
-// host, asked for, the same service answers.
+// A default container (on the bridge) has a network of its own: a TCP
+// service and an abstract unix socket that listen only on the host's side
+// are out of reach, and it sees no interface of the host, only lo and its
+// own eth0; with --network none, lo alone. With --network host, asked for,
+// the same service answers.
 func TestDefaultNetworkIsolated(t *testing.T) {
 	clean(t)
 	svc := listenHostOnly(t)
@@ -89,10 +91,18 @@ func TestDefaultNetworkIsolated(t *testing.T) {
 	if !strings.Contains(r.stdout, "unix: connect: connection refused") || svc.count("unix") != 0 {
 		t.Errorf("a default container and the host's abstract socket @%s: %q", svc.unixName(), r.stdout)
 	}
-	r = vme50(t, "run", "--rootfs", root, "/bin/sh", "-c", "cut -d: -f1 /proc/net/dev | tail -n +3; ls /sys/class/net")
+	interfaces := "cut -d: -f1 /proc/net/dev | tail -n +3; ls /sys/class/net"
+	r = vme50(t, "run", "--rootfs", root, "/bin/sh", "-c", interfaces)
 	wantCode(t, r, 0)
-	if got := strings.Fields(r.stdout); len(got) != 2 || got[0] != "lo" || got[1] != "lo" {
-		t.Errorf("a default container sees interfaces %q, want lo alone", got)
+	got := strings.Fields(r.stdout)
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"eth0", "eth0", "lo", "lo"}) {
+		t.Errorf("a default container sees interfaces %q, want its eth0 and lo", got)
+	}
+	r = vme50(t, "run", "--rootfs", root, "--network", "none", "/bin/sh", "-c", interfaces)
+	wantCode(t, r, 0)
+	if got := strings.Fields(r.stdout); !slices.Equal(got, []string{"lo", "lo"}) {
+		t.Errorf("--network none sees interfaces %q, want lo alone", got)
 	}
 
 	// The control: on request the host's network is there.

@@ -27,7 +27,7 @@ type Options struct {
 	CPUs           string // e.g. "0.5"; "" or "0": no quota
 	PidsLimit      string // "": DefaultPidsLimit; "max" or "0": no limit
 	Hostname       string
-	Network        string   // none (the default: only lo) or host
+	Network        string   // bridge (the default: eth0 on vme50br0), none (only lo) or host
 	Publish        []string // -p HOST:CONTAINER: TCP ports published on the host (bridge only)
 	DiskLimit      string   // what the container may write, e.g. "1G"; "max": a tmpfs's default
 	Overlay        bool
@@ -38,9 +38,10 @@ type Options struct {
 }
 
 // DefaultOptions are the settings a new container starts from: a network
-// of its own (only lo), a cap on its processes, a throw-away overlay.
+// of its own on the host's bridge (as Docker's default), a cap on its
+// processes, a throw-away overlay.
 func DefaultOptions() Options {
-	return Options{Rootfs: rootfs.DefaultBusybox, Network: string(NetworkNone),
+	return Options{Rootfs: rootfs.DefaultBusybox, Network: string(NetworkBridge),
 		PidsLimit: strconv.Itoa(DefaultPidsLimit), DiskLimit: DefaultDiskLimit, Overlay: true}
 }
 
@@ -213,13 +214,14 @@ func ParsePidsLimit(s string) (uint64, error) {
 	return n, nil
 }
 
-// ParseNetwork reads --network. Empty is none: a container shares the
-// host's network only when asked to.
+// ParseNetwork reads --network. Empty is the default, bridge, as Docker's:
+// a network namespace of the container's own that still reaches out; a
+// container shares the host's network only when asked to.
 func ParseNetwork(s string) (Network, error) {
 	switch n := Network(strings.TrimSpace(s)); n {
-	case "", NetworkNone:
-		return NetworkNone, nil
-	case NetworkHost, NetworkBridge:
+	case "", NetworkBridge:
+		return NetworkBridge, nil
+	case NetworkHost, NetworkNone:
 		return n, nil
 	}
 	return "", fmt.Errorf("use bridge (eth0 on the host's bridge %s, NAT out), none (only lo) or host (the host's interfaces)", BridgeName)

@@ -177,7 +177,7 @@ func unwrapPathError(err error) error {
 }
 
 // Validate checks a Spec before anything is created, and completes it as
-// it goes: the rootfs made absolute, the network "none" when not given.
+// it goes: the rootfs made absolute, the network "bridge" when not given.
 func (s *Spec) Validate() error {
 	if len(s.Args) == 0 || s.Args[0] == "" {
 		return fmt.Errorf("no command given")

@@ -54,8 +54,8 @@ func TestSpecValidate(t *testing.T) {
 	if err := ok.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if ok.Network != NetworkNone {
-		t.Errorf("network %q, want none when not given", ok.Network)
+	if ok.Network != NetworkBridge {
+		t.Errorf("network %q, want bridge when not given", ok.Network)
 	}
 	cases := map[string]Spec{
 		"no command":         {Rootfs: dir},
@@ -145,15 +145,15 @@ func TestDefaultOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Network != "none" || s.Network != NetworkNone {
-		t.Errorf("default network %q -> %q, want none", o.Network, s.Network)
+	if o.Network != "bridge" || s.Network != NetworkBridge {
+		t.Errorf("default network %q -> %q, want bridge", o.Network, s.Network)
 	}
 	if o.PidsLimit != "1024" || s.Limits.PidsMax != DefaultPidsLimit || DefaultPidsLimit != 1024 {
 		t.Errorf("default pids limit %q -> %d, want 1024", o.PidsLimit, s.Limits.PidsMax)
 	}
 	// Options typed empty (a program's, not the form's) mean the same.
 	o.Network, o.PidsLimit = "", ""
-	if s, err = o.Spec(); err != nil || s.Network != NetworkNone || s.Limits.PidsMax != 1024 {
+	if s, err = o.Spec(); err != nil || s.Network != NetworkBridge || s.Limits.PidsMax != 1024 {
 		t.Errorf("empty options: network %q pids %d %v", s.Network, s.Limits.PidsMax, err)
 	}
 	o.Network, o.PidsLimit = "host", "max"
@@ -176,7 +176,7 @@ func TestParsePidsLimit(t *testing.T) {
 }
 
 func TestParseNetwork(t *testing.T) {
-	for in, want := range map[string]Network{"": NetworkNone, "none": NetworkNone, " none ": NetworkNone, "host": NetworkHost,
+	for in, want := range map[string]Network{"": NetworkBridge, "none": NetworkNone, " none ": NetworkNone, "host": NetworkHost,
 		"bridge": NetworkBridge} {
 		if got, err := ParseNetwork(in); err != nil || got != want {
 			t.Errorf("ParseNetwork(%q) = %q, %v; want %q", in, got, err, want)
