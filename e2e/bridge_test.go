@@ -296,6 +296,9 @@ func TestBridgeTwoContainersReachEachOther(t *testing.T) {
 	if rx, tx, err := found.NetStats(); err != nil || rx < 200 || tx < 200 {
 		t.Errorf("bridge-a's NetStats after a fetch and a ping: rx %d tx %d, %v", rx, tx, err)
 	}
+	if got := found.Address(); got != netip.PrefixFrom(addrA, subnet.Bits()).String() {
+		t.Errorf("bridge-a's Address() = %q, want %s/%d", got, addrA, subnet.Bits())
+	}
 	a.end(t)
 	b.end(t)
 	wantNetGone(t, idA, idB)

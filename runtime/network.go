@@ -3,6 +3,7 @@ package runtime
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -45,8 +46,10 @@ var subnetCandidates = []string{DefaultSubnet,
 // the NUL).
 const vethPrefix = "vme50"
 
-// vethName is the host end of container id's veth pair.
-func vethName(id string) string {
+// VethName is the host end of container id's veth pair, whose counters
+// in /sys/class/net/NAME/statistics are NetStats' (the TUI's network line
+// may name them).
+func VethName(id string) string {
 	if len(id) > 10 {
 		id = id[:10]
 	}
@@ -88,6 +91,38 @@ type bridgeLink struct {
 	// listening, so that no host service and no other container can take
 	// the port while the DNAT rule sends its connections here.
 	reserved []*os.File
+	left     bool // disconnectNetwork has run
+}
+
+// Address is the container's address on the bridge with its prefix
+// length (10.88.0.2/16), "" when it is not on the bridge (or its start
+// failed before it got one).
+func (c *Container) Address() string {
+	if c.bridge == nil {
+		return ""
+	}
+	return c.bridge.att.Address
+}
+
+// Address is Container.Address for a container found on the host, from
+// its state directory.
+func (f Found) Address() string {
+	a, _ := readAttachment(filepath.Join(StateDir, f.ID))
+	return a.Address
+}
+
+func writeAttachment(dir string, a attachment) error {
+	data, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, attachmentFile), append(data, '\n'), 0o600)
+}
+
+func readAttachment(dir string) (attachment, bool) {
+	var a attachment
+	data, err := os.ReadFile(filepath.Join(dir, attachmentFile))
+	return a, err == nil && json.Unmarshal(data, &a) == nil
 }
 
 // PortMapping publishes the container's TCP port Container on the host's
@@ -309,7 +344,7 @@ func (f Found) NetStats() (rx, tx uint64, err error) {
 // vethStats reads the counters of container id's veth, as the container
 // sees them.
 func vethStats(id string) (rx, tx uint64, err error) {
-	dir := filepath.Join("/sys/class/net", vethName(id), "statistics")
+	dir := filepath.Join("/sys/class/net", VethName(id), "statistics")
 	read := func(name string) (uint64, error) {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {

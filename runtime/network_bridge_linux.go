@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -119,7 +118,7 @@ func (c *Container) attach(br netlink.Link, subnet netip.Prefix, logf func(strin
 	}
 	gw := gatewayOf(subnet)
 	b := c.bridge
-	b.att = attachment{Bridge: BridgeName, Veth: vethName(c.id), Address: netip.PrefixFrom(addr, subnet.Bits()).String(),
+	b.att = attachment{Bridge: BridgeName, Veth: VethName(c.id), Address: netip.PrefixFrom(addr, subnet.Bits()).String(),
 		Gateway: gw.String(), Ports: c.spec.Ports}
 	// Written first: the next container's address avoids it, and a sweep
 	// finds what to remove if we die now.
@@ -407,20 +406,6 @@ func retryDump[T any](dump func() ([]T, error)) ([]T, error) {
 	}
 }
 
-func writeAttachment(dir string, a attachment) error {
-	data, err := json.Marshal(a)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, attachmentFile), append(data, '\n'), 0o600)
-}
-
-func readAttachment(dir string) (attachment, bool) {
-	var a attachment
-	data, err := os.ReadFile(filepath.Join(dir, attachmentFile))
-	return a, err == nil && json.Unmarshal(data, &a) == nil
-}
-
 // attachments lists the state directories' attachments by container id.
 func attachments() (map[string]attachment, error) {
 	entries, err := os.ReadDir(StateDir)
@@ -487,13 +472,16 @@ func liveAttached(except string) ([]string, error) {
 // the bridge, the table and the forwarding it switched on.
 func (c *Container) disconnectNetwork() error {
 	b := c.bridge
-	if b == nil {
+	if b == nil || b.left {
 		return nil
 	}
-	c.bridge = nil
+	// Kept (Address still answers), marked: cleanup runs once, but this
+	// must never undo another container's start.
+	b.left = true
 	for _, f := range b.reserved {
 		f.Close()
 	}
+	b.reserved = nil
 	logf := func(format string, args ...any) { c.logf(FromParent, format, args...) }
 	lock, err := lockNetwork()
 	if err != nil {
@@ -501,8 +489,8 @@ func (c *Container) disconnectNetwork() error {
 	}
 	var errs []error
 	errs = append(errs, unpublish(func(id string) bool { return id == c.id }, logf))
-	if gone, err := deleteVeth(vethName(c.id), logf); gone {
-		logf("# %s is gone already, and eth0 with it: a veth pair goes with the network namespace of either end", vethName(c.id))
+	if gone, err := deleteVeth(VethName(c.id), logf); gone {
+		logf("# %s is gone already, and eth0 with it: a veth pair goes with the network namespace of either end", VethName(c.id))
 	} else {
 		errs = append(errs, err)
 	}
@@ -598,7 +586,7 @@ func sweepNetwork() error {
 	errs = append(errs, err)
 	for _, l := range links {
 		name := l.Attrs().Name
-		if isVethName(name) && !slices.ContainsFunc(live, func(id string) bool { return vethName(id) == name }) {
+		if isVethName(name) && !slices.ContainsFunc(live, func(id string) bool { return VethName(id) == name }) {
 			_, err := deleteVeth(name, quiet)
 			errs = append(errs, err)
 		}
