@@ -61,6 +61,10 @@ type App struct {
 
 	status string // one line: the last error or question
 
+	// pressureNote is why the panels have no pressure to show on this
+	// host (Host.PressureNote), or "".
+	pressureNote string
+
 	keys keyMap
 	help help.Model
 
@@ -99,7 +103,8 @@ func New(cfg Config) *App {
 	if cfg.Interval <= 0 {
 		cfg.Interval = 250 * time.Millisecond
 	}
-	a := &App{cfg: cfg, mode: modeForm, keys: newKeyMap(), help: help.New(), all: &registry{}}
+	a := &App{cfg: cfg, mode: modeForm, keys: newKeyMap(), help: help.New(), all: &registry{},
+		pressureNote: cfg.Host.PressureNote()}
 	a.start = func(p plan, cols, rows int, replaceID string) tea.Cmd {
 		return startContainer(startOn(cfg.Host), a.all, p, cols, rows, replaceID)
 	}

@@ -104,6 +104,7 @@ func (a *App) stopped() tea.Cmd {
 func (a *App) addTab(msg startedMsg) tea.Cmd {
 	t := a.newTab(msg.c.ID(), tabStarted, msg.c)
 	t.plan = msg.plan
+	a.resizeTab(t) // again, with the lesson's box beside the panels
 	if path := msg.plan.Record; path != "" {
 		if msg.replaceID != "" {
 			// A restart records anew, and keeps the last run's file.
@@ -131,6 +132,7 @@ func (a *App) newTab(key string, kind tabKind, c Container) *tab {
 	t := &tab{key: key, kind: kind, c: c,
 		panels: NewPanels(a.cfg.Host.Files(), a.cfg.Host.Version),
 		log:    NewKernelLog()}
+	t.panels.SetPressureNote(a.pressureNote)
 	if c.Pty() != nil {
 		cols, rows := a.paneSize()
 		t.pane = NewPane(key, c.Pty(), cols, rows, c.Resize)

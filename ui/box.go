@@ -18,6 +18,7 @@ import (
 var panelStyle = struct {
 	title, border, faint lipgloss.Style
 	data, limit, mark    lipgloss.Style // the graphs; mark: a limit changed here
+	soft                 lipgloss.Style // a soft limit's line (memory.high)
 	warn, bad            lipgloss.Style // a counter moving; a process killed
 	flash                lipgloss.Style
 	gauge                [3]lipgloss.Style // room left, 75% and up, 90% and up
@@ -28,6 +29,7 @@ var panelStyle = struct {
 	data:   lipgloss.NewStyle().Foreground(lipgloss.Color("6")), // cyan
 	limit:  lipgloss.NewStyle().Foreground(lipgloss.Color("1")), // red
 	mark:   lipgloss.NewStyle().Foreground(lipgloss.Color("3")).Bold(true),
+	soft:   lipgloss.NewStyle().Foreground(lipgloss.Color("3")), // yellow: it slows, it does not stop
 	warn:   lipgloss.NewStyle().Foreground(lipgloss.Color("3")), // yellow
 	bad:    lipgloss.NewStyle().Foreground(lipgloss.Color("1")).Bold(true),
 	// A flashing counter is drawn in reverse video: visible in any theme

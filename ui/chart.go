@@ -38,6 +38,9 @@ const (
 // Limit line character: a dashed line, so it is not mistaken for data.
 const limitRune = '┄'
 
+// softRune draws a soft limit's line: finer dashes than the limit's.
+const softRune = '╌'
+
 // markRune points down at the column where a limit changed.
 const markRune = '▼'
 
@@ -57,11 +60,17 @@ type Chart struct {
 	// with LimitLabel's words for the new value.
 	Limits     []float64
 	LimitLabel func(float64) string
-	Kind       ChartKind
+	// Soft, when above zero and not above Max, is a second line, drawn
+	// with softRune in SoftStyle where the data leaves its row empty, and
+	// data in its row or above (under the limit's) in SoftStyle too: a
+	// limit that slows rather than stops (memory.high under memory.max).
+	Soft float64
+	Kind ChartKind
 
 	DataStyle  lipgloss.Style
 	LimitStyle lipgloss.Style
 	MarkStyle  lipgloss.Style
+	SoftStyle  lipgloss.Style
 }
 
 // cellKind says which style a cell is drawn in.
@@ -72,6 +81,7 @@ const (
 	cellData
 	cellLimit // the dashed line, or data at or above the limit
 	cellMark  // a limit change's marker
+	cellSoft  // the soft limit's line
 )
 
 type cell struct {
@@ -134,6 +144,8 @@ func (c Chart) styleFor(kind cellKind) lipgloss.Style {
 		return c.LimitStyle
 	case cellMark:
 		return c.MarkStyle
+	case cellSoft:
+		return c.SoftStyle
 	}
 	return lipgloss.NewStyle()
 }
@@ -158,11 +170,19 @@ func (c Chart) grid(series []float64) [][]cell {
 	}
 	levels := c.levels(series)
 	perCell := c.samplesPerCell()
+	softRow := c.limitRow(c.Soft)
 	for col := range w {
 		column := levels[col*perCell : (col+1)*perCell]
 		limitRow := c.limitRow(limits[col])
 		for row := range h {
-			grid[row][col] = c.cellAt(column, h-1-row, row-limitRow)
+			cl := c.cellAt(column, h-1-row, row-limitRow)
+			switch {
+			case cl.kind == cellBlank && row == softRow:
+				cl = cell{softRune, cellSoft}
+			case cl.kind == cellData && softRow >= 0 && row <= softRow:
+				cl.kind = cellSoft // over the soft limit: its colour
+			}
+			grid[row][col] = cl
 		}
 	}
 	if c.perSample(series) {

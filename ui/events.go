@@ -72,6 +72,9 @@ func (r *Readings) noteLimitChanges(prev, cur cgroup.Stats, now time.Time) {
 	if prev.Memory.Max != cur.Memory.Max {
 		changed = append(changed, f.MemoryMax+" "+limitSize(cur.Memory.Max))
 	}
+	if prev.Memory.High != cur.Memory.High && f.MemoryHigh != "" {
+		changed = append(changed, f.MemoryHigh+" "+limitSize(cur.Memory.High))
+	}
 	if prev.CPU.QuotaUsec != cur.CPU.QuotaUsec || prev.CPU.PeriodUsec != cur.CPU.PeriodUsec {
 		changed = append(changed, f.CPUMax+" "+quotaText(cur.CPU))
 	}
@@ -89,7 +92,7 @@ func (r *Readings) SetFiles(f cgroup.Files) { r.files = f }
 
 func (r *Readings) names() cgroup.Files {
 	if r.files.MemoryMax == "" {
-		return cgroup.Files{MemoryMax: "memory.max", CPUMax: "cpu.max", PidsMax: "pids.max"}
+		return cgroup.Files{MemoryMax: "memory.max", MemoryHigh: "memory.high", CPUMax: "cpu.max", PidsMax: "pids.max"}
 	}
 	return r.files
 }

@@ -69,6 +69,7 @@ type panelGraph struct {
 	chart   Chart // Width and Height are set when drawn
 	hist    *sampleHistory
 	caption string
+	short   string // the caption in fewer words, for a narrow panel ("": none)
 }
 
 // draw returns rows rows: the caption, then the chart.
@@ -77,8 +78,13 @@ func (g *panelGraph) draw(w, rows int) []string {
 	c.Width, c.Height = w, rows-1
 	shown := min(len(g.hist.values), w*c.samplesPerCell())
 	caption := g.caption
+	if g.short != "" && ansi.StringWidth(caption) > w {
+		caption = g.short
+	}
 	if span := g.hist.span(shown); span > 0 {
-		caption += " · last " + formatSpan(span)
+		if suffix := " · last " + formatSpan(span); ansi.StringWidth(caption+suffix) <= w {
+			caption += suffix
+		}
 	}
 	if c.LimitLabel != nil {
 		c.Limits = g.hist.limits // the line steps where the limit changed

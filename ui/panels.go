@@ -2,6 +2,7 @@ package ui
 
 import (
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ type Panels struct {
 	version  cgroup.Version
 	now      func() time.Time // the clock flashes are timed by
 	hostCPUs int              // the CPU graph's top when there is no quota
+	// pressureNote is why there is no pressure to show (Host.PressureNote),
+	// or "" where the kernel keeps it.
+	pressureNote string
 
 	width, height int
 
@@ -61,6 +65,11 @@ func NewPanels(files cgroup.Files, version cgroup.Version) *Panels {
 	p.r.SetFiles(files) // limit changes are told in this host's names
 	return p
 }
+
+// SetPressureNote says why a reading without pressure has none: the
+// host's Host.PressureNote ("pressure: cgroup v2 only", "pressure: not
+// enabled in this kernel (psi=1)").
+func (p *Panels) SetPressureNote(note string) { p.pressureNote = note }
 
 // SetClock replaces the clock that times the flashes (time.Now by
 // default). Tests use it to step time by hand.
@@ -122,18 +131,28 @@ type metricPanel struct {
 	title      string
 	lines      []panelLine
 	graphAfter int         // the graph goes below this many lines
-	graph      *panelGraph // nil: no graph
+	graph      graphDrawer // nil: no graph
+	graphRank  int         // graphs of lower rank get rows first
+	bare       bool        // no box and no graph: a line of note
 }
 
-// panelLine is one row of text. Extra lines are the first to go (after the
-// graphs) when the screen is short.
+// graphDrawer draws a panel's graph in w x rows cells, rows lines.
+type graphDrawer interface {
+	draw(w, rows int) []string
+}
+
+// panelLine is one row of text. Extra lines are the first to go when the
+// screen is short.
 type panelLine struct {
 	text  string
 	extra bool
 }
 
-// render draws the panels into width x height. When they do not fit, it
-// drops, in order: graphs (the CPU one first), extra lines, the boxes.
+// render draws the panels into width x height. Graphs come before extra
+// lines: it tries every graph with every line, then every graph without
+// the extra lines, then one graph fewer (the last ranked goes first) the
+// same two ways, and so on; then text alone, with and without the extra
+// lines; and at last the compact summary.
 func (p *Panels) render(f flashSet) string {
 	w, h := p.width, p.height
 	if !p.r.HasSample() {
@@ -142,16 +161,20 @@ func (p *Panels) render(f flashSet) string {
 	if w < minBoxWidth {
 		return fitBlock(p.compactLines(f), w, h)
 	}
-	panels := []metricPanel{p.memoryPanel(f, w-4), p.cpuPanel(w - 4), p.pidsPanel(w - 4)}
-	full := textRows(panels, false)
-	if graphs := graphHeights(panels, h-full); graphs != nil {
-		return fitBlock(drawPanels(panels, w, graphs, false), w, h)
+	inner := w - 4
+	panels := []metricPanel{p.memoryPanel(f, inner), p.cpuPanel(inner), p.ioPanel(inner),
+		p.pressurePanel(inner), p.pidsPanel(inner)}
+	for n := countGraphs(panels); n > 0; n-- {
+		for _, short := range []bool{false, true} {
+			if graphs := graphHeights(panels, h-textRows(panels, short), n); graphs != nil {
+				return fitBlock(drawPanels(panels, w, graphs, short), w, h)
+			}
+		}
 	}
-	switch {
-	case full <= h:
-		return fitBlock(drawPanels(panels, w, nil, false), w, h)
-	case textRows(panels, true) <= h:
-		return fitBlock(drawPanels(panels, w, nil, true), w, h)
+	for _, short := range []bool{false, true} {
+		if textRows(panels, short) <= h {
+			return fitBlock(drawPanels(panels, w, nil, short), w, h)
+		}
 	}
 	return fitBlock(p.compactLines(f), w, h)
 }
@@ -160,35 +183,48 @@ func (p *Panels) render(f flashSet) string {
 func textRows(panels []metricPanel, short bool) int {
 	rows := 0
 	for _, pn := range panels {
-		rows += boxRows + len(pn.visibleLines(short))
+		if !pn.bare {
+			rows += boxRows
+		}
+		rows += len(pn.visibleLines(short))
 	}
 	return rows
 }
 
-// graphHeights shares spare rows among the graphs, evenly, the earlier
-// panels first: when only one graph fits, it is memory's. It returns nil
-// when no graph fits.
-func graphHeights(panels []metricPanel, spare int) []int {
+// countGraphs is how many panels have a graph.
+func countGraphs(panels []metricPanel) int {
+	n := 0
+	for _, pn := range panels {
+		if pn.graph != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// graphHeights shares spare rows evenly among the first n graphs by rank
+// (the earlier panels first among equals: when only one graph fits, it is
+// memory's), or returns nil when they do not fit.
+func graphHeights(panels []metricPanel, spare, n int) []int {
 	var withGraph []int
 	for i, pn := range panels {
 		if pn.graph != nil {
 			withGraph = append(withGraph, i)
 		}
 	}
-	for n := len(withGraph); n > 0; n-- {
-		if spare < n*minGraphRows {
-			continue
-		}
-		heights := make([]int, len(panels))
-		for k, i := range withGraph[:n] {
-			heights[i] = spare / n
-			if k < spare%n {
-				heights[i]++
-			}
-		}
-		return heights
+	slices.SortStableFunc(withGraph, func(a, b int) int { return panels[a].graphRank - panels[b].graphRank })
+	n = min(n, len(withGraph))
+	if n == 0 || spare < n*minGraphRows {
+		return nil
 	}
-	return nil
+	heights := make([]int, len(panels))
+	for k, i := range withGraph[:n] {
+		heights[i] = spare / n
+		if k < spare%n {
+			heights[i]++
+		}
+	}
+	return heights
 }
 
 func drawPanels(panels []metricPanel, w int, graphs []int, short bool) []string {
@@ -197,6 +233,12 @@ func drawPanels(panels []metricPanel, w int, graphs []int, short bool) []string 
 		graphRows := 0
 		if graphs != nil {
 			graphRows = graphs[i]
+		}
+		if pn.bare {
+			for _, l := range pn.visibleLines(short) {
+				rows = append(rows, panelStyle.faint.Render(fitLine(" "+l.text, w, "…")))
+			}
+			continue
 		}
 		rows = append(rows, drawBox(pn.title, pn.body(w-4, graphRows, short), w)...)
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 
 	"vme50-tui/cgroup"
 )
@@ -14,18 +15,32 @@ func (p *Panels) cpuPanel(inner int) metricPanel {
 	if p.files.CPUUsage != "" && p.files.CPUUsage != p.files.CPUStat {
 		title = p.files.CPUUsage + " · " + p.files.CPUStat // v1: usage lives in cpuacct
 	}
+	lines := []panelLine{
+		{text: p.coresGauge(inner)},
+		{text: p.quotaLine(), extra: true},
+		{text: p.weightLine(), extra: true},
+		{text: p.throttledLine()},
+		{text: p.throttledTimeLine(), extra: true},
+	}
+	if p.r.Last().Frozen {
+		lines = slices.Insert(lines, 1, panelLine{text: panelStyle.warn.Render(p.frozenLine())})
+	}
 	return metricPanel{
-		title: title,
-		lines: []panelLine{
-			{text: p.coresGauge(inner)},
-			{text: p.quotaLine(), extra: true},
-			{text: p.weightLine(), extra: true},
-			{text: p.throttledLine()},
-			{text: p.throttledTimeLine(), extra: true},
-		},
+		title:      title,
+		lines:      lines,
 		graphAfter: 1,
 		graph:      p.cpuGraph(),
+		graphRank:  1,
 	}
+}
+
+// frozenLine says the freezer holds the group (ctrl+g f, vme50-tui
+// pause): its processes get no CPU at all until it thaws.
+func (p *Panels) frozenLine() string {
+	if p.version == cgroup.V1 {
+		return p.files.Freeze + " FROZEN: no CPU until thawed"
+	}
+	return p.files.Freeze + " 1: frozen, no CPU until thawed"
 }
 
 // coresGauge shows cores used against the quota, or against the host's

@@ -35,6 +35,61 @@ func TestPanelsGolden(t *testing.T) {
 	}
 }
 
+// TestPanelsGoldenV2Ideas draws the panels at 48x38, their size on a
+// 120x40 screen, while cgroup v2's own ideas bite: memory pinned at
+// memory.high (24M, under memory.max) with memory.events high climbing,
+// reads held to an io.max of 2 MiB/s, memory.pressure rising, the group
+// frozen at the end. On v1 the same readings show what v1 has of them:
+// blkio's limit, the freezer, and one line for the pressure.
+func TestPanelsGoldenV2Ideas(t *testing.T) {
+	for _, tc := range []struct {
+		version cgroup.Version
+		note    string
+		golden  string
+	}{
+		{cgroup.V2, "", "testdata/panels-v2ideas-v2-48x38.golden"},
+		{cgroup.V1, "pressure: cgroup v2 only", "testdata/panels-v2ideas-v1-48x38.golden"},
+	} {
+		p, _ := newTestPanels(tc.version)
+		p.SetPressureNote(tc.note)
+		p.SetSize(48, 38)
+		last := dumpStats(tc.version)
+		last.Memory.Max = 128 << 20
+		var held cgroup.CPUStats // frozen: the CPU counters stand still
+		pushClimb(p, last, HistoryLen, func(i int, s *cgroup.Stats) {
+			biteV2(tc.version, i, s)
+			if i == HistoryLen-5 {
+				held = s.CPU
+			}
+			if s.Frozen {
+				s.CPU = held
+			}
+		})
+		view := p.View()
+		checkViewSize(t, view, 48, 38)
+		comparePanelsGolden(t, tc.golden, stripANSI(view)+"\n")
+	}
+}
+
+// biteV2 makes sample i of pushClimb a reading under memory.high 24M (v2)
+// with reads at 2 MiB/s under an io.max of 2 MiB/s, memory.pressure
+// growing (v2), and the group frozen for the last few samples.
+func biteV2(v cgroup.Version, i int, s *cgroup.Stats) {
+	s.IO = cgroup.IOStats{ReadBytes: uint64(i) * 512 << 10, ReadBpsMax: 2 << 20, WriteBpsMax: cgroup.Unlimited}
+	s.Frozen = i >= HistoryLen-4
+	if v == cgroup.V1 {
+		return
+	}
+	s.Memory.High = 24 << 20
+	s.Memory.Current = min(uint64(i)*2<<20, 25<<20)
+	s.Memory.Events.High = uint64(i) * 37
+	pr := *s.Pressure
+	pr.Memory.Some = cgroup.PSILine{Avg10: 41.5, Avg60: 20.3, Total: uint64(i) * 110_000}
+	pr.Memory.Full = cgroup.PSILine{Avg10: 38.9, Avg60: 18.2, Total: uint64(i) * 100_000}
+	pr.IO.Some = cgroup.PSILine{Avg10: 2.1, Total: uint64(i) * 5_000}
+	s.Pressure = &pr
+}
+
 func comparePanelsGolden(t *testing.T, path, got string) {
 	t.Helper()
 	if *updatePanels {
@@ -56,7 +111,10 @@ func comparePanelsGolden(t *testing.T, path, got string) {
 // value; the last sample brings one more OOM kill. CPU counters grow from
 // last's: an idle shell (0.05 cores), then, for the last 40 samples, a
 // busy loop held to 0.5 cores and throttled every other sample.
-func pushClimb(p *Panels, last cgroup.Stats, n int) {
+//
+// Each sample is given to the more functions, with its index, before it
+// is pushed.
+func pushClimb(p *Panels, last cgroup.Stats, n int, more ...func(i int, s *cgroup.Stats)) {
 	limit := last.Memory.Max
 	if !isLimited(limit) {
 		limit = 64 << 20
@@ -84,6 +142,9 @@ func pushClimb(p *Panels, last cgroup.Stats, n int) {
 			s.Memory.Events.OOMKill = last.Memory.Events.OOMKill - 1
 		} else {
 			s.Memory.Current = last.Memory.Current
+		}
+		for _, f := range more {
+			f(i, &s)
 		}
 		p.Push(s)
 	}

@@ -30,7 +30,8 @@ func TestPanelsViewExactSize(t *testing.T) {
 }
 
 // TestPanelsDegrades checks what goes first when the screen is short:
-// graphs, then extra lines, then the boxes (the compact summary is left).
+// the extra lines before a graph, then the graphs (the CPU one first),
+// then the boxes (the compact summary is left).
 func TestPanelsDegrades(t *testing.T) {
 	p, _ := newTestPanels(cgroup.V2)
 	pushClimb(p, panelSample(0), 20)
@@ -40,9 +41,10 @@ func TestPanelsDegrades(t *testing.T) {
 		extra, boxes       bool
 	}{
 		{28, true, true, true, true},
-		{20, true, false, true, true},  // room for one graph: memory's
-		{17, false, false, true, true}, // all text, no graph
-		{14, false, false, false, true},
+		{23, true, true, false, true},   // both graphs, the extra lines gone
+		{20, true, false, false, true},  // room for one graph: memory's
+		{17, false, false, false, true}, // text, no graph
+		{14, false, false, false, false},
 		{5, false, false, false, false},
 	}
 	for _, tc := range cases {
@@ -55,9 +57,14 @@ func TestPanelsDegrades(t *testing.T) {
 		}
 		check("memory graph", tc.memGraph, "┄ memory.max")
 		check("cpu graph", tc.cpuGraph, "┄ cpu.max")
-		check("extra lines", tc.extra, "memory.stat")
+		check("extra lines", tc.extra, "peak 24.0 MiB")
 		check("boxes", tc.boxes, "╭─ memory.current")
 		check("compact", !tc.boxes, "mem 24.0/32.0 MiB")
+		if tc.boxes {
+			// Never blank: the pressure's line, and the I/O's, stay.
+			check("pressure", true, "pressure: ")
+			check("io", true, "read 0 B/s · write 0 B/s")
+		}
 	}
 }
 

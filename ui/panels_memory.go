@@ -15,8 +15,14 @@ func (p *Panels) memoryPanel(f flashSet, inner int) metricPanel {
 		{text: memoryGauge(m, inner)},
 		{text: p.peakLine(m), extra: true},
 	}
+	if isLimited(m.High) && p.files.MemoryHigh != "" {
+		lines = append(lines, panelLine{text: p.highLine(m, inner)})
+	}
 	lines = append(lines, p.eventLines(m.Events, f, inner)...)
-	lines = append(lines, panelLine{text: p.statLine(m, inner), extra: true})
+	lines = append(lines, panelLine{text: p.statLine(m, inner)})
+	if swap := p.swapLine(m, inner); swap != "" {
+		lines = append(lines, panelLine{text: swap, extra: true})
+	}
 	return metricPanel{
 		title:      p.files.MemoryCurrent + " / " + p.files.MemoryMax,
 		lines:      lines,
@@ -42,6 +48,41 @@ func (p *Panels) peakLine(m cgroup.MemoryStats) string {
 	return "peak " + cgroup.FormatSize(p.r.PeakSeen()) + " (seen here)"
 }
 
+// highLine is memory.high, the soft limit, and how often the group went
+// over it in the last interval (memory.events high): each time, the
+// kernel reclaimed and made the allocation wait. Yellow while it climbs.
+func (p *Panels) highLine(m cgroup.MemoryStats, inner int) string {
+	text := p.files.MemoryHigh + " " + cgroup.FormatSize(m.High)
+	if pct := percentOf(m.Current, m.High); pct >= 1 {
+		text += fmt.Sprintf(" (%.0f%% of it)", pct)
+	}
+	r := p.r.Rates()
+	if !r.ok || r.high == 0 {
+		return text
+	}
+	over := panelStyle.warn.Render(fmt.Sprintf("throttled +%.0f/s", r.high))
+	return firstFit(inner, text+" · "+over, p.files.MemoryHigh+" "+cgroup.FormatSize(m.High)+" · "+over)
+}
+
+// swapLine is the swap in use, where there is any or the group may have
+// some: v2 reads memory.swap.current (room: memory.swap.max); v1 only
+// memory and swap together (memory.memsw.usage_in_bytes), so the swap is
+// that less memory.usage_in_bytes. "" where no swap is used or allowed.
+func (p *Panels) swapLine(m cgroup.MemoryStats, inner int) string {
+	room := isLimited(m.SwapMax) && m.SwapMax > 0
+	if m.Swap == 0 && !room {
+		return ""
+	}
+	used := cgroup.FormatSize(m.Swap)
+	if room {
+		used = sizePair(m.Swap, m.SwapMax)
+	}
+	if p.version == cgroup.V1 {
+		return firstFit(inner, "swap "+used+" ("+p.files.MemorySwap+" − usage)", "swap "+used)
+	}
+	return firstFit(inner, p.files.MemorySwap+" "+used, "swap "+used)
+}
+
 // eventLines shows the counters that say the limit bit. v2 has them in
 // one file, memory.events. v1 spreads them over two and has no count of
 // OOMs that did not kill, so it shows oom_kill and failcnt. On a narrow
@@ -56,7 +97,13 @@ func (p *Panels) eventLines(e cgroup.MemoryEvents, f flashSet, inner int) []pane
 	}
 	counts := counterText("max", e.Max, f.has(EventMemoryMax), false) + " " +
 		counterText("oom", e.OOM, f.has(EventOOM), false) + " " + kill
-	return []panelLine{{text: firstFit(inner, p.files.MemoryEvents+" "+counts, counts, kill)}}
+	// high counts the times the group went over memory.high: yellow
+	// while it climbs, as nr_throttled's rate.
+	high := fmt.Sprintf("high %d", e.High)
+	if r := p.r.Rates(); r.ok && r.high > 0 {
+		high = panelStyle.warn.Render(high)
+	}
+	return []panelLine{{text: firstFit(inner, p.files.MemoryEvents+" "+high+" "+counts, high+" "+counts, counts, kill)}}
 }
 
 // counterText is "name value", in reverse video while flashing. A killing
@@ -93,18 +140,39 @@ func (p *Panels) statLine(m cgroup.MemoryStats, inner int) string {
 // climbing to memory.max. Without a limit the top is the peak seen. A
 // limit changed meanwhile steps the line and leaves a marker "▼48M" (the
 // chart raises the top to an older, higher limit still in view).
+//
+// memory.high, where set, is a second line under it, in yellow: the
+// memory that climbs to it and stays there is the kernel throttling.
 func (p *Panels) memoryGraph() *panelGraph {
 	m := p.r.Last().Memory
 	g := &panelGraph{hist: p.r.Memory(), chart: Chart{DataStyle: panelStyle.data, LimitStyle: panelStyle.limit,
-		MarkStyle: panelStyle.mark, LimitLabel: markSize}}
+		MarkStyle: panelStyle.mark, SoftStyle: panelStyle.soft, LimitLabel: markSize}}
+	high := ""
+	if isLimited(m.High) && p.files.MemoryHigh != "" {
+		g.chart.Soft = float64(m.High)
+		high = " " + panelStyle.soft.Render(string(softRune)) + " " + p.files.MemoryHigh + " " + cgroup.FormatSize(m.High)
+	}
 	if isLimited(m.Max) {
 		g.chart.Max, g.chart.Limit = float64(m.Max), float64(m.Max)
-		g.caption = panelStyle.limit.Render(string(limitRune)) + " " + p.files.MemoryMax + " " + cgroup.FormatSize(m.Max)
+		limit := panelStyle.limit.Render(string(limitRune)) + " " + p.files.MemoryMax + " " + cgroup.FormatSize(m.Max)
+		g.caption = limit + high
+		if high != "" {
+			g.short = panelStyle.limit.Render(string(limitRune)) + " max " + cgroup.FormatSize(m.Max) + " " +
+				panelStyle.soft.Render(string(softRune)) + " high " + cgroup.FormatSize(m.High)
+		}
 		return g
 	}
 	top := max(p.r.PeakSeen(), 1)
+	if high != "" {
+		// The soft line at three quarters of the height: room to see
+		// the memory go over it, and be pushed back.
+		top = max(top, m.High/3*4)
+	}
 	g.chart.Max = float64(top)
-	g.caption = "top " + cgroup.FormatSize(top) + " (peak, no limit)"
+	g.caption = "top " + cgroup.FormatSize(top) + high
+	if high == "" {
+		g.caption += " (peak, no limit)"
+	}
 	return g
 }
 

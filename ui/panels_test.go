@@ -80,7 +80,7 @@ func TestPanelsMemoryGauge(t *testing.T) {
 		"24.0/32.0 MiB  75%",
 		"peak 24.0 MiB (seen here)", // no memory.peak: the highest pushed
 		"memory.stat anon 20.0 MiB file 3.0 MiB",
-		"memory.events max 0 oom 0 oom_kill 0",
+		"memory.events high 0 max 0 oom 0 oom_kill 0",
 		"pids.current / pids.max",
 		"3/40   8%",
 	)
@@ -125,7 +125,7 @@ func TestPanelsFileNamesV2(t *testing.T) {
 	view := stripANSI(p.View())
 	wantContains(t, view,
 		"memory.current / memory.max",
-		"memory.events max",
+		"memory.events high 0 max",
 		"─ cpu.stat ─",
 		"cpu.max 50000 100000 = 0.50 cores",
 		"cpu.weight 300",

@@ -25,15 +25,20 @@ import (
 type Readings struct {
 	fresh    cgroup.Fresh // only readings newer than the last count
 	last     cgroup.Stats
-	have     bool          // last holds a sample
-	cpu      cpuRate       // between the last two samples
-	memory   sampleHistory // memory current, bytes
-	cores    sampleHistory // CPU cores used
-	peakSeen uint64        // highest memory current pushed
-	disk     diskReading   // the container's layer tmpfs
-	events   []Event       // oldest first, at most maxEvents
-	files    cgroup.Files  // the names limit changes are told in
-	rev      uint64        // counts the changes a view would draw
+	have     bool                       // last holds a sample
+	cpu      cpuRate                    // between the last two samples
+	rates    rates                      // the other counters between the last two samples
+	memory   sampleHistory              // memory current, bytes
+	cores    sampleHistory              // CPU cores used
+	ioRead   sampleHistory              // bytes read per second, under io.max's rbps
+	ioWrite  sampleHistory              // bytes written per second, under io.max's wbps
+	stall    [numPressure]sampleHistory // PSI some: percent of each interval stalled
+	ioWindow []cgroup.Stats             // the readings of the last second, for the I/O rates
+	peakSeen uint64                     // highest memory current pushed
+	disk     diskReading                // the container's layer tmpfs
+	events   []Event                    // oldest first, at most maxEvents
+	files    cgroup.Files               // the names limit changes are told in
+	rev      uint64                     // counts the changes a view would draw
 }
 
 // FlashFor is how long a counter stays highlighted after it went up: long
@@ -61,19 +66,20 @@ func (r *Readings) Push(s cgroup.Stats, now time.Time) bool {
 	}
 	// The first sample is only a baseline: counters that were already
 	// above zero (a restarted container, panels opened late) are no event.
-	prevCPU := r.cpu
+	prevCPU, prevRates := r.cpu, r.rates
 	if r.have {
 		r.cpu = cpuBetween(r.last, s)
+		r.rates = ratesBetween(r.last, s)
+		r.rates.read, r.rates.write = r.ioRates(s)
 		r.noteIncreases(r.last.Memory.Events, s.Memory.Events, now)
 		r.noteLimitChanges(r.last, s, now)
 	}
-	same := r.drawsTheSame(s, prevCPU)
+	points := r.points(s)
+	same := r.drawsTheSame(s, prevCPU, prevRates, points)
 	// Each sample keeps the limit it was read under, so the graphs' limit
 	// line steps where the limit changed.
-	r.memory.add(s.Time, float64(s.Memory.Current), memoryLimit(s.Memory))
-	if r.cpu.ok {
-		q, _ := quotaCores(s.CPU)
-		r.cores.add(s.Time, r.cpu.cores, q)
+	for _, pt := range points {
+		pt.hist.add(s.Time, pt.value, pt.limit)
 	}
 	r.peakSeen = max(r.peakSeen, s.Memory.Current)
 	r.last, r.have = s, true
@@ -88,15 +94,53 @@ func (r *Readings) Push(s cgroup.Stats, now time.Time) bool {
 // rates, and graphs already full of that very value (dropping the oldest
 // sample and adding an equal one moves nothing). An idle container is like
 // that most of the time; then Rev stays, and nothing is drawn again.
-func (r *Readings) drawsTheSame(s cgroup.Stats, prevCPU cpuRate) bool {
-	if !r.have || !r.cpu.ok || !prevCPU.ok {
+func (r *Readings) drawsTheSame(s cgroup.Stats, prevCPU cpuRate, prevRates rates, points []point) bool {
+	if !r.have || !r.cpu.ok || !prevCPU.ok || !sameReading(r.last, s) || !r.cpu.sameAs(prevCPU) || r.rates != prevRates {
 		return false
 	}
-	a, b := r.last, s
+	for _, pt := range points {
+		if !pt.hist.fullOf(pt.value, pt.limit) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameReading tells whether two readings hold the same values, whenever
+// they were read. The pressure is compared by value, not by pointer.
+func sameReading(a, b cgroup.Stats) bool {
 	a.Time, b.Time = time.Time{}, time.Time{}
-	q, _ := quotaCores(s.CPU)
-	return a == b && r.cpu.sameAs(prevCPU) &&
-		r.memory.fullOf(float64(s.Memory.Current), memoryLimit(s.Memory)) && r.cores.fullOf(r.cpu.cores, q)
+	pa, pb := a.Pressure, b.Pressure
+	a.Pressure, b.Pressure = nil, nil
+	return a == b && (pa == nil) == (pb == nil) && (pa == nil || *pa == *pb)
+}
+
+// A point is what one sample adds to one history: a value under a limit.
+type point struct {
+	hist         *sampleHistory
+	value, limit float64
+}
+
+// points are what sample s adds to the histories, once the rates up to it
+// are known: memory always, the rest once there is an interval to divide
+// by, the stall only where the kernel keeps it.
+func (r *Readings) points(s cgroup.Stats) []point {
+	pts := []point{{&r.memory, float64(s.Memory.Current), memoryLimit(s.Memory)}}
+	if r.cpu.ok {
+		q, _ := quotaCores(s.CPU)
+		pts = append(pts, point{&r.cores, r.cpu.cores, q})
+	}
+	if r.rates.ok {
+		pts = append(pts,
+			point{&r.ioRead, r.rates.read, bpsLimit(s.IO.ReadBpsMax)},
+			point{&r.ioWrite, r.rates.write, bpsLimit(s.IO.WriteBpsMax)})
+	}
+	if r.rates.ok && r.rates.pressure {
+		for i := range r.stall {
+			pts = append(pts, point{&r.stall[i], r.rates.stall[i], 0})
+		}
+	}
+	return pts
 }
 
 // HasSample tells whether a sample has been pushed.
@@ -113,6 +157,19 @@ func (r *Readings) Memory() *sampleHistory { return &r.memory }
 
 // Cores is the history of CPU cores used.
 func (r *Readings) Cores() *sampleHistory { return &r.cores }
+
+// Rates are the counters other than the CPU's between the last two
+// samples: memory.events high, the bytes of io.stat, the stall of PSI.
+func (r *Readings) Rates() rates { return r.rates }
+
+// IORead and IOWrite are the histories of bytes read and written per
+// second, each sample under its io.max limit (0: none).
+func (r *Readings) IORead() *sampleHistory  { return &r.ioRead }
+func (r *Readings) IOWrite() *sampleHistory { return &r.ioWrite }
+
+// Stall is the history of one resource's PSI some: the percent of each
+// interval in which some process of the group waited for it.
+func (r *Readings) Stall(k pressureKind) *sampleHistory { return &r.stall[k] }
 
 // PeakSeen is the highest memory current pushed: the peak for kernels
 // without memory.peak (v2 before Linux 5.19).
@@ -239,6 +296,100 @@ func counterIncrease(a, b uint64) uint64 {
 		return 0
 	}
 	return b - a
+}
+
+// ---- the other counters between two samples ----
+
+// ioWindowSpan is the time the I/O rates are taken over. A reader under
+// io.max gets its bytes in bursts (vme50-hog io reads 1 MiB at a time:
+// two a second at 2 MiB/s), so a quarter of a second holds 0 or 4 MiB/s;
+// a second holds the rate the limit allows.
+const ioWindowSpan = time.Second
+
+// ioRates are the bytes read and written per second over the last
+// ioWindowSpan (or as much of it as there are readings), up to s.
+func (r *Readings) ioRates(s cgroup.Stats) (read, write float64) {
+	if len(r.ioWindow) == 0 {
+		r.ioWindow = append(r.ioWindow, r.last)
+	}
+	r.ioWindow = append(r.ioWindow, s)
+	for len(r.ioWindow) > 2 && !r.ioWindow[1].Time.After(s.Time.Add(-ioWindowSpan)) {
+		r.ioWindow = r.ioWindow[1:]
+	}
+	first := r.ioWindow[0]
+	secs := s.Time.Sub(first.Time).Seconds()
+	if secs <= 0 {
+		return 0, 0
+	}
+	return float64(counterIncrease(first.IO.ReadBytes, s.IO.ReadBytes)) / secs,
+		float64(counterIncrease(first.IO.WriteBytes, s.IO.WriteBytes)) / secs
+}
+
+// pressureKind is one of PSI's three resources, in the order of its files.
+type pressureKind int
+
+const (
+	pressureCPU pressureKind = iota
+	pressureMemory
+	pressureIO
+	numPressure
+)
+
+// rates are the counters that only grow, other than the CPU's, turned into
+// what happened per second (or per interval) between two samples.
+type rates struct {
+	ok          bool    // false until two samples
+	high        float64 // memory.events high per second: allocations throttled over memory.high
+	read, write float64 // bytes per second (io.stat rbytes, wbytes), over the last second
+	// pressure: both samples have PSI; stall is, per resource, the share
+	// of the interval in percent that some process was stalled (the
+	// growth of some's total), full the same for all of them at once.
+	pressure    bool
+	stall, full [numPressure]float64
+}
+
+func ratesBetween(prev, cur cgroup.Stats) rates {
+	interval := cur.Time.Sub(prev.Time)
+	if interval <= 0 {
+		return rates{}
+	}
+	secs := interval.Seconds()
+	perSecond := func(a, b uint64) float64 { return float64(counterIncrease(a, b)) / secs }
+	r := rates{
+		ok:    true,
+		high:  perSecond(prev.Memory.Events.High, cur.Memory.Events.High),
+		read:  perSecond(prev.IO.ReadBytes, cur.IO.ReadBytes), // Push takes them over a second
+		write: perSecond(prev.IO.WriteBytes, cur.IO.WriteBytes),
+	}
+	if a, b := prev.Pressure, cur.Pressure; a != nil && b != nil {
+		r.pressure = true
+		usec := float64(interval.Microseconds())
+		share := func(x, y uint64) float64 { return min(float64(counterIncrease(x, y))/usec*100, 100) }
+		for k, pair := range [numPressure][2]cgroup.PSI{{a.CPU, b.CPU}, {a.Memory, b.Memory}, {a.IO, b.IO}} {
+			r.stall[k] = share(pair[0].Some.Total, pair[1].Some.Total)
+			r.full[k] = share(pair[0].Full.Total, pair[1].Full.Total)
+		}
+	}
+	return r
+}
+
+// psiOf is one resource's pressure file in a reading.
+func psiOf(p *cgroup.Pressure, k pressureKind) cgroup.PSI {
+	switch k {
+	case pressureCPU:
+		return p.CPU
+	case pressureMemory:
+		return p.Memory
+	}
+	return p.IO
+}
+
+// bpsLimit is an io.max bandwidth as a graph's limit: 0 without one.
+func bpsLimit(v uint64) float64 {
+	if !isLimited(v) {
+		return 0
+	}
+	return float64(v)
 }
 
 // memoryLimit is memory.max as a graph's limit: 0 without one.
