@@ -126,7 +126,7 @@ func newHogCommand() *cobra.Command {
 func requireRoot(cmdline string) error {
 	if os.Geteuid() != 0 {
 		return &exitError{code: runtime.ExitRuntimeFailed,
-			msg: fmt.Sprintf("%s needs root to create namespaces and cgroups: run it with sudo (sudo %s)", cmdline, cmdline)}
+			msg: fmt.Sprintf("%s needs root to reach namespaces and cgroups: run it with sudo (sudo %s)", cmdline, cmdline)}
 	}
 	return nil
 }

@@ -221,8 +221,9 @@ func (f Found) started() (Found, error) {
 // process of the container is dead (the cgroup killed).
 var cleanupPatience = 10 * time.Second
 
-// Stop ends the container as docker stop does: SIGTERM to its PID 1, and
-// once grace has passed SIGKILL to every process in its cgroup. Note that
+// Stop ends the container as docker stop does: SIGTERM to its PID 1 (a
+// paused container is thawed for it), and once grace has passed SIGKILL
+// to every process in its cgroup. Note that
 // PID 1 of a PID namespace only gets the signals it has a handler for: a
 // shell that set none ignores the SIGTERM, and the grace runs out. Stop
 // returns once the owner has cleaned up (the state directory is gone), or
@@ -241,6 +242,13 @@ func (f Found) Stop(host *cgroup.Host, grace time.Duration) error {
 	var ended *EndedError
 	if err := f.Signal(unix.SIGTERM); err != nil && !errors.As(err, &ended) {
 		return err
+	}
+	// A paused container is thawed, as docker stop does, so that its
+	// handler can run: the SIGTERM waits, pending, in the freezer.
+	if st, err := host.Open(f.ID).Stats(); err == nil && st.Frozen {
+		if err := f.Resume(host); err != nil && !errors.As(err, &ended) {
+			return err
+		}
 	}
 	gone, err := f.waitGone(host, grace)
 	if gone || err != nil {
