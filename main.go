@@ -3,9 +3,13 @@
 //
 //	vme50-tui [flags] [command [args...]]      the terminal UI (ui/)
 //	vme50-tui run [flags] command [args...]    one container, no UI
+//	vme50-tui ps [--json]                      every container on the host
+//	vme50-tui exec [-i] [-t] ID command...     a second process in a container
+//	vme50-tui stop|kill|pause|resume ID...     end, freeze and thaw containers
 //	vme50-tui update [flags] ID...             change running containers' limits
 //	vme50-tui rootfs create|import|pull|ls     root filesystems, without Docker
-//	vme50-hog mem|cpu|fork [flags]             the lessons' workloads (hog/)
+//	vme50-tui version                          what this is, and the host's cgroups
+//	vme50-hog mem|cpu|fork|io [flags]          the lessons' workloads (hog/)
 package main
 
 import (
