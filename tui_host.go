@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -196,6 +197,21 @@ func (a *attached) Kill() error { return a.f.Kill(a.host, unix.SIGKILL) }
 // Update writes limits into its cgroup, into the log too.
 func (a *attached) Update(lim cgroup.Limits) error {
 	return a.f.Update(a.host, lim, func(text string) { a.logf("%s", text) })
+}
+
+// Freeze pauses or resumes it (as vme50-tui pause and resume), the write
+// in the log.
+func (a *attached) Freeze(frozen bool) error {
+	traced := *a.host
+	traced.Trace = func(op, path, value string) {
+		if op == "write" {
+			a.logf("%s <- %s", filepath.Base(path), value)
+		}
+	}
+	if frozen {
+		return a.f.Pause(&traced)
+	}
+	return a.f.Resume(&traced)
 }
 
 func (a *attached) Pty() *os.File                  { return nil }

@@ -130,6 +130,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.limitsDone(msg)
 	case limitsWrittenMsg:
 		return a, a.limitsWritten(msg)
+	case frozenMsg:
+		return a, a.frozen(msg)
 	case HostOpenMsg, HostExecMsg, HostStopMsg, HostViewClosedMsg, hostListedMsg, hostStoppedMsg:
 		return a, a.hostDone(msg)
 	case ExecChosenMsg, ExecPromptClosedMsg:

@@ -40,6 +40,15 @@ func onHostView(t *testing.T, ownTab bool) (*App, *fakeHost) {
 	return a, h
 }
 
+// withOwnOnHost is a test app of 120x40 with withTab's container, which
+// its fake host lists as this TUI's.
+func withOwnOnHost(t *testing.T) (*App, *fakeContainer, *fakeHost) {
+	t.Helper()
+	a, _ := onContainerScreen(t, 120, 40)
+	f := withTab(t, a)
+	return a, f, withHost(t, a, ours(row("3f2a9c1d0b7e", "box", 2500, 12<<20, 0, 1)))
+}
+
 // typeText types s one key at a time.
 func typeText(a *App, s string) {
 	for _, r := range s {
@@ -251,9 +260,7 @@ func TestNoHosts(t *testing.T) {
 // labelled for its container, with the container's panels beside its
 // terminal; the exec ends when its container ends.
 func TestExecTab(t *testing.T) {
-	a, _ := onContainerScreen(t, 120, 40)
-	f := withTab(t, a)
-	h := withHost(t, a, ours(row("3f2a9c1d0b7e", "box", 2500, 12<<20, 0, 1)))
+	a, f, h := withOwnOnHost(t)
 	prefix(a, text("e"))
 	if s := plain(a); a.overlay != overlayExec || !strings.Contains(s, "exec into box: /bin/sh") {
 		t.Fatalf("ctrl+g e: overlay %d:\n%s", a.overlay, s)
@@ -295,9 +302,7 @@ func TestExecTab(t *testing.T) {
 // A command typed in the prompt is split as a shell would; esc runs
 // nothing; a prompt left unbalanced says why.
 func TestExecPromptCommand(t *testing.T) {
-	a, _ := onContainerScreen(t, 120, 40)
-	withTab(t, a)
-	h := withHost(t, a, ours(row("3f2a9c1d0b7e", "box", 2500, 12<<20, 0, 1)))
+	a, _, h := withOwnOnHost(t)
 	prefix(a, text("e"))
 	drive(a, esc())
 	if a.overlay != noOverlay || len(h.execCalls()) != 0 {

@@ -207,6 +207,8 @@ func (a *App) tabCommand(k tea.KeyPressMsg) tea.Cmd {
 		return a.updatePane(t.key, k)
 	case !t.ended && key.Matches(k, a.keys.Kill):
 		return killContainer(t)
+	case !t.ended && key.Matches(k, a.keys.Freeze):
+		return a.freeze(t)
 	case t.ended:
 		return a.endedKey(k)
 	}

@@ -31,6 +31,11 @@ type Container interface {
 	// Update writes the limits of lim that are not zero (cgroup.Unlimited
 	// lifts one) into the running container's cgroup.
 	Update(lim cgroup.Limits) error
+	// Freeze stops (true) or resumes (false) every process of the
+	// container with the cgroup freezer, as `vme50-tui pause` and
+	// `resume` do, and returns once the kernel says it is done; the next
+	// reading says Frozen. For an exec, the container it runs in.
+	Freeze(frozen bool) error
 
 	// The terminal: the pty's master side, its size, and its release.
 	Pty() *os.File
@@ -38,7 +43,10 @@ type Container interface {
 	Close() error
 }
 
-var _ Container = (*runtime.Container)(nil)
+var (
+	_ Container = (*runtime.Container)(nil)
+	_ Container = (*runtime.Exec)(nil)
+)
 
 // A starter creates a container from a spec and starts it. The app's is
 // startOn (the kernel's); tests pass one that makes fakes.

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/creack/pty"
 	"golang.org/x/term"
@@ -35,6 +36,7 @@ type fakeContainer struct {
 	disk     *diskReading
 	signals  []os.Signal     // what Signal sent, in order
 	updates  []cgroup.Limits // what Update wrote, in order
+	freezes  []bool          // what Freeze was asked, in order
 	failing  error           // what Update answers instead, if set
 	size     [2]uint16       // rows, cols: the last Resize
 	result   runtime.Result
@@ -120,6 +122,14 @@ func (f *fakeContainer) setDisk(used, size uint64) {
 	f.disk = &diskReading{used: used, size: size, ok: true}
 }
 
+// setFailing makes Update and Freeze answer err from now on (nil: they
+// work again).
+func (f *fakeContainer) setFailing(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failing = err
+}
+
 // exit ends the container as its command exiting with code would.
 func (f *fakeContainer) exit(code int) {
 	f.end(runtime.Result{ExitCode: code})
@@ -178,17 +188,8 @@ func (f *fakeContainer) DiskUsage() (used, size uint64, err error) {
 // Update records the write (or answers failing, if set), and, as the
 // kernel would, the next reading shows the new limits.
 func (f *fakeContainer) Update(lim cgroup.Limits) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.ended {
-		return fmt.Errorf("container %s has ended", f.id)
-	}
-	if f.failing != nil {
-		return f.failing
-	}
-	f.updates = append(f.updates, lim)
-	if f.stats != nil {
-		st := *f.stats
+	return f.change(func(st *cgroup.Stats) {
+		f.updates = append(f.updates, lim)
 		if lim.MemoryMax != 0 {
 			st.Memory.Max = lim.MemoryMax
 		}
@@ -204,6 +205,45 @@ func (f *fakeContainer) Update(lim cgroup.Limits) error {
 		if lim.PidsMax != 0 {
 			st.Pids.Max = lim.PidsMax
 		}
+		if lim.MemoryHigh != 0 {
+			st.Memory.High = lim.MemoryHigh
+		}
+		if lim.MemorySwap == cgroup.Unlimited {
+			st.Memory.SwapMax = cgroup.Unlimited
+		} else if lim.MemorySwap != 0 {
+			st.Memory.SwapMax = lim.MemorySwap - st.Memory.Max
+		}
+	})
+}
+
+// Freeze records the request and, as the kernel would, the next reading
+// says Frozen (the test stops the CPU counters itself).
+func (f *fakeContainer) Freeze(frozen bool) error {
+	return f.change(func(st *cgroup.Stats) {
+		f.freezes = append(f.freezes, frozen)
+		st.Frozen = frozen
+		st.Time = st.Time.Add(time.Millisecond) // a new reading
+	})
+}
+
+// change is a write into the running container: an error once it has
+// ended, or failing if set; else do records it and changes the reading
+// (a zero one before the first).
+func (f *fakeContainer) change(do func(st *cgroup.Stats)) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ended {
+		return fmt.Errorf("container %s has ended", f.id)
+	}
+	if f.failing != nil {
+		return f.failing
+	}
+	var st cgroup.Stats
+	if f.stats != nil {
+		st = *f.stats
+	}
+	do(&st)
+	if f.stats != nil {
 		f.stats = &st
 	}
 	return nil

@@ -30,6 +30,8 @@ type keyMap struct {
 	// Every container on the host, and a shell exec'd into this one.
 	Host key.Binding
 	Exec key.Binding
+	// The cgroup freezer on this container: pause, and resume.
+	Freeze key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -57,6 +59,8 @@ func newKeyMap() keyMap {
 
 		Host: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "host view")),
 		Exec: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "exec a shell")),
+
+		Freeze: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "freeze/thaw")),
 	}
 }
 
@@ -75,7 +79,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 // FullHelp is the ? screen.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Prefix, prefixed(k.Quit), prefixed(k.New), prefixed(k.Kill)},
+		{k.Prefix, prefixed(k.Quit), prefixed(k.New), prefixed(k.Kill), prefixed(k.Freeze)},
 		{prefixed(k.Next), prefixed(k.Switch), prefixed(k.Panels), prefixed(k.Help)},
 		{prefixed(k.Lessons), prefixed(k.Compare), prefixed(k.Log), prefixed(k.Host), prefixed(k.Exec)},
 		{prefixed(k.Limits), prefixed(k.MemoryDown), prefixed(k.MemoryUp), prefixed(k.QuotaDown), prefixed(k.QuotaUp)},
@@ -101,7 +105,7 @@ type attachedKeys struct{ k keyMap }
 
 func (a attachedKeys) ShortHelp() []key.Binding {
 	k := a.k
-	return []key.Binding{k.Prefix, prefixed(k.Exec), prefixed(k.Limits), prefixed(k.Kill),
+	return []key.Binding{k.Prefix, prefixed(k.Exec), prefixed(k.Limits), prefixed(k.Freeze), prefixed(k.Kill),
 		prefixed(key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "close tab (it runs on)"))),
 		prefixed(k.Host), prefixed(k.Switch), prefixed(k.Log), prefixed(k.Help)}
 }

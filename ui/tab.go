@@ -38,6 +38,7 @@ type tab struct {
 	lessonView memoOf[[2]int] // the lesson's box beside the panels, by width and rows
 	ended      bool
 	restarting bool // r was pressed: a new container is on its way
+	freezing   bool // f was pressed: the freezer's write is under way
 	result     runtime.Result
 }
 
@@ -160,11 +161,19 @@ func readStats(key string, c Container) tea.Cmd {
 	}
 }
 
-// status is the tab's state in words: running, exited (code N),
+// paused tells whether the latest reading found the container frozen
+// (ctrl+g f here, or vme50-tui pause anywhere).
+func (t *tab) paused() bool {
+	return !t.ended && t.panels.Readings().Last().Frozen
+}
+
+// status is the tab's state in words: running, paused, exited (code N),
 // OOM-killed, killed (SIGKILL).
 func (t *tab) status() string {
 	r := t.result
 	switch {
+	case !t.ended && t.paused():
+		return "paused"
 	case !t.ended:
 		return "running"
 	case t.kind == tabAttached:
