@@ -148,7 +148,11 @@ func (a *App) screenDone(msg tea.Msg) tea.Cmd {
 
 // openLessons puts the lessons menu over whatever is on screen.
 func (a *App) openLessons() {
-	a.lessons = NewLessonMenu(a.cfg.Host.Files())
+	rootfs := a.cfg.Options.Rootfs
+	if a.mode == modeForm {
+		rootfs = a.form.Values().Options.Rootfs // as typed so far
+	}
+	a.lessons = NewLessonMenu(a.cfg.Host.Files(), HostForLessons(a.cfg.Host, rootfs))
 	a.lessons.SetWidth(a.width)
 	a.overlay = overlayLessons
 }

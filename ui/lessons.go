@@ -2,6 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -28,6 +31,56 @@ type Lesson struct {
 	Compare bool
 	// Watch says what the class should see, in the host's file names.
 	Watch func(f cgroup.Files) string
+	// Cannot says why the lesson cannot run on this host ("" where it
+	// can): a cgroup v2 idea on v1, no PSI, no disk under the rootfs. The
+	// menu says so instead of launching it. nil: it runs anywhere.
+	Cannot func(h LessonHost) string
+}
+
+// LessonHost is what decides whether a lesson runs on this host.
+type LessonHost struct {
+	Version cgroup.Version
+	// PressureNote is Host.PressureNote: "" where the kernel keeps PSI.
+	PressureNote string
+	// NoFreezer, NoIO: the freezer, or the I/O controller (v2 io, v1
+	// blkio), is not there for the containers.
+	NoFreezer, NoIO bool
+	// Rootfs is the rootfs the lessons run on: the user's.
+	Rootfs string
+}
+
+// HostForLessons tells what of host the lessons need, with rootfs the
+// rootfs they would run on.
+func HostForLessons(host *cgroup.Host, rootfs string) LessonHost {
+	h := LessonHost{Version: host.Version, PressureNote: host.PressureNote(), Rootfs: rootfs}
+	if host.Version == cgroup.V1 {
+		h.NoFreezer, h.NoIO = !host.HasV1("freezer"), !host.HasV1("blkio")
+	} else {
+		h.NoIO = !v2Offers(host.Root, "io")
+	}
+	return h
+}
+
+// v2Offers tells whether the v2 root offers controller (cgroup.controllers).
+func v2Offers(root, controller string) bool {
+	data, err := os.ReadFile(filepath.Join(root, "cgroup.controllers"))
+	return err == nil && slices.Contains(strings.Fields(string(data)), controller)
+}
+
+// why is the lesson's reason not to run here, "" where it can.
+func (l *Lesson) why(h LessonHost) string {
+	if l.Cannot == nil {
+		return ""
+	}
+	return l.Cannot(h)
+}
+
+// limitsOnly clears every limit of o and sets the memory limit, the CPU
+// quota, the weight and the pids limit: each lesson starts from its own
+// limits, whatever the form or another lesson set before.
+func limitsOnly(o *runtime.Options, memory, cpus, shares, pids string) {
+	o.MemoryLimit, o.CPUs, o.CPUShares, o.PidsLimit = memory, cpus, shares, pids
+	o.MemoryHigh, o.MemorySwap, o.DeviceReadBps, o.DeviceWriteBps = "", "", nil, nil
 }
 
 // Lessons are the built-in lessons, in the menu's order.
@@ -35,7 +88,7 @@ var Lessons = []*Lesson{
 	{
 		Title: "Memory limit bites",
 		Fill: func(o *runtime.Options) {
-			o.MemoryLimit, o.CPUs, o.CPUShares, o.PidsLimit = "64M", "", "", ""
+			limitsOnly(o, "64M", "", "", "")
 			o.Hostname = "mem-hog"
 			o.Args = []string{"vme50-hog", "mem"}
 		},
@@ -48,7 +101,7 @@ var Lessons = []*Lesson{
 	{
 		Title: "CPU quota throttles",
 		Fill: func(o *runtime.Options) {
-			o.MemoryLimit, o.CPUs, o.CPUShares, o.PidsLimit = "", "0.5", "", ""
+			limitsOnly(o, "", "0.5", "", "")
 			o.Hostname = "cpu-quota"
 			o.Args = []string{"vme50-hog", "cpu", "--seconds", "60"}
 		},
@@ -61,7 +114,7 @@ var Lessons = []*Lesson{
 	{
 		Title: "CPU weights compete",
 		Fill: func(o *runtime.Options) {
-			o.MemoryLimit, o.CPUs, o.CPUShares, o.PidsLimit = "", "", "100", ""
+			limitsOnly(o, "", "", "100", "")
 			o.Hostname = "weight-100"
 			o.Args = []string{"vme50-hog", "cpu", "--seconds", "60"}
 		},
@@ -79,7 +132,7 @@ var Lessons = []*Lesson{
 	{
 		Title: "Fork bomb meets pids.max",
 		Fill: func(o *runtime.Options) {
-			o.MemoryLimit, o.CPUs, o.CPUShares, o.PidsLimit = "", "", "", "30"
+			limitsOnly(o, "", "", "", "30")
 			o.Hostname = "fork-bomb"
 			o.Args = []string{"vme50-hog", "fork"}
 		},
@@ -92,11 +145,109 @@ var Lessons = []*Lesson{
 	{
 		Title: "Squeeze the memory",
 		Fill: func(o *runtime.Options) {
-			o.MemoryLimit, o.CPUs, o.CPUShares, o.PidsLimit = "256M", "", "", ""
+			limitsOnly(o, "256M", "", "", "")
 			o.Hostname = "squeeze"
 			o.Args = []string{"vme50-hog", "mem", "--cache", "96M", "--max", "96M", "--hold", "600"}
 		},
 		Watch: squeezeWatch,
+	},
+	// cgroup v2's own ideas (issue 15): the soft limit, bandwidth, the
+	// freezer, pressure.
+	{
+		Title: "memory.high slows, it does not kill",
+		Fill: func(o *runtime.Options) {
+			limitsOnly(o, "128M", "", "", "")
+			o.MemoryHigh = "24M"
+			o.Hostname = "mem-high"
+			o.Args = []string{"vme50-hog", "mem", "--rate", "64M/s", "--max", "96M", "--hold", "60"}
+		},
+		// Only v2 runs it: the text is in v2's names on any host.
+		Watch: func(cgroup.Files) string {
+			return "The hog wants 96M at 64M a second. memory.max is 128M, far above; but memory.high = 24M, the " +
+				"soft limit (the yellow line). Past it the kernel reclaims and makes every allocation wait: the " +
+				"hog's rate collapses (it says so once a second), high in memory.events climbs with each " +
+				"throttle, and memory.pressure rises in the pressure panel. Nothing is killed: oom_kill stays 0. " +
+				"Lesson 1's memory.max kills instead."
+		},
+		Cannot: func(h LessonHost) string {
+			if h.Version == cgroup.V1 {
+				return "needs cgroup v2: memory.high is v2's, and this host runs cgroup v1"
+			}
+			return ""
+		},
+	},
+	{
+		Title: "io.max throttles the disk",
+		Fill: func(o *runtime.Options) {
+			dev, err := rootfsDisk(o.Rootfs)
+			if err != nil {
+				dev = "DEV"
+			}
+			limitsOnly(o, "", "", "", "")
+			o.DeviceReadBps = []string{dev + ":2m"}
+			o.Hostname = "io-hog"
+			o.Args = []string{"vme50-hog", "io", "--seconds", "60"}
+		},
+		Watch: func(f cgroup.Files) string {
+			return fmt.Sprintf("The hog reads the rootfs's busybox again and again with O_DIRECT, past the page "+
+				"cache, so every read reaches the disk, and prints MB/s once a second. --device-read-bps writes "+
+				"%s: 2 MiB/s for the disk under the rootfs. The read rate in %s stays pinned at the red line, "+
+				"and so does the hog's own figure: the kernel delays each request until the budget allows it.",
+				f.IOMax, f.IOStat)
+		},
+		Cannot: func(h LessonHost) string {
+			if h.NoIO {
+				if h.Version == cgroup.V1 {
+					return "the blkio hierarchy is not mounted on this host"
+				}
+				return "the io controller is not offered in cgroup.controllers on this host"
+			}
+			if _, err := rootfsDisk(h.Rootfs); err != nil {
+				return err.Error()
+			}
+			return ""
+		},
+	},
+	{
+		Title: "Freeze and thaw",
+		Fill: func(o *runtime.Options) {
+			limitsOnly(o, "", "", "", "")
+			o.Hostname = "freeze-me"
+			o.Args = []string{"/bin/sh", "-c", "vme50-hog cpu --threads 1 --seconds 120 & exec /bin/sh"}
+		},
+		Watch: func(f cgroup.Files) string {
+			return fmt.Sprintf("A shell, and the hog spinning one core behind it (it prints its cores once a "+
+				"second). Press ctrl+g f: the kernel freezes every process of the group (%s, in the kernel "+
+				"log with ctrl+g j). The tab says paused, the cores used in %s fall to 0, the hog stops "+
+				"printing, and the shell echoes nothing you type. Nothing was killed or even signalled. "+
+				"ctrl+g f again: everything resumes where it stood, and what you typed arrives.", f.Freeze, f.CPUUsage)
+		},
+		Cannot: func(h LessonHost) string {
+			if h.NoFreezer {
+				return "the freezer hierarchy is not mounted on this host"
+			}
+			return ""
+		},
+	},
+	{
+		Title: "CPU pressure climbs",
+		Fill: func(o *runtime.Options) {
+			limitsOnly(o, "", "0.2", "", "")
+			o.Hostname = "pressure"
+			o.Args = []string{"vme50-hog", "cpu", "--threads", "2", "--seconds", "60"}
+		},
+		Watch: func(cgroup.Files) string { // v2 only: v2's names
+			return "Two busy threads under cpu.max = 0.2 cores: most of the time both wait for the quota. " +
+				"cpu.pressure says how much: some (at least one waited) climbs towards 100%, and full (all of " +
+				"them at once) with it; the graph is each reading's share of stalled time. memory.pressure and " +
+				"io.pressure stay near 0: the CPU is what this group lacks."
+		},
+		Cannot: func(h LessonHost) string {
+			if h.PressureNote != "" {
+				return "needs PSI: " + h.PressureNote
+			}
+			return ""
+		},
 	},
 }
 
@@ -120,9 +271,13 @@ func squeezeWatch(f cgroup.Files) string {
 }
 
 // Settings are a lesson's own settings as `run` flags: what the class
-// would type on the command line.
-func (l *Lesson) Settings() string {
-	var o runtime.Options
+// would type on the command line (a disk it needs named DEV).
+func (l *Lesson) Settings() string { return l.SettingsOn("") }
+
+// SettingsOn are the settings for a lesson run on rootfs: the disk under
+// it named.
+func (l *Lesson) SettingsOn(rootfs string) string {
+	o := runtime.Options{Rootfs: rootfs}
 	l.Fill(&o)
 	line := optionFlags(o)
 	for _, twin := range l.Twins {
@@ -142,6 +297,14 @@ func optionFlags(o runtime.Options) string {
 		}
 	}
 	flag("memory-limit", o.MemoryLimit)
+	flag("memory-high", o.MemoryHigh)
+	flag("memory-swap", o.MemorySwap)
+	for _, d := range o.DeviceReadBps {
+		flag("device-read-bps", d)
+	}
+	for _, d := range o.DeviceWriteBps {
+		flag("device-write-bps", d)
+	}
 	flag("cpus", o.CPUs)
 	flag("cpu-shares", o.CPUShares)
 	flag("pids-limit", o.PidsLimit)
@@ -153,6 +316,7 @@ func optionFlags(o runtime.Options) string {
 // launched (enter), or only filled in, to change it first (e).
 type LessonMenu struct {
 	files  cgroup.Files
+	host   LessonHost // what the host offers: a lesson it cannot run says why
 	cursor int
 	width  int
 	keys   lessonKeys
@@ -190,9 +354,9 @@ func (k lessonKeys) ShortHelp() []key.Binding {
 func (k lessonKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // NewLessonMenu returns the menu; files names the host's cgroup files in
-// the lessons' texts.
-func NewLessonMenu(files cgroup.Files) *LessonMenu {
-	return &LessonMenu{files: files, keys: newLessonKeys()}
+// the lessons' texts, host tells which lessons can run here.
+func NewLessonMenu(files cgroup.Files, host LessonHost) *LessonMenu {
+	return &LessonMenu{files: files, host: host, keys: newLessonKeys()}
 }
 
 // KeyMap is the menu's keys, for the help line.
@@ -210,6 +374,9 @@ func (m *LessonMenu) Update(msg tea.Msg) (*LessonMenu, tea.Cmd) {
 	}
 	choose := func(edit bool) tea.Cmd {
 		l := m.Selected()
+		if l.why(m.host) != "" {
+			return nil // the menu says why it cannot run here
+		}
 		return func() tea.Msg { return LessonChosenMsg{Lesson: l, Edit: edit} }
 	}
 	switch {
@@ -235,6 +402,7 @@ func (m *LessonMenu) Update(msg tea.Msg) (*LessonMenu, tea.Cmd) {
 var (
 	lessonCursorStyle = lipgloss.NewStyle().Reverse(true).Bold(true)
 	lessonCodeStyle   = lipgloss.NewStyle().Foreground(lipgloss.Color("6"))
+	lessonCannotStyle = lipgloss.NewStyle().Foreground(lipgloss.Color("3")).Bold(true)
 )
 
 func (m *LessonMenu) View() string {
@@ -250,11 +418,17 @@ func (m *LessonMenu) render() string {
 		if i == m.cursor {
 			line = lessonCursorStyle.Render(line)
 		}
+		if l.why(m.host) != "" {
+			line += panelStyle.faint.Render(" (not on this host)")
+		}
 		b.WriteString("  " + line + "\n")
 	}
 	l := m.Selected()
 	body := lipgloss.NewStyle().Width(w).Render(l.Watch(m.files)) + "\n\n" +
-		lessonCodeStyle.Render(lipgloss.NewStyle().Width(w).Render("vme50-tui run "+l.Settings()))
+		lessonCodeStyle.Render(lipgloss.NewStyle().Width(w).Render("vme50-tui run "+l.SettingsOn(m.host.Rootfs)))
+	if why := l.why(m.host); why != "" {
+		body = lessonCannotStyle.Render(lipgloss.NewStyle().Width(w).Render("Cannot run on this host: "+why)) + "\n\n" + body
+	}
 	b.WriteString("\n" + lipgloss.NewStyle().Padding(0, 2).Render(body))
 	return b.String()
 }
