@@ -36,9 +36,10 @@ func TestLimitEditorPrefilled(t *testing.T) {
 	prefix(a, text("u"))
 	screenIs(t, a, "the editor", modeContainers, overlayLimits, "Limits of box")
 	s := plain(a)
-	wantContains(t, s, "memory.max", "48M", "cpu.weight", "100", "cpu.max (cores)", "pids.max",
+	wantContains(t, s, "memory.max", "48M", "memory.high      max", "memory+swap      48M", // no swap
+		"cpu.weight", "100", "cpu.max (cores)", "pids.max",
 		"/ # ", // the terminal stays beside it
-		"EBUSY", "new forks fail")
+		"EBUSY", "kills nothing")
 	if strings.Contains(s, "memory.current / memory.max") {
 		t.Errorf("the panels still show under the editor:\n%s", s)
 	}
@@ -67,7 +68,9 @@ func TestLimitEditorWritesChanged(t *testing.T) {
 	f := withTab(t, a)
 	prefix(a, text("u"))
 	retype(a, "32M")
-	drive(a, tabKey()) // the weight, left as it is
+	drive(a, tabKey()) // memory.high, memory+swap and the weight, left as they are
+	drive(a, tabKey())
+	drive(a, tabKey())
 	drive(a, tabKey())
 	retype(a, "0.5")
 	drive(a, tabKey())

@@ -119,7 +119,7 @@ func TestFormEnterThroughLaunches(t *testing.T) {
 	a, launches := newTestApp(t, prefilled(t))
 	drive(a, a.Init())
 	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
-	for i := 0; i < 14 && len(*launches) == 0; i++ {
+	for i := 0; i < 20 && len(*launches) == 0; i++ {
 		drive(a, enter())
 	}
 	if len(*launches) != 1 {
@@ -142,7 +142,7 @@ func TestFormRejectsBadValue(t *testing.T) {
 	a, launches := newTestApp(t, o)
 	drive(a, a.Init())
 	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
-	for i := 0; i < 14; i++ {
+	for i := 0; i < 20; i++ {
 		drive(a, enter())
 	}
 	if len(*launches) != 0 {
@@ -160,7 +160,7 @@ func TestFormChecksCommandInRootfs(t *testing.T) {
 	a, launches := newTestApp(t, o)
 	drive(a, a.Init())
 	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
-	for i := 0; i < 14; i++ {
+	for i := 0; i < 20; i++ {
 		drive(a, enter())
 	}
 	if len(*launches) != 0 || !strings.Contains(plain(a), "command not found") {
@@ -262,7 +262,7 @@ func TestPrefixCommands(t *testing.T) {
 	if a.form == nil {
 		t.Fatal("ctrl+g n shows no form")
 	}
-	for i := 0; i < 14 && len(*launches) == 0; i++ {
+	for i := 0; i < 20 && len(*launches) == 0; i++ {
 		drive(a, enter())
 	}
 	if len(*launches) != 1 {
@@ -345,7 +345,7 @@ func TestFormFailedSubmitCanBeFixed(t *testing.T) {
 			queue = append(queue, runAll(a, cmd)...)
 		}
 	}
-	for i := 0; i < 14 && !a.form.Submitted(); i++ {
+	for i := 0; i < 20 && !a.form.Submitted(); i++ {
 		formOnly(enter())
 	}
 	if !a.form.Submitted() {
@@ -358,7 +358,7 @@ func TestFormFailedSubmitCanBeFixed(t *testing.T) {
 	if s := plain(a); !strings.Contains(s, "not a directory") || !strings.Contains(s, "48M") {
 		t.Errorf("the error or the typed values are not shown:\n%s", s)
 	}
-	for i := 0; i < 14 && len(*launches) == 0; i++ {
+	for i := 0; i < 20 && len(*launches) == 0; i++ {
 		drive(a, enter())
 	}
 	if len(*launches) != 1 {

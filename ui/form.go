@@ -28,9 +28,12 @@ type Form struct {
 	opts    runtime.Options
 	command string // the command field: one line, split like a shell
 	record  string // the recording's path, or ""
-	lesson  *Lesson
-	files   cgroup.Files
-	width   int
+	// The device limits, as typed: DEV:RATE, several separated by spaces
+	// or commas (the flags are repeated instead).
+	readBps, writeBps string
+	lesson            *Lesson
+	files             cgroup.Files
+	width             int
 
 	rootfsField *huh.Input
 	creating    bool // rootfs.CreateBusybox is running (ctrl+r)
@@ -57,7 +60,8 @@ type FormCancelMsg struct{}
 // files, shown beside the limits they set.
 func NewForm(v FormValues, files cgroup.Files) *Form {
 	opts := v.Options
-	f := &Form{opts: opts, command: joinWords(opts.Args), record: v.Record, lesson: v.Lesson, files: files}
+	f := &Form{opts: opts, command: joinWords(opts.Args), record: v.Record, lesson: v.Lesson, files: files,
+		readBps: strings.Join(opts.DeviceReadBps, " "), writeBps: strings.Join(opts.DeviceWriteBps, " ")}
 	if f.command == "" {
 		f.command = "/bin/sh"
 	}
@@ -72,6 +76,8 @@ func NewForm(v FormValues, files cgroup.Files) *Form {
 		f.rootfsField,
 		input("Memory limit", "e.g. 64M, 1.5G; empty: none → "+files.MemoryMax, &f.opts.MemoryLimit,
 			func(s string) error { _, err := cgroup.ParseSize(s); return err }),
+		f.memoryHighField(input),
+		input("Memory+swap", "empty: no swap; -1: any → "+swapLimitFile(files), &f.opts.MemorySwap, f.checkSwap),
 		input("CPU weight", "1..10000, default 100 → "+files.CPUWeight, &f.opts.CPUShares,
 			func(s string) error { _, err := runtime.ParseCPUShares(s); return err }),
 		input("CPU quota (cores)", "e.g. 0.5; empty: none → "+files.CPUMax, &f.opts.CPUs,
@@ -80,6 +86,10 @@ func NewForm(v FormValues, files cgroup.Files) *Form {
 			func(s string) error { _, err := runtime.ParsePidsLimit(s); return err }),
 		input("Disk limit", "empty: "+runtime.DefaultDiskLimit+"; / and /tmp, a tmpfs in its memory", &f.opts.DiskLimit,
 			func(s string) error { _, err := runtime.ParseDiskLimit(s); return err }),
+		input("Disk read bps", "DEV:RATE, e.g. /dev/sda:2m → "+files.IOMax, &f.readBps,
+			func(s string) error { _, err := runtime.ParseDeviceRates(deviceRates(s), nil); return err }),
+		input("Disk write bps", "DEV:RATE, e.g. /dev/sda:2m → "+writeBpsFile(files), &f.writeBps,
+			func(s string) error { _, err := runtime.ParseDeviceRates(nil, deviceRates(s)); return err }),
 		input("Hostname", "empty: the container's id", &f.opts.Hostname, runtime.ValidateHostname),
 		huh.NewSelect[string]().Title(fmt.Sprintf("%-18s", "Network")).Inline(true).
 			Options(huh.NewOption("none (only lo)", "none"), huh.NewOption("host (the host's interfaces)", "host")).
@@ -90,9 +100,59 @@ func NewForm(v FormValues, files cgroup.Files) *Form {
 			Negative("no").Inline(true).Value(&f.opts.UserNS),
 		input("Command", "run as PID 1; quotes work as in a shell", &f.command, f.checkCommand),
 		input("Record to", "a CSV file of every reading; empty: none", &f.record, checkRecordPath),
-	)).WithShowHelp(true).WithKeyMap(formKeyMap()).WithTheme(huh.ThemeFunc(formTheme))
+	)).WithShowHelp(false).WithKeyMap(formKeyMap()).WithTheme(huh.ThemeFunc(formTheme))
 	return f
 }
+
+// memoryHighField is the soft limit's field. cgroup v1 has no memory.high:
+// there it says so, and refuses a value at once rather than at the start.
+func (f *Form) memoryHighField(input func(title, hint string, value *string, check func(string) error) *huh.Input) *huh.Input {
+	if f.files.MemoryHigh == "" {
+		return input("Memory high", "cgroup v2 only (this host runs v1)", &f.opts.MemoryHigh, func(s string) error {
+			if _, err := cgroup.ParseSize(s); err != nil || strings.TrimSpace(s) == "" {
+				return err
+			}
+			return errors.New("memory.high is cgroup v2 only: this host runs cgroup v1 (empty the field)")
+		})
+	}
+	return input("Memory high", "soft limit, throttles, never kills → "+f.files.MemoryHigh, &f.opts.MemoryHigh,
+		func(s string) error { _, err := cgroup.ParseSize(s); return err })
+}
+
+// checkSwap checks memory+swap against the memory limit typed above it,
+// as --memory-swap against --memory-limit.
+func (f *Form) checkSwap(s string) error {
+	memory, err := cgroup.ParseSize(f.opts.MemoryLimit)
+	if err != nil {
+		return nil // the memory field says what is wrong
+	}
+	_, err = runtime.ParseMemorySwap(s, memory)
+	return err
+}
+
+// swapLimitFile is the file memory+swap goes to: v2 memory.swap.max (less
+// the memory), v1 memory.memsw.limit_in_bytes.
+func swapLimitFile(files cgroup.Files) string {
+	if files.MemoryHigh == "" {
+		return strings.Replace(files.MemorySwap, "usage_in_bytes", "limit_in_bytes", 1)
+	}
+	return strings.Replace(files.MemorySwap, ".current", ".max", 1)
+}
+
+// writeBpsFile is the file write limits go to: v2's io.max has both, v1 a
+// file a direction.
+func writeBpsFile(files cgroup.Files) string {
+	return strings.Replace(files.IOMax, "read", "write", 1)
+}
+
+// deviceRates splits the device field into the flags' values.
+func deviceRates(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' })
+}
+
+// KeyBinds are the keys of the field in focus, for the app's bottom line
+// (the form leaves its own help line out, to fit 80x24).
+func (f *Form) KeyBinds() []key.Binding { return f.form.KeyBinds() }
 
 // formTheme is huh's Base16 (the terminal's own colours) with no blank
 // line between the fields, so that the form and its errors fit 80x24.
@@ -207,6 +267,7 @@ func (f *Form) Submitted() bool { return f.form.State == huh.StateCompleted }
 func (f *Form) Values() FormValues {
 	opts := f.opts
 	opts.Args, _ = splitWords(f.command)
+	opts.DeviceReadBps, opts.DeviceWriteBps = deviceRates(f.readBps), deviceRates(f.writeBps)
 	return FormValues{Options: opts, Record: strings.TrimSpace(f.record), Lesson: f.lesson}
 }
 

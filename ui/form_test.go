@@ -20,7 +20,7 @@ func TestFormDefaultsNetworkNoneAndPidsLimit(t *testing.T) {
 	if !strings.Contains(screen, "none (only lo)") || !strings.Contains(screen, "> 1024") {
 		t.Errorf("the form does not show the defaults:\n%s", screen)
 	}
-	for i := 0; i < 14 && len(*launches) == 0; i++ {
+	for i := 0; i < 20 && len(*launches) == 0; i++ {
 		drive(a, enter())
 	}
 	if len(*launches) != 1 {
@@ -38,14 +38,14 @@ func TestFormChoosesHostNetwork(t *testing.T) {
 	a, launches := newTestApp(t, prefilled(t))
 	drive(a, a.Init())
 	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
-	for range 7 { // rootfs, memory, weight, quota, processes, disk, hostname
+	for range 11 { // rootfs, memory, memory high, memory+swap, weight, quota, processes, disk, read and write bps, hostname
 		drive(a, enter())
 	}
 	drive(a, press(tea.KeyRight, 0))
 	if !strings.Contains(plain(a), "host (the host's interfaces)") {
 		t.Fatalf("the Network field did not switch to host:\n%s", plain(a))
 	}
-	for i := 0; i < 14 && len(*launches) == 0; i++ {
+	for i := 0; i < 20 && len(*launches) == 0; i++ {
 		drive(a, enter())
 	}
 	if len(*launches) != 1 {

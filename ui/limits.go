@@ -128,6 +128,12 @@ func written(lim cgroup.Limits, f cgroup.Files, v cgroup.Version) string {
 	if lim.MemoryMax != 0 {
 		parts = append(parts, f.MemoryMax+" <- "+limitSize(lim.MemoryMax))
 	}
+	if lim.MemoryHigh != 0 {
+		parts = append(parts, f.MemoryHigh+" <- "+limitSize(lim.MemoryHigh))
+	}
+	if lim.MemorySwap != 0 {
+		parts = append(parts, swapLimitFile(f)+" <- "+swapWritten(lim, v))
+	}
 	if lim.CPUWeight != 0 {
 		weight := lim.CPUWeight
 		if v == cgroup.V1 {
@@ -146,6 +152,18 @@ func written(lim cgroup.Limits, f cgroup.Files, v cgroup.Version) string {
 		parts = append(parts, f.PidsMax+" <- "+limitCount(lim.PidsMax))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// swapWritten is what a memory+swap write puts in the swap file: v2 the
+// swap alone (memory.swap.max = memory+swap less memory), v1 both.
+func swapWritten(lim cgroup.Limits, v cgroup.Version) string {
+	switch {
+	case lim.MemorySwap == cgroup.Unlimited:
+		return "max"
+	case v == cgroup.V2 && lim.MemorySwap >= lim.MemoryMax:
+		return cgroup.FormatSize(lim.MemorySwap - lim.MemoryMax)
+	}
+	return cgroup.FormatSize(lim.MemorySwap)
 }
 
 // markSize is a memory limit in a graph's marker, short: "48M", "1.5G",

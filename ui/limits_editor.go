@@ -37,7 +37,10 @@ type LimitEditor struct {
 type limitField struct {
 	file    string
 	initial string
-	input   textinput.Model
+	// off says why the field cannot be set here (v1's memory.high): it
+	// shows in the input's place, and the focus passes it by.
+	off   string
+	input textinput.Model
 	// set puts the parsed text into lim, unless it is the value of the
 	// reading now: then changed is false and lim stays as it was.
 	set func(text string, now cgroup.Stats, lim *cgroup.Limits) (changed bool, err error)
@@ -81,8 +84,14 @@ func NewLimitEditor(id, name string, now cgroup.Stats, files cgroup.Files, v cgr
 	if v == cgroup.V1 {
 		weightFile += " (as a v2 weight)" // the field holds the weight; v1 writes weight×1024/100
 	}
+	high := newLimitField(files.MemoryHigh, limitSizeText(now.Memory.High), setMemoryHigh)
+	if files.MemoryHigh == "" {
+		high = limitField{file: "memory.high", off: "cgroup v2 only"}
+	}
 	e.fields = []limitField{
 		newLimitField(files.MemoryMax, limitSizeText(now.Memory.Max), setMemory),
+		high,
+		newLimitField("memory+swap", swapText(now.Memory), setSwap),
 		newLimitField(weightFile, weightText(now.CPU.Weight), setWeight),
 		newLimitField(files.CPUMax+" (cores)", quotaCoresText(now.CPU), setQuota),
 		newLimitField(files.PidsMax, limitCount(now.Pids.Max), setPids),
@@ -134,9 +143,23 @@ func (e *LimitEditor) Update(msg tea.Msg) (*LimitEditor, tea.Cmd) {
 	return e, cmd
 }
 
+// focusOn moves the focus to field i, or past it in the direction of
+// the move (from the focus) when it is off.
 func (e *LimitEditor) focusOn(i int) {
 	e.fields[e.focus].input.Blur()
-	e.focus = (i + len(e.fields)) % len(e.fields)
+	step := 1
+	if i < e.focus {
+		step = -1
+	}
+	n := len(e.fields)
+	i = (i + n) % n
+	for range n {
+		if e.fields[i].off == "" {
+			break
+		}
+		i = (i + step + n) % n
+	}
+	e.focus = i
 	e.fields[e.focus].input.Focus()
 }
 
@@ -159,7 +182,7 @@ func (e *LimitEditor) write() tea.Cmd {
 func (e *LimitEditor) Limits() (lim cgroup.Limits, changed bool, err error) {
 	for i, f := range e.fields {
 		text := strings.TrimSpace(f.input.Value())
-		if text == "" || text == f.initial {
+		if f.off != "" || text == "" || text == f.initial {
 			continue
 		}
 		c, ferr := f.set(text, e.now, &lim)
@@ -187,6 +210,53 @@ func setMemory(text string, now cgroup.Stats, lim *cgroup.Limits) (bool, error) 
 	}
 	lim.MemoryMax = v
 	return true, nil
+}
+
+func setMemoryHigh(text string, now cgroup.Stats, lim *cgroup.Limits) (bool, error) {
+	v, err := cgroup.ParseSize(text)
+	if err != nil {
+		return false, err
+	}
+	v = runtime.Lifted(v) // max lifts it
+	if v == now.Memory.High {
+		return false, nil
+	}
+	lim.MemoryHigh = v
+	return true, nil
+}
+
+// setSwap takes Docker's memory+swap, as --memory-swap, against the
+// memory limit: the one typed above it, else the reading's. The kernel
+// needs both in one write, so the memory limit is written with it.
+func setSwap(text string, now cgroup.Stats, lim *cgroup.Limits) (bool, error) {
+	memory := lim.MemoryMax
+	if memory == 0 {
+		memory = now.Memory.Max
+	}
+	if !isLimited(memory) {
+		memory = 0 // ParseMemorySwap's "no memory limit"
+	}
+	v, err := runtime.ParseMemorySwap(text, memory)
+	if err != nil {
+		return false, err
+	}
+	if lim.MemoryMax == 0 && v == memoryPlusSwap(now.Memory) {
+		return false, nil
+	}
+	lim.MemoryMax, lim.MemorySwap = memory, v
+	return true, nil
+}
+
+// memoryPlusSwap is Docker's memory+swap of a reading: the memory limit
+// and the room for swap (Unlimited: any swap); 0 without a memory limit.
+func memoryPlusSwap(m cgroup.MemoryStats) uint64 {
+	switch {
+	case !isLimited(m.Max):
+		return 0
+	case m.SwapMax == cgroup.Unlimited:
+		return cgroup.Unlimited
+	}
+	return m.Max + m.SwapMax
 }
 
 func setWeight(text string, now cgroup.Stats, lim *cgroup.Limits) (bool, error) {
@@ -241,6 +311,19 @@ func limitSizeText(v uint64) string {
 	return strconv.FormatUint(v, 10)
 }
 
+// swapText is memory+swap as --memory-swap takes it: "128M", -1 for any
+// swap, "" without a memory limit (nothing to count it from).
+func swapText(m cgroup.MemoryStats) string {
+	switch v := memoryPlusSwap(m); v {
+	case 0:
+		return ""
+	case cgroup.Unlimited:
+		return "-1"
+	default:
+		return limitSizeText(v)
+	}
+}
+
 func weightText(w uint64) string {
 	if w == 0 {
 		return "" // not read (no cpu controller): the field changes nothing
@@ -262,6 +345,7 @@ func quotaCoresText(c cgroup.CPUStats) string {
 // limitsHelp is what the kernel does with a new limit: the class should
 // know before pressing enter.
 const limitsHelp = "max lifts a limit; an empty field leaves it. " +
+	"memory.high throttles and reclaims above it, and kills nothing; memory+swap -1 allows any swap. " +
 	"Memory below what the container uses: cgroup v1 reclaims what it can, " +
 	"then refuses the write (EBUSY); v2 reclaims the page cache, then the OOM killer kills. " +
 	"pids.max below pids.current kills nothing: new forks fail."
@@ -285,7 +369,11 @@ func (e *LimitEditor) View() string {
 		if i == e.focus {
 			mark = "> "
 		}
-		body = append(body, mark+editorStyle.label.Render(fitLine(f.file, labelW, ""))+"  "+f.input.View())
+		value := f.input.View()
+		if f.off != "" {
+			value = panelStyle.faint.Render(f.off)
+		}
+		body = append(body, mark+editorStyle.label.Render(fitLine(f.file, labelW, ""))+"  "+value)
 	}
 	body = append(body, "")
 	if e.err != "" {

@@ -159,9 +159,14 @@ func (a *App) formView() string {
 	if len(a.tabs) > 0 {
 		return a.form.View()
 	}
-	return a.form.View() + "\n\n" + a.lessonsLine.get(a.width, func() string {
+	form := a.form.View()
+	lessons := a.lessonsLine.get(a.width, func() string {
 		return lipgloss.NewStyle().Padding(0, 1).Render(lessonList(a.width))
 	})
+	if lineCount(form)+2+lineCount(lessons)+1 > a.height-2 {
+		return form + "\n" + lessons // no blank line between them on a short screen
+	}
+	return form + "\n\n" + lessons
 }
 
 // frameKey is everything a screen is composed of.
@@ -338,7 +343,7 @@ func (a *App) bottomLine() string {
 	case a.overlay == overlayHost:
 		return a.help.View(a.host.KeyMap())
 	case a.mode == modeForm:
-		return ""
+		return a.help.ShortHelpView(a.form.KeyBinds())
 	}
 	t := a.current()
 	switch {
