@@ -19,7 +19,7 @@ func launchTUI(t *testing.T, cols, rows int, hostname string) *tmux {
 	t.Helper()
 	tm := startTmux(t, cols, rows, "--rootfs", rootfsOK, "--hostname", hostname)
 	tm.waitFor("New container", 10*time.Second)
-	for i := 0; i < 14 && !strings.Contains(tm.screen(), hostname+" running"); i++ {
+	for i := 0; i < 20 && !strings.Contains(tm.screen(), hostname+" running"); i++ {
 		tm.keys("Enter")
 		time.Sleep(150 * time.Millisecond)
 	}

@@ -93,7 +93,7 @@ func TestTUIMemoryLimitBites(t *testing.T) {
 	tm := startTmux(t, 200, 50, "--rootfs", rootfsOK, "--memory-limit", "48M", "--hostname", "tuibox")
 	tm.waitFor("New container", 10*time.Second)
 	// The form is prefilled: Enter through every field launches.
-	for i := 0; i < 14; i++ {
+	for i := 0; i < 20; i++ {
 		tm.keys("Enter")
 		time.Sleep(150 * time.Millisecond)
 		if strings.Contains(tm.screen(), "running") {
@@ -137,7 +137,7 @@ func launchInTmux(t *testing.T, args ...string) *tmux {
 	t.Helper()
 	tm := startTmux(t, 120, 30, append([]string{"--rootfs", rootfsOK, "--hostname", "sigbox"}, args...)...)
 	tm.waitFor("New container", 10*time.Second)
-	for i := 0; i < 14 && !strings.Contains(tm.screen(), "sigbox running"); i++ {
+	for i := 0; i < 20 && !strings.Contains(tm.screen(), "sigbox running"); i++ {
 		tm.keys("Enter")
 		time.Sleep(150 * time.Millisecond)
 	}

@@ -21,7 +21,7 @@ func TestTUIUpdateMemoryUnderHog(t *testing.T) {
 	files := host(t).Files()
 	tm := startTmux(t, 200, 50, "--rootfs", rootfsOK, "--memory-limit", "200M", "--hostname", "updbox")
 	tm.waitFor("New container", 10*time.Second)
-	for i := 0; i < 14 && !strings.Contains(tm.screen(), "updbox running"); i++ {
+	for i := 0; i < 20 && !strings.Contains(tm.screen(), "updbox running"); i++ {
 		tm.keys("Enter")
 		time.Sleep(150 * time.Millisecond)
 	}
