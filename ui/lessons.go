@@ -165,7 +165,7 @@ var Lessons = []*Lesson{
 		Watch: func(cgroup.Files) string {
 			return "The hog wants 96M at 64M a second. memory.max is 128M, far above; but memory.high = 24M, the " +
 				"soft limit (the yellow line). Past it the kernel reclaims and makes every allocation wait: the " +
-				"hog's rate collapses (it says so once a second), high in memory.events climbs with each " +
+				"hog's rate collapses (its once-a-second \"holding\" line stops coming), high in memory.events climbs with each " +
 				"throttle, and memory.pressure rises in the pressure panel. Nothing is killed: oom_kill stays 0. " +
 				"Lesson 1's memory.max kills instead."
 		},
