@@ -88,9 +88,10 @@ func execIn(name string, args []string, tty, stdin bool) error {
 	defer signal.Stop(signals)
 	e, err := c.Exec(host, spec)
 	var ended *runtime.EndedError
+	var paused *runtime.PausedError
 	var se *runtime.StartError
 	switch {
-	case errors.As(err, &ended):
+	case errors.As(err, &ended), errors.As(err, &paused):
 		return &exitError{code: 1, msg: err.Error()}
 	case errors.As(err, &se):
 		return &exitError{code: se.Code, msg: se.Message}

@@ -239,6 +239,10 @@ func TestPauseResume(t *testing.T) {
 	if g := grew(); g > 10_000 {
 		t.Errorf("paused, the hog still used %d µs in 500 ms", g)
 	}
+	// Nothing starts in a frozen cgroup: exec says so at once.
+	if r := vme50(t, "exec", id, "/bin/true"); r.code != 1 || !strings.Contains(r.stderr, "paused") {
+		t.Errorf("exec into a paused container: status %d, %q; want 1 and why", r.code, r.stderr)
+	}
 	wantCode(t, vme50(t, "resume", id), 0)
 	if s := psState(t, id); s != "running" {
 		t.Errorf("ps says %q after resume, want running", s)

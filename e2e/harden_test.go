@@ -416,6 +416,8 @@ func probeMain(what string) int {
 	switch what {
 	case "sniff", "unix":
 		return netProbeMain(what, os.Args[2:])
+	case "watch-exec":
+		return watchExecMain()
 	case "keyring":
 		typ, _ := unix.BytePtrFromString("user")
 		desc, _ := unix.BytePtrFromString("vme50-probe")

@@ -5,6 +5,7 @@ package runtime
 import (
 	"fmt"
 	goruntime "runtime"
+	"syscall"
 	"vme50-tui/cgroup"
 )
 
@@ -32,3 +33,5 @@ func wholeDisk(major, minor uint32) (uint32, uint32) { return major, minor }
 func diskUsageOf(pid int) (used, size uint64, err error) { return 0, 0, errNotLinux }
 
 func watchOOM(id string, fn func(OOMKill)) (stop func(), err error) { return func() {}, errNotLinux }
+
+func (e *Exec) signalCommand(sig syscall.Signal) error { return errNotLinux }

@@ -26,10 +26,11 @@ type Exec struct {
 	host  *cgroup.Host
 	spec  ExecSpec
 
-	proc  *os.Process // the exec'd process: our child
-	pty   *os.File    // its terminal's master side, when ExecSpec.Tty
-	stdio stdio       // its pipes, without a terminal
-	klog  kernelLog
+	proc    *os.Process // the helper: our child, which ends as the command does
+	command int         // a pidfd of the command, once the helper names it (guarded by mu)
+	pty     *os.File    // its terminal's master side, when ExecSpec.Tty
+	stdio   stdio       // its pipes, without a terminal
+	klog    kernelLog
 
 	done   chan struct{} // closed when the process has ended
 	mu     sync.Mutex    // guards last and result
@@ -131,7 +132,11 @@ func (e *Exec) Signal(sig os.Signal) error {
 		return fmt.Errorf("exec into container %s has ended", e.found.ID)
 	default:
 	}
-	return e.proc.Signal(sig)
+	s, ok := sig.(syscall.Signal)
+	if !ok {
+		return fmt.Errorf("signal %v is not a Linux signal", sig)
+	}
+	return e.signalCommand(s)
 }
 
 // Kill kills the exec'd process (not the container).
@@ -141,7 +146,14 @@ func (e *Exec) Kill() error {
 		return nil
 	default:
 	}
-	return e.proc.Signal(syscall.SIGKILL)
+	return e.signalCommand(syscall.SIGKILL)
+}
+
+// PausedError: the container is paused (frozen): nothing can start in it.
+type PausedError struct{ ID string }
+
+func (e *PausedError) Error() string {
+	return fmt.Sprintf("container %s is paused: resume it first (vme50-tui resume %s)", e.ID, e.ID)
 }
 
 // Pty is the master side of the exec's terminal (ExecSpec.Tty).

@@ -7,7 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	goruntime "runtime"
+	"slices"
 	"syscall"
 	"time"
 
@@ -17,15 +17,23 @@ import (
 )
 
 // The parent side of an exec. The child is this binary again,
-// "/proc/self/exe exec-init" (execinit_linux.go), as init is for run; it
-// joins the container's namespaces and execs the command in its own place.
+// "/proc/self/exe exec-init" (execinit_linux.go), as init is for run.
 //
 // Why a helper process: joining a mount namespace needs a thread whose
 // root and working directory no other thread shares, and joining a user
 // namespace a process of one thread. Go's own threads share both, and the
 // TUI's goroutines must not find themselves inside a container. So the
-// helper does it, on its own locked thread, and its exec leaves only that
-// thread.
+// helper does it, on its own locked thread, and starts the command from
+// that thread.
+//
+// The helper stays in the host's PID namespace, where the container
+// cannot see it: while it joins the namespaces it holds root's every
+// capability, and a container allowed to ptrace (--cap-add SYS_PTRACE)
+// took over an earlier helper born inside its PID namespace, and with it
+// the host (found by an attack review); it also read the host's mounts
+// and network through the helper's /proc files. The command is born in
+// there, with PID 1's capabilities, no_new_privs and seccomp from its
+// first instruction.
 
 // Descriptors an exec's helper gets, after initConfigFD, initStatusFD and
 // consoleFD (init.go, console_linux.go).
@@ -50,7 +58,21 @@ func (f Found) Exec(host *cgroup.Host, spec ExecSpec) (*Exec, error) {
 			return nil, err
 		}
 	}
-	e := &Exec{found: f, host: host, spec: spec, done: make(chan struct{}),
+	// Go clones the command from the helper sharing its memory, until the
+	// execve, and the helper holds the host root's powers on its other
+	// threads: a container that may ptrace could take the newborn over
+	// in that moment. The helper is not dumpable, which stops any
+	// container without CAP_SYS_PTRACE.
+	if slices.Contains(f.Caps, capNamed("SYS_PTRACE")) {
+		return nil, &StartError{Code: ExitRuntimeFailed, Message: fmt.Sprintf(
+			"container %s has CAP_SYS_PTRACE (--cap-add SYS_PTRACE), with which it could take an exec over as it starts: exec refuses it", f.ID)}
+	}
+	// The helper, born in the container's cgroup, would be frozen there
+	// before it could start anything (docker refuses too).
+	if st, err := host.Open(f.ID).Stats(); err == nil && st.Frozen {
+		return nil, &PausedError{ID: f.ID}
+	}
+	e := &Exec{found: f, host: host, spec: spec, done: make(chan struct{}), command: -1,
 		klog: kernelLog{onLog: spec.OnLog}}
 	pidfd, err := f.openInit()
 	if err != nil {
@@ -134,7 +156,7 @@ func (e *Exec) start(pidfd int) error {
 		defer consoleSock.Close()
 	}
 	if err == nil {
-		err = startInPidNamespace(cmd, pidfd)
+		err = startLocked(cmd)
 	}
 	for _, f := range append(childFiles, cfgR, statusW) {
 		f.Close()
@@ -143,11 +165,11 @@ func (e *Exec) start(pidfd int) error {
 		return runtimeError(fmt.Errorf("start the exec's helper: %w", err))
 	}
 	e.proc = cmd.Process
-	e.logf(FromParent, "setns(pidfd of %d, CLONE_NEWPID) on one thread, then clone() = %d: born in the container's PID namespace",
-		e.found.Init.PID, e.proc.Pid)
+	e.logf(FromParent, "clone() = %d, which runs /proc/self/exe exec-init: it joins PID 1's namespaces and starts the command", e.proc.Pid)
 	fail := func(err error) error {
 		e.proc.Kill()
 		e.proc.Wait()
+		e.closeCommand()
 		return err
 	}
 	cg := e.host.Open(e.found.ID)
@@ -164,7 +186,12 @@ func (e *Exec) start(pidfd int) error {
 		return fail(runtimeError(fmt.Errorf("send config to the exec's helper: %w", err)))
 	}
 	cfgW.Close()
-	logStep := func(t time.Time, text string) { e.klog.add(t, FromInit, text) }
+	logStep := func(m statusMessage) {
+		if m.PID > 0 {
+			e.noteCommand(m.PID)
+		}
+		e.klog.add(time.Unix(0, m.Time), FromInit, m.Step)
+	}
 	if consoleSock != nil {
 		master, err := receiveConsole(consoleSock)
 		if err != nil {
@@ -213,7 +240,7 @@ func (e *Exec) helperCommand(pidfd int, cfgR, statusW *os.File) (cmd *exec.Cmd, 
 			return nil, childFiles, consoleSock, err
 		}
 	}
-	// Our pidfd stays ours: the child gets its own copy.
+	// Our pidfd stays ours: the helper gets its own copy.
 	pidfdCopy, err := unix.FcntlInt(uintptr(pidfd), unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {
 		return nil, childFiles, consoleSock, err
@@ -221,11 +248,8 @@ func (e *Exec) helperCommand(pidfd int, cfgR, statusW *os.File) (cmd *exec.Cmd, 
 	pidFile := os.NewFile(uintptr(pidfdCopy), "pidfd")
 	childFiles = append(childFiles, pidFile)
 	cmd.ExtraFiles = []*os.File{cfgR, statusW, console, pidFile}
-	// Its own session, for its own terminal. No Pdeathsig here: Go's
-	// child checks that its parent is still the one that forked it, by
-	// getppid, which is 0 inside another PID namespace, and kills itself.
-	// The helper asks for the signal itself (ExecInit).
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	// It dies with us, as init does.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
 	if e.found.UserNS != nil {
 		userns, self, err := e.nsenterFiles()
 		childFiles = append(childFiles, userns, self)
@@ -297,41 +321,50 @@ func (e *Exec) helperConfig() *initConfig {
 	}
 }
 
-// startInPidNamespace starts cmd from a thread that has joined the PID
-// namespace of pidfd's process, for its children: a process cannot move
-// itself into another PID namespace (its PID would change), but the
-// kernel gives that namespace to the children of a thread that setns'd
-// into it. The thread then goes back to ours: Go would otherwise hand it
-// to any goroutine, whose children would be born in the container. It
-// must survive the start, too: the parent-death signal is the thread's.
-func startInPidNamespace(cmd *exec.Cmd, pidfd int) error {
-	goruntime.LockOSThread()
-	ours, err := os.Open("/proc/thread-self/ns/pid")
+// noteCommand keeps a pidfd of the command the helper started (pid, on
+// the host), for Signal and Kill: they go to it, not to the helper. Only
+// a process of the container's cgroup is taken: the helper shares the
+// container's powers, and what it says is not trusted to name a process
+// of the host.
+func (e *Exec) noteCommand(pid int) {
+	fd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
-		goruntime.UnlockOSThread()
-		return err
+		return // already gone
 	}
-	defer ours.Close()
-	if err := unix.Setns(pidfd, unix.CLONE_NEWPID); err != nil {
-		goruntime.UnlockOSThread()
-		return fmt.Errorf("setns(pidfd, CLONE_NEWPID): %w", err)
+	if procs, err := e.host.Open(e.found.ID).Procs(); err != nil || !slices.Contains(procs, pid) {
+		unix.Close(fd)
+		e.logf(FromParent, "# pid %d, named by the helper, is not in the container's cgroup: not signalled", pid)
+		return
 	}
-	startErr := cmd.Start()
-	if err := unix.Setns(int(ours.Fd()), unix.CLONE_NEWPID); err != nil {
-		// Never expected. Left locked, the thread ends with this
-		// goroutine; so does the child, by its parent-death signal.
-		if startErr == nil {
-			cmd.Process.Kill()
-			cmd.Process.Wait()
-		}
-		return fmt.Errorf("setns back to our PID namespace: %w", err)
-	}
-	goruntime.UnlockOSThread()
-	return startErr
+	e.mu.Lock()
+	e.command = fd
+	e.mu.Unlock()
 }
 
-// wait reaps the exec'd process and tells how it ended.
+// closeCommand lets go of the command's pidfd.
+func (e *Exec) closeCommand() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.command > 0 {
+		unix.Close(e.command)
+		e.command = -1
+	}
+}
+
+// signalCommand sends sig to the command, or, before the helper has
+// named it, to the helper.
+func (e *Exec) signalCommand(sig syscall.Signal) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.command > 0 {
+		return unix.PidfdSendSignal(e.command, sig, nil, 0)
+	}
+	return e.proc.Signal(sig)
+}
+
+// wait reaps the helper, which ends as the command did, and tells how.
 func (e *Exec) wait() {
+	defer e.closeCommand()
 	var ws syscall.WaitStatus
 	if state, err := e.proc.Wait(); err == nil {
 		ws = state.Sys().(syscall.WaitStatus)
@@ -339,7 +372,7 @@ func (e *Exec) wait() {
 		ws = syscall.WaitStatus(ExitRuntimeFailed << 8)
 		e.logf(FromParent, "wait4(%d): %v", e.proc.Pid, err)
 	}
-	e.logf(FromParent, "wait4(%d): the exec'd process %s", e.proc.Pid, exitWords(ws))
+	e.logf(FromParent, "wait4(%d): the exec's helper %s, as its command did", e.proc.Pid, exitWords(ws))
 	r := Result{ExitCode: ws.ExitStatus()}
 	if ws.Signaled() {
 		r.Signal = ws.Signal()

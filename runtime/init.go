@@ -85,6 +85,9 @@ type statusMessage struct {
 	Time    int64  `json:"time,omitempty"`
 	Code    int    `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
+	// PID is the host's pid of the command an exec's helper started (its
+	// step says so), for the parent to signal it.
+	PID int `json:"pid,omitempty"`
 }
 
 // status is the status pipe while init runs, buffered: the steps go up
@@ -95,9 +98,16 @@ var status *bufio.Writer
 // logStep tells the parent of one step init asked of the kernel, in the
 // kernel's words, for the container's kernel log.
 func logStep(format string, args ...any) {
-	if status != nil {
-		_ = json.NewEncoder(status).Encode(statusMessage{Step: fmt.Sprintf(format, args...), Time: time.Now().UnixNano()})
+	_ = sendStatus(statusMessage{Step: fmt.Sprintf(format, args...)})
+}
+
+// sendStatus writes one message on the status pipe, stamped with its time.
+func sendStatus(m statusMessage) error {
+	if status == nil {
+		return nil
 	}
+	m.Time = time.Now().UnixNano()
+	return json.NewEncoder(status).Encode(m)
 }
 
 // lookPath finds name as a shell does: a name with a slash is used as it

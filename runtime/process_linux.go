@@ -160,7 +160,7 @@ func startLocked(cmd *exec.Cmd) error {
 // command: each line it writes is a step it made, for the kernel log
 // (logStep), or, last, the StartError it failed with. EOF without one
 // means the exec succeeded (the status pipe is close-on-exec).
-func readStatus(r io.Reader, logStep func(t time.Time, text string)) error {
+func readStatus(r io.Reader, logStep func(statusMessage)) error {
 	lines := bufio.NewScanner(r)
 	lines.Buffer(nil, 1<<20) // an execve line carries the whole command
 	for lines.Scan() {
@@ -171,7 +171,7 @@ func readStatus(r io.Reader, logStep func(t time.Time, text string)) error {
 		if msg.Step == "" {
 			return &StartError{Code: msg.Code, Message: msg.Message}
 		}
-		logStep(time.Unix(0, msg.Time), msg.Step)
+		logStep(msg)
 	}
 	if err := lines.Err(); err != nil {
 		return runtimeError(err)
@@ -180,7 +180,7 @@ func readStatus(r io.Reader, logStep func(t time.Time, text string)) error {
 }
 
 // logInit logs a step init made, at its time.
-func (c *Container) logInit(t time.Time, text string) { c.klog.add(t, FromInit, text) }
+func (c *Container) logInit(m statusMessage) { c.klog.add(time.Unix(0, m.Time), FromInit, m.Step) }
 
 // initConfig is the part of the Spec that init needs.
 func (c *Container) initConfig() *initConfig {
