@@ -418,6 +418,21 @@ func probeMain(what string) int {
 		return netProbeMain(what, os.Args[2:])
 	case "watch-exec":
 		return watchExecMain()
+	case "ptys":
+		// As many terminals as the container can get, with as many
+		// descriptors as it may have.
+		var lim unix.Rlimit
+		unix.Getrlimit(unix.RLIMIT_NOFILE, &lim)
+		lim.Cur = lim.Max
+		unix.Setrlimit(unix.RLIMIT_NOFILE, &lim)
+		n := 0
+		for ; n < 5000; n++ {
+			if _, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY, 0); err != nil {
+				fmt.Printf("ptys: %d, then %v\n", n, err)
+				return 0
+			}
+		}
+		fmt.Printf("ptys: %d, and more\n", n)
 	case "keyring":
 		typ, _ := unix.BytePtrFromString("user")
 		desc, _ := unix.BytePtrFromString("vme50-probe")
@@ -467,5 +482,22 @@ func TestSeccompFilter(t *testing.T) {
 	r := run(t, "/bin/sh", "-c", "echo piped | cat; vme50-hog cpu --threads 2 --seconds 0.2 | tail -1")
 	if r.code != 0 || !strings.Contains(r.stdout, "piped") || !strings.Contains(r.stdout, "done") {
 		t.Errorf("status %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// A container gets at most maxPtys terminals of the host's shared pool
+// (3072 by default): one that opened /dev/ptmx in a loop once took them
+// all, and no container could get a terminal (an attack review's
+// finding).
+func TestPtysBounded(t *testing.T) {
+	clean(t)
+	r := vme50(t, "run", "--rootfs", rootfsWithEscape(t), "/"+escapeName, "ptys")
+	wantCode(t, r, 0)
+	m := regexp.MustCompile(`ptys: (\d+), then (.*)`).FindStringSubmatch(r.stdout)
+	if m == nil {
+		t.Fatalf("no bound:\n%s%s", r.stdout, r.stderr)
+	}
+	if n, _ := strconv.Atoi(m[1]); n > 256 || n < 200 || !strings.Contains(m[2], "no space left") {
+		t.Errorf("a container opened %s terminals, then %q; want at most 256, then ENOSPC", m[1], m[2])
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -262,6 +263,9 @@ func mountDev(root *os.File) (*os.File, error) {
 	return dev, nil
 }
 
+// maxPtys is the most terminals one container may hold open at once.
+const maxPtys = 256
+
 // fillDev makes the nodes, the ptys and the shared memory of the tmpfs
 // dev, then makes it read-only.
 func fillDev(dev *os.File) error {
@@ -272,8 +276,12 @@ func fillDev(dev *os.File) error {
 	}
 	// A private devpts instance (a new one at every mount since Linux
 	// 4.7): ptys opened inside are numbered from 0 and invisible to the
-	// host's /dev/pts.
-	if err := mountBelow(dev, "/pts", "devpts", "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, "ptmxmode=0666,mode=0620"); err != nil {
+	// host's /dev/pts. Every instance draws on one pool of the host's
+	// (kernel.pty.max less kernel.pty.reserve, 3072 by default), which a
+	// container opening /dev/ptmx in a loop emptied until no terminal
+	// could be made for any container, ours or another runtime's (an
+	// attack review's finding): max caps its share.
+	if err := mountBelow(dev, "/pts", "devpts", "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, "ptmxmode=0666,mode=0620,max="+strconv.Itoa(maxPtys)); err != nil {
 		return err
 	}
 	if err := mountBelow(dev, "/shm", "tmpfs", "shm", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=1777,size=65536k"); err != nil {
