@@ -35,8 +35,19 @@ func TestOOMReportParsed(t *testing.T) {
 	for _, m := range []string{
 		"oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/user.slice/x,task=java,pid=77,uid=0",
 		"Out of memory: Killed process 99 (java) total-vm:1kB, anon-rss:1kB",
+		"x: Memory cgroup out of memory: Killed process 77 (java) total-vm:1kB", // not at the start
 	} {
 		p.line(m)
+	}
+	// Lines written by a user (facility 1: PRIORITY 8 and up) are not the
+	// kernel's, whatever they say.
+	for _, forged := range []string{
+		"12,2300,8745539024,-;oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/vme50/ee6d26f0d45e,task=bitcoin-miner,pid=4242,uid=0",
+		"12,2301,8745539035,-;Memory cgroup out of memory: Killed process 4242 (bitcoin-miner) total-vm:9kB, anon-rss:8kB, file-rss:0kB",
+	} {
+		if msg := kmsgMessage(forged); msg != "" {
+			t.Errorf("a user's record taken for the kernel's: %q", msg)
+		}
 	}
 	k, ok := p.line("Memory cgroup out of memory: Killed process 77 (java) total-vm:8kB, anon-rss:4kB, file-rss:0kB, shmem-rss:0kB")
 	if !ok || k.ContainerID() != "" {
