@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -177,7 +178,17 @@ func commandColumn(args []string) string {
 			words[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 		}
 	}
-	s := strings.ReplaceAll(strings.Join(words, " "), "\n", " ")
+	// What a terminal would act on (an escape sequence in an argument:
+	// a title, a cleared screen) is shown as ps(1) shows it, a '?'.
+	s := strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return ' '
+		}
+		if !unicode.IsPrint(r) {
+			return '?'
+		}
+		return r
+	}, strings.Join(words, " "))
 	if utf8.RuneCountInString(s) <= commandWidth {
 		return s
 	}

@@ -121,6 +121,7 @@ func TestCommandColumn(t *testing.T) {
 		{[]string{"sh", "-c", "echo 'hi'"}, `sh -c 'echo '\''hi'\'''`},
 		{[]string{"printf", ""}, "printf ''"},
 		{[]string{"sh", "-c", "a\nb"}, "sh -c 'a b'"},
+		{[]string{"echo", "\x1b]0;pwned\a\x1b[2J"}, "echo ?]0;pwned??[2J"}, // no terminal's escape gets through
 		{[]string{strings.Repeat("é", 40)}, strings.Repeat("é", 29) + "…"},
 		{nil, ""},
 	} {
