@@ -56,9 +56,6 @@ Flags stop at the command: run --rootfs r /bin/sh -c "echo hi" needs no "--".`,
 			if err := requireRoot("vme50-tui run"); err != nil {
 				return err
 			}
-			// v1: the kernel's wait before init's move into the
-			// cgroup starts now, in the background (cgroup/warm.go).
-			cgroup.WarmMigration()
 			// A dynamically linked vme50-tui (a plain go build): its
 			// vme50-hog will not run in this rootfs. Said once, with the
 			// fix, instead of the container's "not found".

@@ -31,7 +31,8 @@ const (
 // order, so that all of them see the same machine; each figure is a median,
 // and the budget is a ratio to runc's: at most 0.5 (ARCHITECTURE.md).
 // make bench installs runc (scripts/install-deps.sh bench).
-// VME50_BENCH_ALSO adds other builds of vme50-tui to the turns.
+// VME50_BENCH_ALSO adds other builds of vme50-tui to the turns; NAME-dms is
+// the median of the turns' differences, NAME's time minus ours.
 func BenchmarkStartToExit(b *testing.B) {
 	needKernel(b)
 	type peer struct {
@@ -64,8 +65,12 @@ func BenchmarkStartToExit(b *testing.B) {
 	peers = append(peers, &peer{name: "unshare", args: []string{"unshare", "--pid", "--fork", "--mount", "--uts",
 		"--ipc", "--net", "--propagation", "private", "chroot", rootfsOK, "/bin/true"}})
 
+	// VME50_BENCH_PAUSE (a duration): a pause before each start, for starts
+	// on a quiet machine rather than right after another one.
+	pause, _ := time.ParseDuration(os.Getenv("VME50_BENCH_PAUSE"))
 	for i := 0; i < b.N; i++ {
 		for j := range peers {
+			time.Sleep(pause)
 			p := peers[(i+j)%len(peers)]
 			args := slices.Clone(p.args)
 			if args[len(args)-1] == "" { // an OCI runtime: a new container id each time
@@ -95,6 +100,15 @@ func BenchmarkStartToExit(b *testing.B) {
 		prefix := ""
 		if v != peers[0] {
 			prefix = v.name + "-"
+			// The median of the turns' differences, NAME's minus ours:
+			// each turn runs both within milliseconds of each other, so
+			// this sees a change of a few percent that the machine's
+			// load hides in the medians.
+			d := make([]float64, len(v.ms))
+			for i := range d {
+				d[i] = v.ms[i] - peers[0].ms[i]
+			}
+			b.ReportMetric(median(d), v.name+"-dms")
 		}
 		for _, o := range others {
 			b.ReportMetric(median(v.ms)/median(o.ms), prefix+"x-"+o.name)
