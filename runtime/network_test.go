@@ -109,7 +109,7 @@ func TestFreeAddr(t *testing.T) {
 }
 
 func TestVethName(t *testing.T) {
-	name := vethName("3f2a9c1d0b7e")
+	name := VethName("3f2a9c1d0b7e")
 	if name != "vme503f2a9c1d0b" || len(name) > 15 || !isVethName(name) {
 		t.Errorf("vethName = %q", name)
 	}
