@@ -60,6 +60,7 @@ else
 	outside=$(mktemp -d /tmp/vme50-debcheck-outside.XXXXXX)
 	status=0
 	unshare --mount --propagation private "$0" --inside "$deb" "$root" "$outside" || status=$?
+	rm -f "$root.log" # dpkg's output, kept for a failure's message
 	# The namespace is gone, and every mount made in it: nothing below
 	# $root is mounted here. --one-file-system all the same.
 	if grep -q " $root" /proc/self/mountinfo; then
