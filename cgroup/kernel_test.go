@@ -169,7 +169,10 @@ func TestKernelFreeze(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 		return usage() - before
 	}
-	if g := grew(); g < 100_000 {
+	// A busy loop gets at least a tenth of a CPU even on a loaded host;
+	// frozen, it gets nothing at all.
+	const running, still = 30_000, 1_000
+	if g := grew(); g < running {
 		t.Fatalf("the loop used %d µs in 300 ms before the freeze", g)
 	}
 	if err := m.Freeze(true); err != nil {
@@ -178,13 +181,13 @@ func TestKernelFreeze(t *testing.T) {
 	if s, _ := m.Stats(); !s.Frozen {
 		t.Error("Stats.Frozen false after Freeze(true)")
 	}
-	if g := grew(); g > 5_000 {
+	if g := grew(); g > still {
 		t.Errorf("frozen, the loop still used %d µs in 300 ms", g)
 	}
 	if err := m.Freeze(false); err != nil {
 		t.Fatal(err)
 	}
-	if g := grew(); g < 100_000 {
+	if g := grew(); g < running {
 		t.Errorf("thawed, the loop used only %d µs in 300 ms", g)
 	}
 	if err := m.Freeze(true); err != nil {
