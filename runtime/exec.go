@@ -101,6 +101,20 @@ func (e *Exec) DiskUsage() (used, size uint64, err error) {
 	return diskUsageOf(e.found.Init.PID)
 }
 
+// NetStats is its container's eth0 counters (Found.NetStats); an error
+// once the exec'd process has ended, as DiskUsage.
+func (e *Exec) NetStats() (rx, tx uint64, err error) {
+	select {
+	case <-e.done:
+		return 0, 0, fmt.Errorf("exec into container %s has ended", e.found.ID)
+	default:
+	}
+	return e.found.NetStats()
+}
+
+// Address is its container's address on the bridge (Found.Address).
+func (e *Exec) Address() string { return e.found.Address() }
+
 // Log is what the exec asked of the kernel.
 func (e *Exec) Log() []LogEntry { return e.klog.lines() }
 
