@@ -165,6 +165,20 @@ func (a *attached) DiskUsage() (used, size uint64, err error) {
 
 func (a *attached) Files() cgroup.Files { return a.host.Files() }
 
+// NetStats reads its eth0's counters on the host's end of its veth, as
+// for a container of this TUI's.
+func (a *attached) NetStats() (rx, tx uint64, err error) {
+	select {
+	case <-a.done:
+		return 0, 0, fmt.Errorf("container %s has ended", a.f.ID)
+	default:
+	}
+	return a.f.NetStats()
+}
+
+// Address is its address on the bridge, from its state directory.
+func (a *attached) Address() string { return a.f.Address() }
+
 func (a *attached) Log() []runtime.LogEntry {
 	a.mu.Lock()
 	defer a.mu.Unlock()

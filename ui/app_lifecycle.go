@@ -30,6 +30,7 @@ func (a *App) lifecycle(msg tea.Msg) tea.Cmd {
 		if t := a.tabByKey(msg.id); t != nil && !t.ended {
 			a.take(t, msg.stats)
 			t.panels.PushDisk(msg.disk)
+			t.panels.PushNet(msg.net)
 		}
 	case sampleTickMsg:
 		return a.sample()
@@ -133,6 +134,7 @@ func (a *App) newTab(key string, kind tabKind, c Container) *tab {
 		panels: NewPanels(a.cfg.Host.Files(), a.cfg.Host.Version),
 		log:    NewKernelLog()}
 	t.panels.SetPressureNote(a.pressureNote)
+	t.panels.SetNetwork(c.Spec().Network, c.Address())
 	if c.Pty() != nil {
 		cols, rows := a.paneSize()
 		t.pane = NewPane(key, c.Pty(), cols, rows, c.Resize)

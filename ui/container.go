@@ -15,10 +15,16 @@ type Container interface {
 	Spec() runtime.Spec // what it was started from: the tab's hostname
 
 	// Readings, for the panels: the cgroup now (after the end, the last
-	// reading), the --disk-limit layer, and the host's file names behind
-	// each value.
+	// reading), the --disk-limit layer, the network, and the host's file
+	// names behind each value.
 	Stats() (cgroup.Stats, error)
 	DiskUsage() (used, size uint64, err error)
+	// NetStats are the bytes its eth0 received and sent (the counters of
+	// the host's end of its veth); an error off the bridge (--network
+	// none, host) or once it has ended. Address is its address on the
+	// bridge, "" off it.
+	NetStats() (rx, tx uint64, err error)
+	Address() string
 	Files() cgroup.Files
 	Log() []runtime.LogEntry // the kernel log: what the kernel and we did
 

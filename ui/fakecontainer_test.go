@@ -34,6 +34,8 @@ type fakeContainer struct {
 	mu       sync.Mutex // guards what follows
 	stats    *cgroup.Stats
 	disk     *diskReading
+	net      *netSample // eth0's counters (only the bytes count)
+	address  string
 	signals  []os.Signal     // what Signal sent, in order
 	updates  []cgroup.Limits // what Update wrote, in order
 	freezes  []bool          // what Freeze was asked, in order
@@ -183,6 +185,28 @@ func (f *fakeContainer) DiskUsage() (used, size uint64, err error) {
 		return 0, 0, fmt.Errorf("container %s: no disk reading", f.id)
 	}
 	return f.disk.used, f.disk.size, nil
+}
+
+// setNet gives the next readings of eth0 these counters, at the address.
+func (f *fakeContainer) setNet(address string, rx, tx uint64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.address, f.net = address, &netSample{rx: rx, tx: tx, ok: true}
+}
+
+func (f *fakeContainer) NetStats() (rx, tx uint64, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ended || f.net == nil || f.spec.Network != runtime.NetworkBridge {
+		return 0, 0, fmt.Errorf("container %s: no eth0 to count", f.id)
+	}
+	return f.net.rx, f.net.tx, nil
+}
+
+func (f *fakeContainer) Address() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.address
 }
 
 // Update records the write (or answers failing, if set), and, as the

@@ -33,6 +33,8 @@ type Panels struct {
 	// pressureNote is why there is no pressure to show (Host.PressureNote),
 	// or "" where the kernel keeps it.
 	pressureNote string
+	// The container's network (SetNetwork): its line, panels_net.go.
+	network, address string
 
 	width, height int
 
@@ -85,6 +87,9 @@ func (p *Panels) Push(s cgroup.Stats) bool { return p.r.Push(s, p.now()) }
 // PushDisk takes the latest reading of the container's layer.
 func (p *Panels) PushDisk(d diskReading) { p.r.PushDisk(d) }
 
+// PushNet takes the latest reading of the container's eth0.
+func (p *Panels) PushNet(n netSample) { p.r.PushNet(n) }
+
 // Readings are the readings the panels draw.
 func (p *Panels) Readings() *Readings { return &p.r }
 
@@ -133,7 +138,8 @@ type metricPanel struct {
 	graphAfter int         // the graph goes below this many lines
 	graph      graphDrawer // nil: no graph
 	graphRank  int         // graphs of lower rank get rows first
-	bare       bool        // no box and no graph: a line of note
+	bare       bool        // no box and no graph: a line
+	faint      bool        // a bare line that is a note, not a reading
 }
 
 // graphDrawer draws a panel's graph in w x rows cells, rows lines.
@@ -162,8 +168,11 @@ func (p *Panels) render(f flashSet) string {
 		return fitBlock(p.compactLines(f), w, h)
 	}
 	inner := w - 4
-	panels := []metricPanel{p.memoryPanel(f, inner), p.cpuPanel(inner), p.ioPanel(inner),
-		p.pressurePanel(inner), p.pidsPanel(inner)}
+	panels := []metricPanel{p.memoryPanel(f, inner), p.cpuPanel(inner), p.ioPanel(inner)}
+	if net, ok := p.netPanel(w); ok {
+		panels = append(panels, net)
+	}
+	panels = append(panels, p.pressurePanel(inner), p.pidsPanel(inner))
 	for n := countGraphs(panels); n > 0; n-- {
 		for _, short := range []bool{false, true} {
 			if graphs := graphHeights(panels, h-textRows(panels, short), n); graphs != nil {
@@ -236,7 +245,11 @@ func drawPanels(panels []metricPanel, w int, graphs []int, short bool) []string 
 		}
 		if pn.bare {
 			for _, l := range pn.visibleLines(short) {
-				rows = append(rows, panelStyle.faint.Render(fitLine(" "+l.text, w, "…")))
+				line := fitLine(" "+l.text, w, "…")
+				if pn.faint {
+					line = panelStyle.faint.Render(line)
+				}
+				rows = append(rows, line)
 			}
 			continue
 		}

@@ -14,7 +14,8 @@ import (
 // compactLines is the summary in as few lines as the width SetSize gave
 // allows (one when it is unknown). Memory, CPU and pids always; then, in
 // this order and only where they fit without a line more, the freezer's
-// state, memory.events high, the I/O rates and the pressure.
+// state, memory.events high, the I/O rates, the network's and the
+// pressure.
 func (p *Panels) compactLines(f flashSet) []string {
 	if !p.r.HasSample() {
 		return []string{"waiting for the first cgroup sample…"}
@@ -41,7 +42,7 @@ func (p *Panels) compactLines(f flashSet) []string {
 		memHigh = slices.Insert(memHigh, 1, high)
 		try(slices.Concat([][]string{memHigh}, groups[1:]))
 	}
-	for _, g := range [][]string{p.compactIO(), p.compactPressure()} {
+	for _, g := range [][]string{p.compactIO(), p.compactNet(), p.compactPressure()} {
 		if g != nil {
 			try(append(slices.Clone(groups), g))
 		}

@@ -28,7 +28,7 @@ func (p *Panels) pressurePanel(inner int) metricPanel {
 	const title = "cpu/memory/io.pressure · avg10"
 	pr := p.r.Last().Pressure
 	if pr == nil {
-		return metricPanel{bare: true, lines: []panelLine{{text: p.noPressure()}}}
+		return metricPanel{bare: true, faint: true, lines: []panelLine{{text: p.noPressure()}}}
 	}
 	r := p.r.Rates()
 	var lines []panelLine

@@ -23,22 +23,24 @@ import (
 //
 // The zero Readings is ready to use.
 type Readings struct {
-	fresh    cgroup.Fresh // only readings newer than the last count
-	last     cgroup.Stats
-	have     bool                       // last holds a sample
-	cpu      cpuRate                    // between the last two samples
-	rates    rates                      // the other counters between the last two samples
-	memory   sampleHistory              // memory current, bytes
-	cores    sampleHistory              // CPU cores used
-	ioRead   sampleHistory              // bytes read per second, under io.max's rbps
-	ioWrite  sampleHistory              // bytes written per second, under io.max's wbps
-	stall    [numPressure]sampleHistory // PSI some: percent of each interval stalled
-	ioWindow []cgroup.Stats             // the readings of the last second, for the I/O rates
-	peakSeen uint64                     // highest memory current pushed
-	disk     diskReading                // the container's layer tmpfs
-	events   []Event                    // oldest first, at most maxEvents
-	files    cgroup.Files               // the names limit changes are told in
-	rev      uint64                     // counts the changes a view would draw
+	fresh     cgroup.Fresh // only readings newer than the last count
+	last      cgroup.Stats
+	have      bool                       // last holds a sample
+	cpu       cpuRate                    // between the last two samples
+	rates     rates                      // the other counters between the last two samples
+	memory    sampleHistory              // memory current, bytes
+	cores     sampleHistory              // CPU cores used
+	ioRead    sampleHistory              // bytes read per second, under io.max's rbps
+	ioWrite   sampleHistory              // bytes written per second, under io.max's wbps
+	stall     [numPressure]sampleHistory // PSI some: percent of each interval stalled
+	ioWindow  []cgroup.Stats             // the readings of the last second, for the I/O rates
+	peakSeen  uint64                     // highest memory current pushed
+	disk      diskReading                // the container's layer tmpfs
+	net       netRates                   // eth0's bytes per second (panels_net.go)
+	netWindow []netSample                // the readings of eth0 in the last second
+	events    []Event                    // oldest first, at most maxEvents
+	files     cgroup.Files               // the names limit changes are told in
+	rev       uint64                     // counts the changes a view would draw
 }
 
 // FlashFor is how long a counter stays highlighted after it went up: long

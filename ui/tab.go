@@ -109,6 +109,7 @@ type (
 		id    string
 		stats cgroup.Stats
 		disk  diskReading
+		net   netSample
 	}
 	sampleTickMsg struct{}
 	shutdownMsg   struct{}
@@ -146,8 +147,8 @@ func sampleEvery(d time.Duration) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return sampleTickMsg{} })
 }
 
-// readStats reads the cgroup files of tab key's container, off the UI's
-// goroutine.
+// readStats reads the cgroup files of tab key's container, its layer's
+// use and its eth0's counters, off the UI's goroutine.
 func readStats(key string, c Container) tea.Cmd {
 	return func() tea.Msg {
 		st, err := c.Stats()
@@ -157,7 +158,12 @@ func readStats(key string, c Container) tea.Cmd {
 		var d diskReading
 		d.used, d.size, err = c.DiskUsage()
 		d.ok = err == nil
-		return statsMsg{id: key, stats: st, disk: d}
+		n := netSample{time: st.Time}
+		if c.Spec().Network == runtime.NetworkBridge {
+			n.rx, n.tx, err = c.NetStats()
+			n.ok = err == nil
+		}
+		return statsMsg{id: key, stats: st, disk: d, net: n}
 	}
 }
 
