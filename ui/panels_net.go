@@ -44,15 +44,12 @@ func (r *Readings) PushNet(s netSample) {
 	if n := len(r.netWindow); n > 0 && !s.time.After(r.netWindow[n-1].time) {
 		return // not newer
 	}
-	r.netWindow = append(r.netWindow, s)
-	for len(r.netWindow) > 2 && !r.netWindow[1].time.After(s.time.Add(-netWindowSpan)) {
-		r.netWindow = r.netWindow[1:]
-	}
-	first := r.netWindow[0]
-	secs := s.time.Sub(first.time).Seconds()
+	var secs float64
+	r.netWindow, secs = slide(r.netWindow, s, func(s netSample) time.Time { return s.time }, netWindowSpan)
 	if secs <= 0 {
 		return
 	}
+	first := r.netWindow[0]
 	r.setNet(netRates{ok: true, rx: float64(counterIncrease(first.rx, s.rx)) / secs,
 		tx: float64(counterIncrease(first.tx, s.tx)) / secs})
 }

@@ -314,17 +314,25 @@ func (r *Readings) ioRates(s cgroup.Stats) (read, write float64) {
 	if len(r.ioWindow) == 0 {
 		r.ioWindow = append(r.ioWindow, r.last)
 	}
-	r.ioWindow = append(r.ioWindow, s)
-	for len(r.ioWindow) > 2 && !r.ioWindow[1].Time.After(s.Time.Add(-ioWindowSpan)) {
-		r.ioWindow = r.ioWindow[1:]
-	}
-	first := r.ioWindow[0]
-	secs := s.Time.Sub(first.Time).Seconds()
+	var secs float64
+	r.ioWindow, secs = slide(r.ioWindow, s, func(s cgroup.Stats) time.Time { return s.Time }, ioWindowSpan)
 	if secs <= 0 {
 		return 0, 0
 	}
+	first := r.ioWindow[0]
 	return float64(counterIncrease(first.IO.ReadBytes, s.IO.ReadBytes)) / secs,
 		float64(counterIncrease(first.IO.WriteBytes, s.IO.WriteBytes)) / secs
+}
+
+// slide adds s, read at(s), to a window of readings and drops those more
+// than span before it, two at least kept: the first one left is where
+// the rates over the window are counted from, secs before s.
+func slide[T any](window []T, s T, at func(T) time.Time, span time.Duration) (_ []T, secs float64) {
+	window = append(window, s)
+	for len(window) > 2 && !at(window[1]).After(at(s).Add(-span)) {
+		window = window[1:]
+	}
+	return window, at(s).Sub(at(window[0])).Seconds()
 }
 
 // pressureKind is one of PSI's three resources, in the order of its files.
