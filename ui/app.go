@@ -55,9 +55,9 @@ type App struct {
 	active  int
 	bar     tabBar            // the tab bar, and where each label ends, for clicks
 	bottom  memoOf[bottomKey] // the help or status line
-	// The screens that take the place of a container's, drawn again only
-	// when the width changes: View runs at every message.
-	helpBox, lessonsLine memoOf[int]
+	// The help screen, drawn again only when the width changes: View
+	// runs at every message.
+	helpBox memoOf[int]
 
 	status string // one line: the last error or question
 
@@ -71,6 +71,12 @@ type App struct {
 	frame memoOf[frameKey]  // the last screen, to skip composing an equal one
 	side  memoOf[[2]string] // the last terminal+panels join
 	cmp   Compare
+
+	// hostForLessons tells what the lessons need of this host, for a
+	// rootfs (HostForLessons; tests replace it); lessonsOn is the last
+	// answer, for the start screen, which asks at every frame.
+	hostForLessons func(rootfs string) LessonHost
+	lessonsOn      *LessonHost
 
 	// all holds every container ever started, running or not, so that
 	// Shutdown finds even one whose start was still under way.
@@ -108,6 +114,7 @@ func New(cfg Config) *App {
 	a.start = func(p plan, cols, rows int, replaceID string) tea.Cmd {
 		return startContainer(startOn(cfg.Host), a.all, p, cols, rows, replaceID)
 	}
+	a.hostForLessons = func(rootfs string) LessonHost { return HostForLessons(cfg.Host, rootfs) }
 	a.form = NewForm(FormValues{Options: cfg.Options}, cfg.Host.Files())
 	return a
 }

@@ -61,8 +61,8 @@ func (a *App) key(k tea.KeyPressMsg) tea.Cmd {
 }
 
 // formKey: every key is the form's but ctrl+g, after which l opens the
-// lessons and h the host view (from the start screen too), and any other
-// key does nothing.
+// lessons, 1-9 the lessons at that one, and h the host view (from the
+// start screen too), and any other key does nothing.
 func (a *App) formKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case a.overlay == overlayPrefix:
@@ -70,6 +70,9 @@ func (a *App) formKey(k tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case key.Matches(k, a.keys.Lessons):
 			a.openLessons()
+		case key.Matches(k, a.keys.Switch) && int(k.String()[0]-'1') < len(Lessons):
+			a.openLessons()
+			a.lessons.Select(int(k.String()[0] - '1'))
 		case key.Matches(k, a.keys.Host):
 			return a.openHost()
 		}

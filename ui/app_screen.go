@@ -152,7 +152,7 @@ func (a *App) openLessons() {
 	if a.mode == modeForm {
 		rootfs = a.form.Values().Options.Rootfs // as typed so far
 	}
-	a.lessons = NewLessonMenu(a.cfg.Host.Files(), HostForLessons(a.cfg.Host, rootfs))
+	a.lessons = NewLessonMenu(a.cfg.Host.Files(), a.hostForLessons(rootfs))
 	a.lessons.SetWidth(a.width)
 	a.overlay = overlayLessons
 }

@@ -142,7 +142,8 @@ func TestLessonsOverContainers(t *testing.T) {
 }
 
 // The lessons menu over the form: ctrl+g l, esc back to the same form;
-// over the form ctrl+g takes only l, and the next key is not typed.
+// over the form ctrl+g takes only l, 1-9 and h, and the next key is not
+// typed.
 func TestLessonsOverForm(t *testing.T) {
 	a, _ := newTestApp(t, prefilled(t))
 	drive(a, a.Init())
@@ -156,7 +157,7 @@ func TestLessonsOverForm(t *testing.T) {
 		t.Error("esc did not go back to the same form")
 	}
 	drive(a, press('g', tea.ModCtrl))
-	screenIs(t, a, "ctrl+g over the form", modeForm, overlayPrefix, "^g l lessons")
+	screenIs(t, a, "ctrl+g over the form", modeForm, overlayPrefix, "l lessons • 1-9 a lesson • h host view")
 	drive(a, text("q"))
 	screenIs(t, a, "ctrl+g q", modeForm, noOverlay, "")
 	if a.status == stopping {

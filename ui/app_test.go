@@ -168,17 +168,6 @@ func TestFormChecksCommandInRootfs(t *testing.T) {
 	}
 }
 
-func TestFormGolden(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {200, 50}} {
-		o := prefilled(t)
-		o.Rootfs = "/var/lib/vme50/rootfs/busybox" // a stable path in the picture
-		a, _ := newTestApp(t, o)
-		drive(a, a.Init())
-		drive(a, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-		requireGolden(t, "form-"+sizeName(size), plain(a))
-	}
-}
-
 func sizeName(s [2]int) string { return fmt.Sprintf("%dx%d", s[0], s[1]) }
 
 // withTab puts a fake container on screen, its shell's prompt in the

@@ -55,18 +55,66 @@ const (
 //	│ 0.48 cores       │
 //	╰──────────────────╯
 func drawBox(title string, body []string, w int) []string {
+	return drawCard(w, cardSection{title: title, rows: body})
+}
+
+// A cardSection is one part of a card: its title and rows, and notes set
+// into the right of the edges above and below it ("↑ 3 more").
+type cardSection struct {
+	title, above, below string
+	rows                []string
+}
+
+// drawCard draws sections one under another in one box, each under an
+// edge that carries its title, every row exactly w cells:
+//
+//	╭─ New container ──╮
+//	│ Memory limit 64M │
+//	├─ Memory limit ───┤
+//	│ 64M, 1.5G        │
+//	╰──────── ↓ 3 more ╯
+func drawCard(w int, sections ...cardSection) []string {
 	b := lipgloss.RoundedBorder()
-	inner := w - 4
-	title = ansi.Truncate(title, w-5, "…")
-	fill := w - 5 - ansi.StringWidth(title)
-	rows := []string{
-		panelStyle.border.Render(b.TopLeft+b.Top+" ") + panelStyle.title.Render(title) +
-			panelStyle.border.Render(" "+strings.Repeat(b.Top, fill)+b.TopRight),
+	var rows []string
+	below := ""
+	for i, sec := range sections {
+		left, right := b.MiddleLeft, b.MiddleRight
+		if i == 0 {
+			left, right = b.TopLeft, b.TopRight
+		}
+		rows = append(rows, edge(left, right, sec.title, firstNonEmpty(sec.above, below), w))
+		for _, text := range sec.rows {
+			rows = append(rows, panelStyle.border.Render(b.Left)+" "+fitLine(text, w-4, "…")+" "+panelStyle.border.Render(b.Right))
+		}
+		below = sec.below
 	}
-	for _, text := range body {
-		rows = append(rows, panelStyle.border.Render(b.Left)+" "+fitLine(text, inner, "…")+" "+panelStyle.border.Render(b.Right))
+	return append(rows, edge(b.BottomLeft, b.BottomRight, "", below, w))
+}
+
+// edge is a box's horizontal edge of w cells, from left to right, a title
+// set in on the left and a note on the right.
+func edge(left, right, title, note string, w int) string {
+	b := lipgloss.RoundedBorder()
+	if note != "" {
+		note = " " + ansi.Truncate(note, max(w-7, 0), "…") + " " + b.Top
 	}
-	return append(rows, panelStyle.border.Render(b.BottomLeft+strings.Repeat(b.Bottom, w-2)+b.BottomRight))
+	fill := w - 2 - ansi.StringWidth(note)
+	if title == "" {
+		return panelStyle.border.Render(left + strings.Repeat(b.Top, max(fill, 0)) + note + right)
+	}
+	title = ansi.Truncate(title, max(fill-3, 1), "…")
+	fill -= 3 + ansi.StringWidth(title)
+	return panelStyle.border.Render(left+b.Top+" ") + panelStyle.title.Render(title) +
+		panelStyle.border.Render(" "+strings.Repeat(b.Top, max(fill, 0))+note+right)
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
 }
 
 // fitBlock makes rows exactly w cells wide and h rows high. The app lays

@@ -23,21 +23,65 @@ import (
 // by the same parsers as `vme50-tui run`'s flags. Enter moves to the next
 // field; Enter on the last one launches, so a prefilled form launches with
 // repeated Enter.
+//
+// huh handles the keys; the form draws its fields itself (Rows), one line
+// each, the same way for a text, a choice and a yes/no: huh's own view
+// puts a choice's title and value on two lines, scrolls the focused field
+// to the top, and marks a yes/no's answer by its colour alone.
 type Form struct {
 	form    *huh.Form
 	opts    runtime.Options
 	command string // the command field: one line, split like a shell
 	record  string // the recording's path, or ""
 	// The device limits, as typed: DEV:RATE, several separated by spaces
-	// or commas (the flags are repeated instead).
-	readBps, writeBps string
-	lesson            *Lesson
-	files             cgroup.Files
-	width             int
+	// or commas (the flags are repeated instead). The published ports the
+	// same way: HOST:CONTAINER.
+	readBps, writeBps, publish string
+	lesson                     *Lesson
+	files                      cgroup.Files
+	width                      int
 
-	rootfsField *huh.Input
+	fields      []formField // in the form's order
+	rootfsField *lineField
 	creating    bool // rootfs.CreateBusybox is running (ctrl+r)
+	top         int  // the first row Rows shows when the fields do not fit
 }
+
+// A formField is one of the form's fields: its huh field, and what the
+// start screen says about it (formhelp.go).
+type formField struct {
+	key   fieldKey
+	field huh.Field
+	shown func() bool // nil: always; else a field skipped while false
+}
+
+// fieldKey names a field, for its help.
+type fieldKey int
+
+const (
+	fieldRootfs fieldKey = iota
+	fieldMemory
+	fieldMemoryHigh
+	fieldMemorySwap
+	fieldCPUWeight
+	fieldCPUQuota
+	fieldPids
+	fieldDisk
+	fieldReadBps
+	fieldWriteBps
+	fieldHostname
+	fieldNetwork
+	fieldPublish
+	fieldOverlay
+	fieldUserNS
+	fieldCommand
+	fieldRecord
+)
+
+// titleWidth is the width of every field's title: the values line up.
+const titleWidth = 18
+
+func fieldTitle(s string) string { return fmt.Sprintf("%-*s", titleWidth, s) }
 
 // FormValues are what a form holds: the container's settings, where to
 // record its readings, and the lesson they come from, if any.
@@ -56,66 +100,120 @@ type FormSubmitMsg struct {
 // FormCancelMsg says the user left the form with esc.
 type FormCancelMsg struct{}
 
+// The network choices, the default first, as `run` takes them.
+var networkChoices = []struct{ value, text string }{
+	{string(runtime.NetworkBridge), "bridge: eth0 on " + runtime.BridgeName},
+	{string(runtime.NetworkNone), "none: only lo"},
+	{string(runtime.NetworkHost), "host: the host's interfaces"},
+}
+
 // NewForm returns a form prefilled with v; files names the host's cgroup
 // files, shown beside the limits they set.
 func NewForm(v FormValues, files cgroup.Files) *Form {
 	opts := v.Options
+	if opts.Network == "" {
+		opts.Network = string(runtime.NetworkBridge) // run's default
+	}
 	f := &Form{opts: opts, command: joinWords(opts.Args), record: v.Record, lesson: v.Lesson, files: files,
-		readBps: strings.Join(opts.DeviceReadBps, " "), writeBps: strings.Join(opts.DeviceWriteBps, " ")}
+		readBps:  strings.Join(opts.DeviceReadBps, " "),
+		writeBps: strings.Join(opts.DeviceWriteBps, " "),
+		publish:  strings.Join(opts.Publish, " ")}
 	if f.command == "" {
 		f.command = "/bin/sh"
 	}
-	// One line per field, so the form fits an 80x24 screen: the title
-	// names the cgroup file the value goes to, the placeholder says what
-	// to type.
-	input := func(title, hint string, value *string, check func(string) error) *huh.Input {
-		return huh.NewInput().Title(fmt.Sprintf("%-18s", title)).Inline(true).Placeholder(hint).Value(value).Validate(check)
+	// The placeholder says what to type; the help beside the form says
+	// the rest (the file, the forms, the default).
+	input := func(title, hint string, value *string, check func(string) error) *lineField {
+		return &lineField{title: title, value: value, placeholder: hint,
+			Field: huh.NewInput().Title(fieldTitle(title)).Inline(true).Placeholder(hint).Value(value).Validate(check)}
 	}
-	f.rootfsField = input("Root filesystem", "a directory holding the container's /", &f.opts.Rootfs, f.checkRootfs)
-	f.form = huh.NewForm(huh.NewGroup(
-		f.rootfsField,
-		input("Memory limit", "e.g. 64M, 1.5G; empty: none → "+files.MemoryMax, &f.opts.MemoryLimit,
-			func(s string) error { _, err := cgroup.ParseSize(s); return err }),
-		f.memoryHighField(input),
-		input("Memory+swap", "empty: no swap; -1: any → "+swapLimitFile(files), &f.opts.MemorySwap, f.checkSwap),
-		input("CPU weight", "1..10000, default 100 → "+files.CPUWeight, &f.opts.CPUShares,
-			func(s string) error { _, err := runtime.ParseCPUShares(s); return err }),
-		input("CPU quota (cores)", "e.g. 0.5; empty: none → "+files.CPUMax, &f.opts.CPUs,
-			func(s string) error { _, _, err := runtime.ParseCPUs(s); return err }),
-		input("Process limit", fmt.Sprintf("empty: %d; max: none → %s", runtime.DefaultPidsLimit, files.PidsMax), &f.opts.PidsLimit,
-			func(s string) error { _, err := runtime.ParsePidsLimit(s); return err }),
-		input("Disk limit", "empty: "+runtime.DefaultDiskLimit+"; / and /tmp, a tmpfs in its memory", &f.opts.DiskLimit,
-			func(s string) error { _, err := runtime.ParseDiskLimit(s); return err }),
-		input("Disk read bps", "DEV:RATE, e.g. /dev/sda:2m → "+files.IOMax, &f.readBps,
-			func(s string) error { _, err := runtime.ParseDeviceRates(deviceRates(s), nil); return err }),
-		input("Disk write bps", "DEV:RATE, e.g. /dev/sda:2m → "+writeBpsFile(files), &f.writeBps,
-			func(s string) error { _, err := runtime.ParseDeviceRates(nil, deviceRates(s)); return err }),
-		input("Hostname", "empty: the container's id", &f.opts.Hostname, runtime.ValidateHostname),
-		huh.NewSelect[string]().Title(fmt.Sprintf("%-18s", "Network")).Inline(true).
-			Options(huh.NewOption("none (only lo)", "none"), huh.NewOption("host (the host's interfaces)", "host")).
-			Value(&f.opts.Network),
-		huh.NewConfirm().Title(fmt.Sprintf("%-18s", "Overlay")).Affirmative("yes").Negative("no (write into the rootfs)").
-			Inline(true).Value(&f.opts.Overlay),
-		huh.NewConfirm().Title(fmt.Sprintf("%-18s", "User namespace")).Affirmative("yes (root is an ordinary uid outside)").
-			Negative("no").Inline(true).Value(&f.opts.UserNS),
-		input("Command", "run as PID 1; quotes work as in a shell", &f.command, f.checkCommand),
-		input("Record to", "a CSV file of every reading; empty: none", &f.record, checkRecordPath),
-	)).WithShowHelp(false).WithKeyMap(formKeyMap()).WithTheme(huh.ThemeFunc(formTheme))
+	f.rootfsField = input("Root filesystem", "a directory: its /", &f.opts.Rootfs, f.checkRootfs)
+	networkOptions := make([]huh.Option[string], len(networkChoices))
+	for i, c := range networkChoices {
+		networkOptions[i] = huh.NewOption(c.text, c.value)
+	}
+	onBridge := func() bool { return f.opts.Network == string(runtime.NetworkBridge) }
+	f.fields = []formField{
+		{key: fieldRootfs, field: f.rootfsField},
+		{key: fieldMemory, field: input("Memory limit", "e.g. 64M, 1.5G; empty: none", &f.opts.MemoryLimit,
+			func(s string) error { _, err := cgroup.ParseSize(s); return err })},
+		{key: fieldMemoryHigh, field: f.memoryHighField(input)},
+		{key: fieldMemorySwap, field: input("Memory+swap", "empty: no swap; -1: any", &f.opts.MemorySwap, f.checkSwap)},
+		{key: fieldCPUWeight, field: input("CPU weight", "1..10000; empty: 100", &f.opts.CPUShares,
+			func(s string) error { _, err := runtime.ParseCPUShares(s); return err })},
+		{key: fieldCPUQuota, field: input("CPU quota (cores)", "e.g. 0.5; empty: none", &f.opts.CPUs,
+			func(s string) error { _, _, err := runtime.ParseCPUs(s); return err })},
+		{key: fieldPids, field: input("Process limit", fmt.Sprintf("empty: %d; max: none", runtime.DefaultPidsLimit), &f.opts.PidsLimit,
+			func(s string) error { _, err := runtime.ParsePidsLimit(s); return err })},
+		{key: fieldDisk, field: input("Disk limit", "empty: "+runtime.DefaultDiskLimit+"; max: half the RAM", &f.opts.DiskLimit,
+			func(s string) error { _, err := runtime.ParseDiskLimit(s); return err })},
+		{key: fieldReadBps, field: input("Disk read bps", "DEV:RATE, e.g. /dev/sda:2m", &f.readBps,
+			func(s string) error { _, err := runtime.ParseDeviceRates(splitList(s), nil); return err })},
+		{key: fieldWriteBps, field: input("Disk write bps", "DEV:RATE, e.g. /dev/sda:2m", &f.writeBps,
+			func(s string) error { _, err := runtime.ParseDeviceRates(nil, splitList(s)); return err })},
+		{key: fieldHostname, field: input("Hostname", "empty: the container's id", &f.opts.Hostname, runtime.ValidateHostname)},
+		{key: fieldNetwork, field: &lineField{title: "Network", hint: "←/→",
+			Field: huh.NewSelect[string]().Inline(true).Options(networkOptions...).Value(&f.opts.Network),
+			text:  func() string { return choiceText(f.opts.Network) }}},
+		{key: fieldPublish, shown: onBridge, field: f.skipped(input("Publish (-p)", "HOST:CONTAINER, e.g. 8080:80", &f.publish,
+			func(s string) error { _, err := runtime.ParsePublish(splitList(s)); return err }), onBridge)},
+		{key: fieldOverlay, field: &lineField{title: "Overlay", hint: "←/→ y/n",
+			Field: huh.NewConfirm().Inline(true).Value(&f.opts.Overlay),
+			text: func() string {
+				return yesNo(f.opts.Overlay, "yes: a throw-away layer", "no: write into the rootfs itself")
+			}}},
+		{key: fieldUserNS, field: &lineField{title: "User namespace", hint: "←/→ y/n",
+			Field: huh.NewConfirm().Inline(true).Value(&f.opts.UserNS),
+			text: func() string {
+				return yesNo(f.opts.UserNS, "yes: root is an ordinary uid outside", "no: root is the host's root")
+			}}},
+		{key: fieldCommand, field: input("Command", "PID 1; quoted as in a shell", &f.command, f.checkCommand)},
+		{key: fieldRecord, field: input("Record to", "a CSV file; empty: none", &f.record, checkRecordPath)},
+	}
+	huhFields := make([]huh.Field, len(f.fields))
+	for i, ff := range f.fields {
+		huhFields[i] = ff.field
+	}
+	f.form = huh.NewForm(huh.NewGroup(huhFields...)).
+		WithShowHelp(false).WithShowErrors(false).WithKeyMap(formKeyMap()).WithTheme(huh.ThemeFunc(formTheme))
 	return f
+}
+
+// skipped makes l a field that Enter passes by unless shown says so.
+func (f *Form) skipped(l *lineField, shown func() bool) *lineField {
+	l.skip = func() bool { return !shown() }
+	return l
+}
+
+// choiceText is a network's choice in words.
+func choiceText(network string) string {
+	for _, c := range networkChoices {
+		if c.value == network {
+			return c.text
+		}
+	}
+	return network
+}
+
+func yesNo(v bool, yes, no string) string {
+	if v {
+		return yes
+	}
+	return no
 }
 
 // memoryHighField is the soft limit's field. cgroup v1 has no memory.high:
 // there it says so, and refuses a value at once rather than at the start.
-func (f *Form) memoryHighField(input func(title, hint string, value *string, check func(string) error) *huh.Input) *huh.Input {
+func (f *Form) memoryHighField(input func(title, hint string, value *string, check func(string) error) *lineField) *lineField {
 	if f.files.MemoryHigh == "" {
-		return input("Memory high", "cgroup v2 only (this host runs v1)", &f.opts.MemoryHigh, func(s string) error {
+		return input("Memory high", "cgroup v2 only (this host: v1)", &f.opts.MemoryHigh, func(s string) error {
 			if _, err := cgroup.ParseSize(s); err != nil || strings.TrimSpace(s) == "" {
 				return err
 			}
 			return errors.New("memory.high is cgroup v2 only: this host runs cgroup v1 (empty the field)")
 		})
 	}
-	return input("Memory high", "soft limit, throttles, never kills → "+f.files.MemoryHigh, &f.opts.MemoryHigh,
+	return input("Memory high", "e.g. 48M; empty: none", &f.opts.MemoryHigh,
 		func(s string) error { _, err := cgroup.ParseSize(s); return err })
 }
 
@@ -145,8 +243,9 @@ func writeBpsFile(files cgroup.Files) string {
 	return strings.Replace(files.IOMax, "read", "write", 1)
 }
 
-// deviceRates splits the device field into the flags' values.
-func deviceRates(s string) []string {
+// splitList splits a field of several values (devices, ports) into the
+// flags' values: spaces or commas between them.
+func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' })
 }
 
@@ -155,10 +254,15 @@ func deviceRates(s string) []string {
 func (f *Form) KeyBinds() []key.Binding { return f.form.KeyBinds() }
 
 // formTheme is huh's Base16 (the terminal's own colours) with no blank
-// line between the fields, so that the form and its errors fit 80x24.
+// line between the fields, and nothing said by colour alone, for a
+// monochrome terminal or a projector: the focused field's title is bold
+// beside huh's bar, a placeholder is faint.
 func formTheme(isDark bool) *huh.Styles {
 	t := huh.ThemeBase16(isDark)
 	t.FieldSeparator = lipgloss.NewStyle().SetString("\n")
+	t.Focused.Title = t.Focused.Title.Bold(true)
+	t.Focused.TextInput.Placeholder = t.Focused.TextInput.Placeholder.Faint(true)
+	t.Blurred.TextInput.Placeholder = t.Blurred.TextInput.Placeholder.Faint(true)
 	return t
 }
 
@@ -267,7 +371,11 @@ func (f *Form) Submitted() bool { return f.form.State == huh.StateCompleted }
 func (f *Form) Values() FormValues {
 	opts := f.opts
 	opts.Args, _ = splitWords(f.command)
-	opts.DeviceReadBps, opts.DeviceWriteBps = deviceRates(f.readBps), deviceRates(f.writeBps)
+	opts.DeviceReadBps, opts.DeviceWriteBps = splitList(f.readBps), splitList(f.writeBps)
+	opts.Publish = nil
+	if opts.Network == string(runtime.NetworkBridge) {
+		opts.Publish = splitList(f.publish) // the field is hidden off the bridge
+	}
 	return FormValues{Options: opts, Record: strings.TrimSpace(f.record), Lesson: f.lesson}
 }
 
@@ -296,23 +404,6 @@ func (f *Form) submit() tea.Msg {
 		return errMsg{err}
 	}
 	return FormSubmitMsg{FormValues: v, Spec: spec}
-}
-
-// SetWidth fits the form into a screen width.
-func (f *Form) SetWidth(w int) {
-	f.width = min(w, 90)
-	f.form = f.form.WithWidth(f.width - 4)
-}
-
-var formTitle = lipgloss.NewStyle().Bold(true).Padding(0, 1)
-
-func (f *Form) View() string {
-	title := formTitle.Render("New container")
-	if f.lesson != nil {
-		title = formTitle.Render("Lesson: "+f.lesson.Title) + "\n" +
-			lipgloss.NewStyle().Padding(0, 2).Width(f.width).Render(f.lesson.Watch(f.files))
-	}
-	return title + "\n" + lipgloss.NewStyle().Padding(0, 2).Render(strings.TrimRight(f.form.View(), "\n"))
 }
 
 // errMsg carries an error to show on the status line.

@@ -21,6 +21,10 @@ import (
 // are vme50-hog's, which every container has on its PATH.
 type Lesson struct {
 	Title string
+	// Short is the title in a word or two, for a list of names; Shows is
+	// what the class will see, in one short line in the host's names.
+	Short string
+	Shows func(f cgroup.Files) string
 	// Fill sets the lesson's settings on top of the user's own (the
 	// rootfs, the network and the overlay stay theirs).
 	Fill func(o *runtime.Options)
@@ -67,6 +71,9 @@ func v2Offers(root, controller string) bool {
 	return err == nil && slices.Contains(strings.Fields(string(data)), controller)
 }
 
+// Summary is what the lesson shows, in one short line.
+func (l *Lesson) Summary(f cgroup.Files) string { return l.Shows(f) }
+
 // why is the lesson's reason not to run here, "" where it can.
 func (l *Lesson) why(h LessonHost) string {
 	if l.Cannot == nil {
@@ -87,6 +94,10 @@ func limitsOnly(o *runtime.Options, memory, cpus, shares, pids string) {
 var Lessons = []*Lesson{
 	{
 		Title: "Memory limit bites",
+		Short: "memory limit",
+		Shows: func(f cgroup.Files) string {
+			return fmt.Sprintf("%s climbs to %s = 64M; the OOM killer ends it", f.MemoryCurrent, f.MemoryMax)
+		},
 		Fill: func(o *runtime.Options) {
 			limitsOnly(o, "64M", "", "", "")
 			o.Hostname = "mem-hog"
@@ -100,6 +111,10 @@ var Lessons = []*Lesson{
 	},
 	{
 		Title: "CPU quota throttles",
+		Short: "CPU quota",
+		Shows: func(f cgroup.Files) string {
+			return fmt.Sprintf("%s = 0.5 cores: pinned at the line, nr_throttled climbs", f.CPUMax)
+		},
 		Fill: func(o *runtime.Options) {
 			limitsOnly(o, "", "0.5", "", "")
 			o.Hostname = "cpu-quota"
@@ -113,6 +128,10 @@ var Lessons = []*Lesson{
 	},
 	{
 		Title: "CPU weights compete",
+		Short: "CPU weights",
+		Shows: func(f cgroup.Files) string {
+			return fmt.Sprintf("two hogs, %s 100 and 400: the CPUs split about 1:4", f.CPUWeight)
+		},
 		Fill: func(o *runtime.Options) {
 			limitsOnly(o, "", "", "100", "")
 			o.Hostname = "weight-100"
@@ -131,6 +150,10 @@ var Lessons = []*Lesson{
 	},
 	{
 		Title: "Fork bomb meets pids.max",
+		Short: "fork bomb",
+		Shows: func(f cgroup.Files) string {
+			return fmt.Sprintf("%s = 30 stops a fork bomb; the host stays responsive", f.PidsMax)
+		},
 		Fill: func(o *runtime.Options) {
 			limitsOnly(o, "", "", "", "30")
 			o.Hostname = "fork-bomb"
@@ -144,6 +167,10 @@ var Lessons = []*Lesson{
 	},
 	{
 		Title: "Squeeze the memory",
+		Short: "squeeze",
+		Shows: func(f cgroup.Files) string {
+			return fmt.Sprintf("lower %s step by step: the page cache goes first", f.MemoryMax)
+		},
 		Fill: func(o *runtime.Options) {
 			limitsOnly(o, "256M", "", "", "")
 			o.Hostname = "squeeze"
@@ -155,6 +182,8 @@ var Lessons = []*Lesson{
 	// freezer, pressure.
 	{
 		Title: "memory.high slows, it does not kill",
+		Short: "memory.high",
+		Shows: func(cgroup.Files) string { return "memory.high = 24M throttles the hog; oom_kill stays 0" },
 		Fill: func(o *runtime.Options) {
 			limitsOnly(o, "128M", "", "", "")
 			o.MemoryHigh = "24M"
@@ -178,6 +207,10 @@ var Lessons = []*Lesson{
 	},
 	{
 		Title: "io.max throttles the disk",
+		Short: "io.max",
+		Shows: func(f cgroup.Files) string {
+			return fmt.Sprintf("%s = 2 MiB/s: the disk reads pinned at the line", f.IOMax)
+		},
 		Fill: func(o *runtime.Options) {
 			dev, err := rootfsDisk(o.Rootfs)
 			if err != nil {
@@ -210,6 +243,10 @@ var Lessons = []*Lesson{
 	},
 	{
 		Title: "Freeze and thaw",
+		Short: "freeze/thaw",
+		Shows: func(f cgroup.Files) string {
+			return fmt.Sprintf("ctrl+g f: %s stops every process; again: they resume", f.Freeze)
+		},
 		Fill: func(o *runtime.Options) {
 			limitsOnly(o, "", "", "", "")
 			o.Hostname = "freeze-me"
@@ -231,6 +268,8 @@ var Lessons = []*Lesson{
 	},
 	{
 		Title: "CPU pressure climbs",
+		Short: "CPU pressure",
+		Shows: func(cgroup.Files) string { return "cpu.pressure: how long the group waits for the CPU" },
 		Fill: func(o *runtime.Options) {
 			limitsOnly(o, "", "0.2", "", "")
 			o.Hostname = "pressure"
@@ -290,26 +329,7 @@ func (l *Lesson) SettingsOn(rootfs string) string {
 
 // optionFlags writes the limits, hostname and command of o as flags.
 func optionFlags(o runtime.Options) string {
-	var b strings.Builder
-	flag := func(name, value string) {
-		if value != "" {
-			fmt.Fprintf(&b, "--%s %s ", name, value)
-		}
-	}
-	flag("memory-limit", o.MemoryLimit)
-	flag("memory-high", o.MemoryHigh)
-	flag("memory-swap", o.MemorySwap)
-	for _, d := range o.DeviceReadBps {
-		flag("device-read-bps", d)
-	}
-	for _, d := range o.DeviceWriteBps {
-		flag("device-write-bps", d)
-	}
-	flag("cpus", o.CPUs)
-	flag("cpu-shares", o.CPUShares)
-	flag("pids-limit", o.PidsLimit)
-	flag("hostname", o.Hostname)
-	return b.String() + joinWords(o.Args)
+	return strings.Join(append(limitFlags(o), shellLine(o.Args)), " ")
 }
 
 // LessonMenu lists the lessons; the chosen one is filled into a form and
@@ -363,6 +383,9 @@ func NewLessonMenu(files cgroup.Files, host LessonHost) *LessonMenu {
 func (m *LessonMenu) KeyMap() lessonKeys { return m.keys }
 
 func (m *LessonMenu) SetWidth(w int) { m.width = w }
+
+// Select puts the cursor on lesson i (from 0).
+func (m *LessonMenu) Select(i int) { m.cursor = max(min(i, len(Lessons)-1), 0) }
 
 // Selected is the lesson under the cursor.
 func (m *LessonMenu) Selected() *Lesson { return Lessons[m.cursor] }

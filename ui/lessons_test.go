@@ -195,7 +195,7 @@ func TestLessonMenuFromStartScreen(t *testing.T) {
 	a, launches := newTestApp(t, user)
 	drive(a, a.Init())
 	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
-	if s := plain(a); !strings.Contains(s, "Lessons (ctrl+g l)") {
+	if s := plain(a); !strings.Contains(s, "Lessons: ctrl+g l") {
 		t.Fatalf("the start screen does not offer the lessons:\n%s", s)
 	}
 	drive(a, press('g', tea.ModCtrl))

@@ -129,7 +129,7 @@ func TestFormV2Fields(t *testing.T) {
 	o.DeviceReadBps, o.DeviceWriteBps = []string{"8:0:2m"}, []string{"8:0:1m"}
 	a, launches := newTestAppOn(t, cgroup.V2, o)
 	drive(a, a.Init())
-	drive(a, tea.WindowSizeMsg{Width: 80, Height: 24})
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 40}) // every field in sight
 	wantContains(t, plain(a), "Memory high", "Memory+swap", "Disk read bps     > 8:0:2m", "Disk write bps    > 8:0:1m")
 	for i := 0; i < 20 && len(*launches) == 0; i++ {
 		drive(a, enter())
@@ -172,7 +172,7 @@ func TestFormV2FieldsRefused(t *testing.T) {
 	a, _ := newTestAppOn(t, cgroup.V1, prefilled(t))
 	drive(a, a.Init())
 	drive(a, tea.WindowSizeMsg{Width: 120, Height: 40})
-	wantContains(t, plain(a), "Memory high       > cgroup v2 only (this host runs v1)")
+	wantContains(t, plain(a), "Memory high       > cgroup v2 only (this host: v1)")
 }
 
 // The editor writes memory.high, and memory+swap with the memory limit

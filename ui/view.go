@@ -43,7 +43,7 @@ const compactLines = 1
 // resize fits every component to the screen.
 func (a *App) resize() {
 	if a.mode == modeForm {
-		a.form.SetWidth(a.width)
+		a.form.SetWidth(a.formWidth())
 	}
 	for _, t := range a.tabs {
 		a.resizeTab(t)
@@ -122,6 +122,9 @@ func (a *App) View() tea.View {
 	content, cursor := a.content()
 	v.Cursor = cursor
 	bar := a.bar.render(a.tabs, a.active, a.width)
+	if len(a.tabs) == 0 {
+		bar = a.titleLine() // no tabs yet: what this is
+	}
 	bottom := a.bottom.get(a.bottomKey(), a.bottomLine)
 	v.SetContent(a.compose(bar, content, bottom))
 	return v
@@ -136,7 +139,7 @@ func (a *App) content() (string, *tea.Cursor) {
 	case a.overlay == overlayHost:
 		return a.host.View(), nil
 	case a.mode == modeForm:
-		return a.formView(), nil
+		return a.startScreen(a.height - 2), nil
 	case a.overlay == overlayHelp:
 		return a.helpBox.get(a.width, func() string {
 			return boxStyle.Render("vme50-tui keys\n\n" + a.help.FullHelpView(a.keys.FullHelp()))
@@ -152,21 +155,6 @@ func (a *App) content() (string, *tea.Cursor) {
 		return a.compareView(), nil
 	}
 	return a.containerView()
-}
-
-// formView is the form, and on the start screen the lessons under it.
-func (a *App) formView() string {
-	if len(a.tabs) > 0 {
-		return a.form.View()
-	}
-	form := a.form.View()
-	lessons := a.lessonsLine.get(a.width, func() string {
-		return lipgloss.NewStyle().Padding(0, 1).Render(lessonList(a.width))
-	})
-	if lineCount(form)+2+lineCount(lessons)+1 > a.height-2 {
-		return form + "\n" + lessons // no blank line between them on a short screen
-	}
-	return form + "\n\n" + lessons
 }
 
 // frameKey is everything a screen is composed of.
@@ -330,7 +318,7 @@ func (a *App) bottomLine() string {
 	case a.status != "":
 		return statusStyle.Render(truncate(a.status, a.width))
 	case a.overlay == overlayPrefix && a.mode == modeForm:
-		return prefixStyle.Render(" ctrl+g ") + " " + a.help.ShortHelpView([]key.Binding{prefixed(a.keys.Lessons)})
+		return truncate(prefixStyle.Render(" ctrl+g ")+" "+a.help.ShortHelpView(a.formPrefixKeys()), a.width)
 	case a.overlay == overlayPrefix:
 		full := a.keys.FullHelp()
 		return truncate(prefixStyle.Render(" ctrl+g ")+" "+a.help.ShortHelpView(full[0][1:])+
@@ -343,7 +331,7 @@ func (a *App) bottomLine() string {
 	case a.overlay == overlayHost:
 		return a.help.View(a.host.KeyMap())
 	case a.mode == modeForm:
-		return a.help.ShortHelpView(a.form.KeyBinds())
+		return truncate(a.help.ShortHelpView(a.formKeys()), a.width)
 	}
 	t := a.current()
 	switch {
@@ -353,6 +341,22 @@ func (a *App) bottomLine() string {
 		return a.help.View(attachedKeys{a.keys})
 	}
 	return a.help.View(a.keys)
+}
+
+// formPrefixKeys are the keys after ctrl+g over the form.
+func (a *App) formPrefixKeys() []key.Binding {
+	pick := key.NewBinding(key.WithKeys("1"), key.WithHelp("1-9", "a lesson"))
+	return []key.Binding{a.keys.Lessons, pick, a.keys.Host}
+}
+
+// formKeys are the help line under the form: the focused field's keys,
+// then ctrl+g's, then esc (on the start screen it quits).
+func (a *App) formKeys() []key.Binding {
+	esc := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
+	if len(a.tabs) == 0 {
+		esc = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit"))
+	}
+	return append(a.form.KeyBinds(), prefixed(a.keys.Lessons), prefixed(a.keys.Host), esc)
 }
 
 // truncate puts s on one line of at most w cells.
