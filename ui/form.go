@@ -44,6 +44,7 @@ type Form struct {
 	fields      []formField // in the form's order
 	rootfsField *lineField
 	creating    bool // rootfs.CreateBusybox is running (ctrl+r)
+	ended       bool // the form was submitted or cancelled: it takes nothing more
 	top         int  // the first row Rows shows when the fields do not fit
 }
 
@@ -309,8 +310,14 @@ func (f *Form) checkCommand(line string) error {
 
 func (f *Form) Init() tea.Cmd { return f.form.Init() }
 
-// Update passes msg to the huh form and reports its end.
+// Update passes msg to the huh form and reports its end, once: a key
+// typed after the last Enter, before the app has taken the form away
+// (the end's message comes from a Cmd), would otherwise report it again,
+// and launch a second container.
 func (f *Form) Update(msg tea.Msg) (*Form, tea.Cmd) {
+	if f.ended {
+		return f, nil
+	}
 	var create tea.Cmd
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
@@ -326,8 +333,10 @@ func (f *Form) Update(msg tea.Msg) (*Form, tea.Cmd) {
 	f.form = m.(*huh.Form)
 	switch f.form.State {
 	case huh.StateAborted:
+		f.ended = true
 		return f, func() tea.Msg { return FormCancelMsg{} }
 	case huh.StateCompleted:
+		f.ended = true
 		return f, f.submit
 	}
 	return f, cmd

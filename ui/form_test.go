@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"vme50-tui/cgroup"
 	"vme50-tui/runtime"
 )
 
@@ -126,5 +127,38 @@ func TestFormPublishesPorts(t *testing.T) {
 	}
 	if r, _ := run(t, "8080:80", 1); r.ports != nil {
 		t.Errorf("ports published off the bridge: %v\n%s", r.ports, r.shown)
+	}
+}
+
+// Enter after the last field's Enter, before the app has taken the form
+// away (its end comes back from a Cmd, later on a slow machine), does not
+// submit it again: one form, one container (seen in the cgroup v2 VM,
+// whose emulated CPU left 150 ms between two Enters too short).
+func TestFormSubmitsOnce(t *testing.T) {
+	f := NewForm(FormValues{Options: prefilled(t)}, cgroup.NewHost(cgroup.V2, t.TempDir(), nil).Files())
+	f.Init()
+	// As Bubble Tea would, but every form's message back to it before the
+	// next key, and the ends kept to count them.
+	var submits int
+	for range 25 {
+		queue := []tea.Msg{enter()}
+		for len(queue) > 0 {
+			var cmd tea.Cmd
+			f, cmd = f.Update(queue[0])
+			queue = queue[1:]
+			for _, msg := range runAll(nil, cmd) {
+				switch msg.(type) {
+				case FormSubmitMsg:
+					submits++
+				case errMsg:
+					t.Fatalf("the form did not pass its checks: %v", msg)
+				default:
+					queue = append(queue, msg)
+				}
+			}
+		}
+	}
+	if submits != 1 {
+		t.Errorf("%d submits from one form", submits)
 	}
 }
