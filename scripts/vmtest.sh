@@ -18,7 +18,7 @@
 # Settings (environment):
 #   VME50_VM_CACHE    kernel cache (default /var/cache/vme50-vm as root,
 #                     else .cache/vm/kernels in the repo)
-#   VME50_VM_TIMEOUT  seconds the whole VM may take (default 600)
+#   VME50_VM_TIMEOUT  seconds the whole VM may take (default 900)
 #   VME50_VM_RUN      a -test.run pattern, to run some tests only
 #   VME50_VM_COUNT    -test.count: run each test that many times
 #   VME50_VM_MEMORY   MiB of memory (default 1024)
@@ -33,7 +33,7 @@ repo=$PWD
 export PATH=$PATH:/usr/local/go/bin
 export CGO_ENABLED=0
 
-timeout_s=${VME50_VM_TIMEOUT:-600}
+timeout_s=${VME50_VM_TIMEOUT:-900}
 memory=${VME50_VM_MEMORY:-1024}
 if [ "$(id -u)" -eq 0 ]; then
   cache=${VME50_VM_CACHE:-/var/cache/vme50-vm}
