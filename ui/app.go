@@ -57,7 +57,8 @@ type App struct {
 	bottom  memoOf[bottomKey] // the help or status line
 	// The help screen, drawn again only when the width changes: View
 	// runs at every message.
-	helpBox memoOf[int]
+	helpBox   memoOf[int]
+	startView memoOf[startKey] // the start screen (start.go)
 
 	status string // one line: the last error or question
 

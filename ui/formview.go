@@ -119,8 +119,30 @@ var formErrorStyle = lipgloss.NewStyle().Foreground(lipgloss.Color("1")).Bold(tr
 // a window of them, moved only as far as the focus needs; above and
 // below tell how many lines it leaves out.
 func (f *Form) Rows(h int) (rows []string, above, below int) {
-	var all []string
-	first, last := 0, 0 // the focused field's lines
+	all, first, last := f.lines()
+	h = max(h, 1)
+	if len(all) <= h {
+		f.top = 0
+		return all, 0, 0
+	}
+	// The window moves as little as it can: the focus in sight, its
+	// error too where there is room.
+	if last-first+1 > h {
+		last = first + h - 1
+	}
+	f.top = min(f.top, len(all)-h)
+	if first < f.top {
+		f.top = first
+	}
+	if last >= f.top+h {
+		f.top = last - h + 1
+	}
+	return all[f.top : f.top+h], f.top, len(all) - f.top - h
+}
+
+// lines are every shown field's line and its error's, and the first and
+// last of the focused field's.
+func (f *Form) lines() (all []string, first, last int) {
 	focused := f.form.GetFocusedField()
 	for _, ff := range f.fields {
 		if ff.shown != nil && !ff.shown() {
@@ -144,24 +166,7 @@ func (f *Form) Rows(h int) (rows []string, above, below int) {
 			last = len(all) - 1
 		}
 	}
-	h = max(h, 1)
-	if len(all) <= h {
-		f.top = 0
-		return all, 0, 0
-	}
-	// The window moves as little as it can: the focus in sight, its
-	// error too where there is room.
-	if last-first+1 > h {
-		last = first + h - 1
-	}
-	f.top = min(f.top, len(all)-h)
-	if first < f.top {
-		f.top = first
-	}
-	if last >= f.top+h {
-		f.top = last - h + 1
-	}
-	return all[f.top : f.top+h], f.top, len(all) - f.top - h
+	return all, first, last
 }
 
 // formTitle is a screen's title line (the lessons menu, the host view).

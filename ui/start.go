@@ -69,8 +69,25 @@ func (a *App) titleLine() string {
 
 // ---- the screen ----
 
-// startScreen draws the form's screen in the screen's width and h rows.
+// startKey is everything the start screen is drawn from: the size, the
+// fields as drawn (their values, errors, the focus, the cursor), what
+// the form holds, and its window's place.
+type startKey struct {
+	w, h, top      int
+	fields, values string
+}
+
+// startScreen draws the form's screen in the screen's width and h rows,
+// or returns the last drawing: View runs at every message, the sampler's
+// ticks too, and most leave the form as it was.
 func (a *App) startScreen(h int) string {
+	all, _, _ := a.form.lines()
+	k := startKey{a.width, h, a.form.top, strings.Join(all, "\n"), fmt.Sprintf("%+v", a.form.Values())}
+	return a.startView.get(k, func() string { return a.drawStart(h) })
+}
+
+// drawStart draws the start screen.
+func (a *App) drawStart(h int) string {
 	g := a.startGeometry()
 	var rows []string
 	if g.right == 0 {
@@ -211,8 +228,8 @@ func boolInt(b bool) int {
 
 // formFieldCount is how many lines the fields take, all of them shown.
 func (a *App) formFieldCount() int {
-	rows, above, below := a.form.Rows(1 << 10)
-	return len(rows) + above + below
+	all, _, _ := a.form.lines()
+	return len(all)
 }
 
 // formCard is the form's part of the box: the lesson's text (a lesson
