@@ -248,3 +248,21 @@ func TestStartScreenKeys(t *testing.T) {
 	drive(a, esc())
 	screenIs(t, a, "esc", modeForm, noOverlay, "New container")
 }
+
+// On a short screen the fields scroll, as little as the focus needs: down
+// to the tenth field and back up two, the window stays where it was; the
+// box's edges say how many lines it leaves out.
+func TestStartScreenFieldsScroll(t *testing.T) {
+	a := newStartApp(t, 80, 24)
+	wantContains(t, plain(a), "↓ 10 more")
+	for range 9 {
+		drive(a, enter())
+	}
+	s := plain(a)
+	wantContains(t, s, "↑ 3 more", "┃ Disk write bps", "↓ 7 more")
+	wantLacks(t, s, "Root filesystem   >")
+	for range 2 {
+		drive(a, tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift})
+	}
+	wantContains(t, plain(a), "↑ 3 more", "┃ Disk limit", "Disk write bps", "↓ 7 more")
+}
