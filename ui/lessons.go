@@ -288,6 +288,29 @@ var Lessons = []*Lesson{
 			return ""
 		},
 	},
+	{
+		Title: "A network namespace of your own",
+		Short: "network",
+		Shows: func(cgroup.Files) string {
+			return "two containers on the bridge vme50br0: lo and eth0 each, pinging across"
+		},
+		Fill: func(o *runtime.Options) {
+			limitsOnly(o, "", "", "", "")
+			// The lesson is the bridge: whatever the form said.
+			o.Network = string(runtime.NetworkBridge)
+			o.Hostname = "net-a"
+			o.Args = []string{"/bin/sh"}
+		},
+		Twins: []func(o *runtime.Options){func(o *runtime.Options) { o.Hostname = "net-b" }},
+		Watch: func(cgroup.Files) string {
+			return "Each container has lo and eth0 only (ip addr): a network namespace of its own. eth0 is one end " +
+				"of a veth pair whose other end is a port of the host's bridge vme50br0; ip route shows the way " +
+				"out through the host, 10.88.0.1. Ping the other container across the bridge (ping -c 3 and its " +
+				"address, from its ip addr). The host's services on 127.0.0.1 are out of reach (nc -w 2 127.0.0.1 22): " +
+				"127.0.0.1 here is the container's own lo. The network line counts eth0's bytes; ctrl+g j shows " +
+				"the ip and nft steps that built it."
+		},
+	},
 }
 
 // squeezeWatch is the text of "Squeeze the memory". What comes after the

@@ -39,6 +39,8 @@ func TestLessonsSettings(t *testing.T) {
 		{cgroup.Limits{PidsMax: 1024}, "vme50-hog io --seconds 60"},
 		{cgroup.Limits{PidsMax: 1024}, "/bin/sh -c 'vme50-hog cpu --threads 1 --seconds 120 & exec /bin/sh'"},
 		{cgroup.Limits{CPUQuotaUsec: 20000, CPUPeriodUsec: 100000, PidsMax: 1024}, "vme50-hog cpu --threads 2 --seconds 60"},
+		// The network: two shells on the bridge, whatever the form said.
+		{cgroup.Limits{PidsMax: 1024}, "/bin/sh"},
 	}
 	if len(Lessons) != len(want) {
 		t.Fatalf("%d lessons", len(Lessons))
@@ -61,6 +63,12 @@ func TestLessonsSettings(t *testing.T) {
 		if wantIO := l.Title == "io.max throttles the disk"; wantIO != (len(spec.IO) == 1) ||
 			wantIO && (spec.IO[0].ReadBps != 2<<20 || spec.IO[0].WriteBps != 0) {
 			t.Errorf("%s: io limits %+v", l.Title, spec.IO)
+		}
+		if l.Title == "A network namespace of your own" {
+			if o.Network != "bridge" || len(l.Twins) != 1 || !strings.Contains(l.Watch(cgroup.Files{}), "vme50br0") {
+				t.Errorf("%s: network %q, %d twins", l.Title, o.Network, len(l.Twins))
+			}
+			continue
 		}
 		if spec.Rootfs != base.Rootfs || o.Network != "none" || spec.Overlay {
 			t.Errorf("%s changed the user's rootfs, network or overlay", l.Title)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -234,7 +235,7 @@ func TestStartScreenLessons(t *testing.T) {
 	wantContains(t, s, "9 CPU pressure ✗", "(✗ not on this host)")
 }
 
-func itoa(i int) string { return string(rune('0' + i)) }
+func itoa(i int) string { return strconv.Itoa(i) }
 
 // ctrl+g 1-9 on the start screen opens the menu at that lesson; the host
 // view opens over the form as well, and esc comes back to it.
