@@ -49,23 +49,23 @@ func TestTUIHostViewRunContainer(t *testing.T) {
 
 	tm.keys("C-g", "h")
 	// Other tests may run containers beside ours: the filter keeps ours.
-	s := tm.waitFor(`Containers on this host: \d+, 1 of this TUI`, 10*time.Second)
+	tm.waitFor(`Containers on this host: \d+, 1 of this TUI`, 10*time.Second)
 	tm.text("/runbox")
 	tm.keys("Enter")
 	tm.waitFor(`Containers on this host: \d+, 1 of this TUI · filter runbox: 1 shown · sorted by memory`, 5*time.Second)
 	row := fmt.Sprintf(`> %s\s+runbox\s+running\s+\d+s\s+[\d.]+ KiB/64\.0 MiB\s+[\d.]+/0\.50\s+\d+/1024\s+pid %d\s+/bin/sh -c`,
 		id[:8], run.Process.Pid)
-	s = tm.waitFor(row, 10*time.Second)
+	s := tm.waitFor(row, 10*time.Second)
 	if regexp.MustCompile(`(?m)^  \S+\s+tuibox`).MatchString(s) {
 		t.Errorf("the filter runbox left tuibox in:\n%s", s)
 	}
 	tm.keys("Escape") // the filter off: both ours and runbox
-	s = tm.waitFor(`tuibox\s+running.*this TUI`, 5*time.Second)
+	tm.waitFor(`tuibox\s+running.*this TUI`, 5*time.Second)
 
 	// Enter on runbox: its panels, in the whole width, no terminal.
 	tm.text("/runbox")
 	tm.keys("Enter", "Enter")
-	s = tm.waitFor(fmt.Sprintf(`runbox \(%s\), started by pid %d: its terminal is there`, id[:8], run.Process.Pid), 10*time.Second)
+	tm.waitFor(fmt.Sprintf(`runbox \(%s\), started by pid %d: its terminal is there`, id[:8], run.Process.Pid), 10*time.Second)
 	tm.waitFor(`2 `+id[:8]+` runbox running`, 5*time.Second)
 	s = tm.waitFor(regexp.QuoteMeta(files.MemoryCurrent), 5*time.Second)
 	for _, want := range []string{files.MemoryMax, files.CPUStat, files.PidsCurrent, "64.0 MiB", "0.50 cores"} {

@@ -174,8 +174,8 @@ func TestTUIFreezeLesson(t *testing.T) {
 	if h.Version == cgroup.V1 {
 		frozenLine = "freezer.state FROZEN: no CPU until thawed"
 	}
-	s := tm.waitFor(`freeze-me paused`, 15*time.Second)
-	s = tm.waitFor(regexp.QuoteMeta(frozenLine), 5*time.Second)
+	tm.waitFor(`freeze-me paused`, 15*time.Second)
+	tm.waitFor(regexp.QuoteMeta(frozenLine), 5*time.Second)
 	tm.waitFor(`0\.00 cores of \d+ CPUs`, 10*time.Second)
 	usec := cpuUsec(t, id)
 	if state := psState(t, id); state != "paused" {
@@ -185,7 +185,7 @@ func TestTUIFreezeLesson(t *testing.T) {
 	tm.text("echo thawed-$((6*7))")
 	tm.keys("Enter")
 	time.Sleep(1500 * time.Millisecond)
-	s = tm.screen()
+	s := tm.screen()
 	if strings.Contains(s, "thawed-42") || strings.Contains(s, "echo thawed") {
 		t.Errorf("the frozen shell echoed:\n%s", s)
 	}

@@ -169,21 +169,7 @@ func runtimeError(err error) error {
 
 // wait reaps the command (PID 1 of the container) and tears everything down.
 func (c *Container) wait() {
-	var ws syscall.WaitStatus
-	if state, err := c.init.Wait(); err == nil {
-		ws = state.Sys().(syscall.WaitStatus)
-	} else {
-		// Not expected (only we reap it); report it as a runtime failure
-		// and still clean everything up.
-		ws = syscall.WaitStatus(ExitRuntimeFailed << 8)
-		c.logf(FromParent, "wait4(%d): %v", c.init.Pid, err)
-	}
-	c.logf(FromParent, "wait4(%d): PID 1 of the container %s", c.init.Pid, exitWords(ws))
-	r := Result{ExitCode: ws.ExitStatus()}
-	if ws.Signaled() {
-		r.Signal = ws.Signal()
-		r.ExitCode = 128 + int(r.Signal)
-	}
+	r := reap(c.init, "PID 1 of the container", &c.klog)
 	// PID 1 is gone, so the kernel is killing the rest of its PID
 	// namespace; the cgroup still holds the memory.events of what happened.
 	r.CleanupErr = c.killAll()

@@ -139,16 +139,11 @@ func exited(pidfd int) bool {
 
 // start starts the helper and follows it until the command runs.
 func (e *Exec) start(pidfd int) error {
-	cfgR, cfgW, err := os.Pipe()
+	cfgR, cfgW, statusR, statusW, err := childPipes()
 	if err != nil {
-		return runtimeError(err)
+		return err
 	}
 	defer cfgW.Close()
-	statusR, statusW, err := os.Pipe()
-	if err != nil {
-		cfgR.Close()
-		return runtimeError(err)
-	}
 	defer statusR.Close()
 
 	cmd, childFiles, consoleSock, err := e.helperCommand(pidfd, cfgR, statusW)
@@ -365,19 +360,7 @@ func (e *Exec) signalCommand(sig syscall.Signal) error {
 // wait reaps the helper, which ends as the command did, and tells how.
 func (e *Exec) wait() {
 	defer e.closeCommand()
-	var ws syscall.WaitStatus
-	if state, err := e.proc.Wait(); err == nil {
-		ws = state.Sys().(syscall.WaitStatus)
-	} else {
-		ws = syscall.WaitStatus(ExitRuntimeFailed << 8)
-		e.logf(FromParent, "wait4(%d): %v", e.proc.Pid, err)
-	}
-	e.logf(FromParent, "wait4(%d): the exec's helper %s, as its command did", e.proc.Pid, exitWords(ws))
-	r := Result{ExitCode: ws.ExitStatus()}
-	if ws.Signaled() {
-		r.Signal = ws.Signal()
-		r.ExitCode = 128 + int(r.Signal)
-	}
+	r := reap(e.proc, "the exec's helper, as its command did,", &e.klog)
 	// Whatever it started in the background keeps the pipes open until
 	// the container ends; what it wrote itself is in them already.
 	e.stdio.finish()

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -149,4 +151,40 @@ func (s *stdio) finish() {
 	for _, r := range s.outputs {
 		r.Close() // never copied if the start failed
 	}
+}
+
+// reap waits for a child of ours (init, an exec's helper), logs how it
+// ended in klog's words (what it is: "PID 1 of the container"), and
+// gives the Result run's status comes from: its own, or 128+N for signal
+// N. A failed wait4 (not expected: only we reap them) is a runtime
+// failure.
+func reap(p *os.Process, what string, klog *kernelLog) Result {
+	var ws syscall.WaitStatus
+	if state, err := p.Wait(); err == nil {
+		ws = state.Sys().(syscall.WaitStatus)
+	} else {
+		ws = syscall.WaitStatus(ExitRuntimeFailed << 8)
+		klog.add(time.Now(), FromParent, fmt.Sprintf("wait4(%d): %v", p.Pid, err))
+	}
+	klog.add(time.Now(), FromParent, fmt.Sprintf("wait4(%d): %s %s", p.Pid, what, exitWords(ws)))
+	r := Result{ExitCode: ws.ExitStatus()}
+	if ws.Signaled() {
+		r.Signal = ws.Signal()
+		r.ExitCode = 128 + int(r.Signal)
+	}
+	return r
+}
+
+// childPipes are the two pipes of a child we start: its config (it reads
+// cfgR) and its status (it writes statusW).
+func childPipes() (cfgR, cfgW, statusR, statusW *os.File, err error) {
+	if cfgR, cfgW, err = os.Pipe(); err != nil {
+		return nil, nil, nil, nil, runtimeError(err)
+	}
+	if statusR, statusW, err = os.Pipe(); err != nil {
+		cfgR.Close()
+		cfgW.Close()
+		return nil, nil, nil, nil, runtimeError(err)
+	}
+	return cfgR, cfgW, statusR, statusW, nil
 }

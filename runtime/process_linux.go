@@ -21,16 +21,11 @@ import (
 // cgroup, sends it its config and waits until it has exec'd the command or
 // failed trying.
 func (c *Container) startInit() error {
-	cfgR, cfgW, err := os.Pipe()
+	cfgR, cfgW, statusR, statusW, err := childPipes()
 	if err != nil {
-		return runtimeError(err)
+		return err
 	}
 	defer cfgW.Close()
-	statusR, statusW, err := os.Pipe()
-	if err != nil {
-		cfgR.Close()
-		return runtimeError(err)
-	}
 	defer statusR.Close()
 
 	cmd, childFiles, err := c.initCommand(cfgR, statusW)

@@ -45,9 +45,6 @@ func (h fieldHelp) lines() []string {
 	return out
 }
 
-// sizes is how every size field reads its value (cgroup.ParseSize).
-const sizes = "64M, 1.5G, 512k, 1024b, 128MiB (powers of 1024)"
-
 // helpFor is the help of field k on a host whose files are files. The
 // forms and the original's meaning are a line each on an 80-column
 // screen, which shows only those two.

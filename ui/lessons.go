@@ -478,13 +478,3 @@ func (m *LessonMenu) render() string {
 	b.WriteString("\n" + lipgloss.NewStyle().Padding(0, 2).Render(body))
 	return b.String()
 }
-
-// lessonList is the lessons as one short paragraph, for the start screen.
-func lessonList(width int) string {
-	titles := make([]string, len(Lessons))
-	for i, l := range Lessons {
-		titles[i] = fmt.Sprintf("%d %s", i+1, l.Title)
-	}
-	return lipgloss.NewStyle().Width(max(min(width, 90)-4, 30)).Render(
-		"Lessons (ctrl+g l): " + strings.Join(titles, " · "))
-}
