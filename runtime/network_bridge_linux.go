@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"strings"
 
@@ -148,6 +149,9 @@ func (c *Container) attach(br netlink.Link, subnet netip.Prefix, logf func(strin
 	if err := netlink.LinkSetMaster(host, br); err != nil {
 		return fmt.Errorf("ip link set %s master %s: %w", la.Name, BridgeName, err)
 	}
+	if err := pinPort(host, br, addr, logf); err != nil {
+		return err
+	}
 	if err := netlink.LinkSetUp(host); err != nil {
 		return fmt.Errorf("ip link set %s up: %w", la.Name, err)
 	}
@@ -156,6 +160,80 @@ func (c *Container) attach(br netlink.Link, subnet netip.Prefix, logf func(strin
 		return err
 	}
 	return publish(c.id, addr, c.spec.Ports, logf)
+}
+
+// pinPort ties the container's address and MAC to its own bridge port, so
+// that no other container can take them: an attack review had one
+// container answer ARP for another's address and receive its published
+// port's connections, and tell the other container that it was the
+// gateway. The host's neighbour entry for the address is permanent (an
+// ARP reply changes it no more), and the bridge learns no MAC from the
+// port: the container's MAC reaches it alone, by a static entry.
+func pinPort(port, br netlink.Link, addr netip.Addr, logf func(string, ...any)) error {
+	mac := net.HardwareAddr(macFor(addr))
+	name := port.Attrs().Name
+	if err := netlink.LinkSetLearning(port, false); err != nil {
+		return fmt.Errorf("bridge link set dev %s learning off: %w", name, err)
+	}
+	fdb := &netlink.Neigh{LinkIndex: port.Attrs().Index, Family: unix.AF_BRIDGE, Flags: netlink.NTF_MASTER,
+		State: netlink.NUD_NOARP, HardwareAddr: mac}
+	if err := netlink.NeighSet(fdb); err != nil {
+		return fmt.Errorf("bridge fdb replace %s dev %s master static: %w", mac, name, err)
+	}
+	logf("bridge link set dev %s learning off; bridge fdb replace %s dev %s master static", name, mac, name)
+	// The MAC follows from the address (macFor): an entry left by a
+	// container gone is right for the next one given its address.
+	neigh := &netlink.Neigh{LinkIndex: br.Attrs().Index, Family: unix.AF_INET, State: netlink.NUD_PERMANENT,
+		IP: addr.AsSlice(), HardwareAddr: mac}
+	if err := netlink.NeighSet(neigh); err != nil {
+		return fmt.Errorf("ip neigh replace %s lladdr %s dev %s nud permanent: %w", addr, mac, BridgeName, err)
+	}
+	logf("ip neigh replace %s lladdr %s dev %s nud permanent", addr, mac, BridgeName)
+	return nil
+}
+
+// inNetNS runs fn on a thread of its own in the network namespace ns: a
+// thread's /proc/sys/net is its namespace's. The thread goes back to ours
+// after, or, if it cannot, ends with its goroutine.
+func inNetNS(ns netns.NsHandle, fn func() error) error {
+	errc := make(chan error, 1)
+	go func() {
+		goruntime.LockOSThread()
+		ours, err := netns.Get()
+		if err != nil {
+			errc <- err
+			return
+		}
+		defer ours.Close()
+		if err := netns.Set(ns); err != nil {
+			errc <- err
+			return
+		}
+		err = fn()
+		if netns.Set(ours) == nil {
+			goruntime.UnlockOSThread()
+		}
+		errc <- err
+	}()
+	return <-errc
+}
+
+// noIPv6 switches IPv6 off where it would route the containers: we offer
+// none, and a router advertisement sent by a container made the host
+// (through the bridge) and the other containers route their IPv6 through
+// it (an attack review's finding). dev is "vme50br0" on the host, or
+// all, default and eth0 in a container. A kernel without IPv6 has no such
+// file: nothing to do.
+func noIPv6(dev, in string, logf func(string, ...any)) error {
+	file := "/proc/sys/net/ipv6/conf/" + dev + "/disable_ipv6"
+	if _, err := os.Stat(file); err != nil {
+		return nil
+	}
+	if err := os.WriteFile(file, []byte("1"), 0o644); err != nil {
+		return fmt.Errorf("%ssysctl -w net.ipv6.conf.%s.disable_ipv6=1: %w", in, dev, err)
+	}
+	logf("%ssysctl -w net.ipv6.conf.%s.disable_ipv6=1 (no IPv6 here: a container's router advertisement would route it)", in, dev)
+	return nil
 }
 
 // configureEth0 gives the container's eth0 its address and the default
@@ -191,7 +269,21 @@ func configureEth0(pid int, addr netip.Addr, subnet netip.Prefix, gw netip.Addr,
 		return fmt.Errorf("%s ip route add default via %s: %w", in, gw, err)
 	}
 	logf("%s ip route add default via %s dev eth0", in, gw)
-	return nil
+	// The gateway's MAC, pinned: no other container's ARP reply moves it.
+	gwMAC := net.HardwareAddr(macFor(gw))
+	if err := h.NeighSet(&netlink.Neigh{LinkIndex: eth0.Attrs().Index, Family: unix.AF_INET, State: netlink.NUD_PERMANENT,
+		IP: gw.AsSlice(), HardwareAddr: gwMAC}); err != nil {
+		return fmt.Errorf("%s ip neigh replace %s lladdr %s dev eth0 nud permanent: %w", in, gw, gwMAC, err)
+	}
+	logf("%s ip neigh replace %s lladdr %s dev eth0 nud permanent", in, gw, gwMAC)
+	return inNetNS(ns, func() error {
+		for _, dev := range []string{"all", "default", "eth0"} {
+			if err := noIPv6(dev, in+" ", logf); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // reservePort binds a TCP socket to the host's port p.Host on every
@@ -276,6 +368,9 @@ func ensureBridge(logf func(string, ...any)) (netlink.Link, netip.Prefix, error)
 		return nil, netip.Prefix{}, fmt.Errorf("ip addr add %s dev %s: %w", gwNet, BridgeName, err)
 	}
 	logf("ip addr add %s dev %s (the host, the containers' gateway)", gwNet, BridgeName)
+	if err := noIPv6(BridgeName, "", logf); err != nil {
+		return nil, netip.Prefix{}, err
+	}
 	// Forwarding for the bridge alone; route_localnet lets the host's
 	// 127.0.0.1:PORT be DNAT'ed out of it (its misuse is dropped by the
 	// table's guard chain).

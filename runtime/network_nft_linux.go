@@ -26,6 +26,8 @@ import (
 //		set uplinks { type ifname; }     # interfaces whose forwarding we switched on
 //		chain guard {                    # type filter hook prerouting priority raw
 //			iifname "vme50br0" ip daddr 127.0.0.0/8 drop
+//			iifname "vme50br0" ip saddr != 10.88.0.0/16 drop
+//			iifname != "vme50br0" iifname != "lo" ip daddr 10.88.0.0/16 drop
 //		}
 //		chain prerouting {               # type nat hook prerouting priority dstnat
 //			fib daddr type local jump published
@@ -148,6 +150,20 @@ func tableRules(subnet netip.Prefix, uplinks *nftables.Set) []nftRule {
 		// before anything else sees it.
 		{chainGuard, fmt.Sprintf(`iifname "%s" ip daddr %s drop`, br, loopback),
 			join(ifname(expr.MetaKeyIIFNAME, true, br), ipMatch(16, loopback), drop())},
+		// A container's packets come from its subnet: one with another
+		// source (127.0.0.2, which route_localnet no longer stops; a
+		// host of the LAN's) impersonates someone (an attack review's
+		// finding).
+		{chainGuard, fmt.Sprintf(`iifname "%s" ip saddr != %s drop`, br, subnet),
+			join(ifname(expr.MetaKeyIIFNAME, true, br), ipMatchOp(12, subnet, false), drop())},
+		// Nothing from outside is addressed to a container's own address:
+		// a published port is addressed to the host's (DNAT comes after
+		// this hook), an answer to a masqueraded connection too. Without
+		// this, packets conntrack calls invalid (a FIN, a RST) reached
+		// unpublished ports, and scanned them (an attack review's
+		// finding; Docker 28 has the same rule).
+		{chainGuard, fmt.Sprintf(`iifname != "%s" iifname != "lo" ip daddr %s drop`, br, subnet),
+			join(ifname(expr.MetaKeyIIFNAME, false, br), ifname(expr.MetaKeyIIFNAME, false, "lo"), ipMatch(16, subnet), drop())},
 		// Published ports: whatever is addressed to one of the host's own
 		// addresses, from outside (prerouting) or from the host itself
 		// (output, 127.0.0.1 included), goes through the published chain.
@@ -215,14 +231,21 @@ func inSet(key expr.MetaKey, s *nftables.Set) []expr.Any {
 
 // ipMatch matches the IPv4 address at offset (12 saddr, 16 daddr) of
 // the IP header in prefix p.
-func ipMatch(offset uint32, p netip.Prefix) []expr.Any {
+func ipMatch(offset uint32, p netip.Prefix) []expr.Any { return ipMatchOp(offset, p, true) }
+
+// ipMatchOp matches the address in p (in true) or outside it.
+func ipMatchOp(offset uint32, p netip.Prefix, in bool) []expr.Any {
+	op := expr.CmpOpEq
+	if !in {
+		op = expr.CmpOpNeq
+	}
 	mask := make([]byte, 4)
 	binary.BigEndian.PutUint32(mask, ^uint32(0)<<(32-p.Bits()))
 	addr := p.Masked().Addr().As4()
 	return []expr.Any{
 		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: offset, Len: 4},
 		&expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: 4, Mask: mask, Xor: make([]byte, 4)},
-		&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: addr[:]},
+		&expr.Cmp{Op: op, Register: 1, Data: addr[:]},
 	}
 }
 

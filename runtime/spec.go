@@ -58,7 +58,9 @@ const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 // mount points of its writable layer and its root. What the container
 // writes is not kept here: it lives in a tmpfs in the container's own
 // mount namespace, gone with it, charged to its memory cgroup.
-var StateDir = "/var/lib/vme50/containers"
+var StateDir = defaultStateDir
+
+const defaultStateDir = "/var/lib/vme50/containers"
 
 // Spec is everything needed to start a container.
 type Spec struct {

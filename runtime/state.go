@@ -178,7 +178,13 @@ func Sweep(host *cgroup.Host) error {
 		cg := host.Open(id)
 		errs = append(errs, cg.Kill(), cg.Destroy(), removeAll(dir))
 	}
-	// Their veths, published ports, and the bridge once no container is on it.
-	errs = append(errs, sweepNetwork())
+	// Their veths, published ports, and the bridge once no container is on
+	// it. The bridge is the host's one, whatever StateDir says: a sweep of
+	// another state directory (a test's) would take every container on
+	// it for dead, and did, running as root (an attack review saw its
+	// containers lose their network).
+	if StateDir == defaultStateDir {
+		errs = append(errs, sweepNetwork())
+	}
 	return errors.Join(errs...)
 }

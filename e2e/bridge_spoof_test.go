@@ -1,0 +1,179 @@
+package e2e
+
+import (
+	"encoding/binary"
+	"net"
+	"net/netip"
+	"os"
+	goruntime "runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+
+	"vme50-tui/runtime"
+)
+
+// What an attack review did from a container with Docker's default
+// capabilities (CAP_NET_RAW), and the bridge now refuses: packets with a
+// source address not of the containers' subnet; ARP replies that moved
+// the host's entry for another container (and with it that container's
+// published port) or a container's entry for its gateway; MACs learned
+// from a port they do not belong to; router advertisements that gave the
+// host and the containers an IPv6 route through the attacker.
+func TestBridgeSpoofingRefused(t *testing.T) {
+	clean(t)
+	a := startBridged(t, "spoof-a", nil, "sleep 1000")
+	b := startBridged(t, "spoof-b", nil, "sleep 1000")
+	gw := gatewayIn(t, "spoof-a")
+
+	// The host's neighbour entries of the containers, and theirs of the
+	// gateway, are permanent: an ARP reply changes them no more.
+	br, err := netlink.LinkByName(runtime.BridgeName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	neighs, err := netlink.NeighList(br.Attrs().Index, unix.AF_INET)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []bridged{a, b} {
+		pinned := false
+		for _, n := range neighs {
+			pinned = pinned || (n.IP.Equal(c.addr.AsSlice()) && n.State&netlink.NUD_PERMANENT != 0)
+		}
+		if !pinned {
+			t.Errorf("the host's entry for %s is not permanent: %+v", c.addr, neighs)
+		}
+		if learning, _ := os.ReadFile("/sys/class/net/" + runtime.VethName(c.id) + "/brport/learning"); strings.TrimSpace(string(learning)) != "0" {
+			t.Errorf("the bridge learns MACs from %s's port: learning %q", c.id, learning)
+		}
+	}
+	r := execIn(t, "spoof-a", "/bin/sh", "-c", "ip neigh show "+gw.String())
+	if !strings.Contains(r.stdout, "PERMANENT") {
+		t.Errorf("the container's entry for its gateway is not permanent: %q", r.stdout)
+	}
+
+	// No IPv6 for a router advertisement to route, on the host's bridge or
+	// in the container.
+	if v, err := os.ReadFile("/proc/sys/net/ipv6/conf/" + runtime.BridgeName + "/disable_ipv6"); err == nil && strings.TrimSpace(string(v)) != "1" {
+		t.Errorf("IPv6 on %s: disable_ipv6 %q", runtime.BridgeName, v)
+	}
+	if _, err := os.Stat("/proc/sys/net/ipv6"); err == nil {
+		r = execIn(t, "spoof-a", "/bin/sh", "-c", "cat /proc/sys/net/ipv6/conf/all/disable_ipv6 /proc/sys/net/ipv6/conf/eth0/disable_ipv6")
+		if strings.Fields(r.stdout) == nil || strings.Contains(r.stdout, "0") {
+			t.Errorf("IPv6 in the container: disable_ipv6 %q", r.stdout)
+		}
+	}
+
+	// Datagrams to the host, from the container's own address (which
+	// must arrive: the probe works) and from addresses not its subnet's.
+	udp, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4zero})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer udp.Close()
+	var mu sync.Mutex
+	got := map[string]bool{}
+	go func() {
+		buf := make([]byte, 64)
+		for {
+			n, _, err := udp.ReadFromUDP(buf)
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			got[string(buf[:n])] = true
+			mu.Unlock()
+		}
+	}()
+	port := uint16(udp.LocalAddr().(*net.UDPAddr).Port)
+	pid := procsIn(leafDir(t, a.id, "pids"))[0]
+	sources := map[string]netip.Addr{"own": a.addr, "loopback": netip.MustParseAddr("127.0.0.2"), "lan": netip.MustParseAddr("198.51.100.7")}
+	for name, src := range sources {
+		sendUDPFrom(t, pid, src, gw, port, name)
+	}
+	time.Sleep(500 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if !got["own"] {
+		t.Fatalf("the datagram from the container's own address did not arrive: the probe does not work")
+	}
+	for _, name := range []string{"loopback", "lan"} {
+		if got[name] {
+			t.Errorf("a datagram from %s (%s), not the containers' subnet, reached the host", sources[name], name)
+		}
+	}
+	a.end(t)
+	b.end(t)
+}
+
+// sendUDPFrom sends, from the network namespace of process pid, a UDP
+// datagram holding payload from src to dst:port, as a raw frame to the
+// bridge's MAC on eth0 (what a container's root may do with CAP_NET_RAW).
+func sendUDPFrom(t *testing.T, pid int, src, dst netip.Addr, port uint16, payload string) {
+	t.Helper()
+	brMAC, err := os.ReadFile("/sys/class/net/" + runtime.BridgeName + "/address")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dstMAC, err := net.ParseMAC(strings.TrimSpace(string(brMAC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		// Never unlocked: the thread in the container's namespace ends
+		// with this goroutine.
+		goruntime.LockOSThread()
+		ns, err := netns.GetFromPid(pid)
+		if err == nil {
+			err = netns.Set(ns)
+			ns.Close()
+		}
+		if err == nil {
+			err = sendUDPFrame(src, dst, port, dstMAC, payload)
+		}
+		done <- err
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sendUDPFrame(src, dst netip.Addr, port uint16, dstMAC net.HardwareAddr, payload string) error {
+	eth0, err := net.InterfaceByName("eth0")
+	if err != nil {
+		return err
+	}
+	proto := uint16(unix.ETH_P_IP&0xff)<<8 | uint16(unix.ETH_P_IP>>8) // network byte order
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, int(proto))
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	ll := &unix.SockaddrLinklayer{Protocol: proto, Ifindex: eth0.Index, Halen: 6}
+	copy(ll.Addr[:], dstMAC)
+	s, d := src.As4(), dst.As4()
+	udp := make([]byte, 8+len(payload))
+	binary.BigEndian.PutUint16(udp[0:], 40124)
+	binary.BigEndian.PutUint16(udp[2:], port)
+	binary.BigEndian.PutUint16(udp[4:], uint16(len(udp)))
+	copy(udp[8:], payload)
+	pseudo := append(append(append([]byte{}, s[:]...), d[:]...), 0, unix.IPPROTO_UDP, 0, byte(len(udp)))
+	binary.BigEndian.PutUint16(udp[6:], checksum(append(pseudo, udp...)))
+	ip := make([]byte, 20)
+	ip[0] = 0x45
+	binary.BigEndian.PutUint16(ip[2:], uint16(20+len(udp)))
+	ip[8] = 64
+	ip[9] = unix.IPPROTO_UDP
+	copy(ip[12:], s[:])
+	copy(ip[16:], d[:])
+	binary.BigEndian.PutUint16(ip[10:], checksum(ip))
+	frame := append(append(append(append([]byte{}, dstMAC...), eth0.HardwareAddr...), 0x08, 0x00), append(ip, udp...)...)
+	return unix.Sendto(fd, frame, 0, ll)
+}
