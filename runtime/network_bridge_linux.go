@@ -443,7 +443,6 @@ func forwardUplinks(br netlink.Link, logf func(string, ...any)) error {
 	if err != nil {
 		return fmt.Errorf("ip link show: %w", err)
 	}
-	var switched []string
 	for _, l := range links {
 		a := l.Attrs()
 		if a.Flags&net.FlagLoopback != 0 || a.Name == BridgeName || a.MasterIndex == br.Attrs().Index {
@@ -456,12 +455,17 @@ func forwardUplinks(br netlink.Link, logf func(string, ...any)) error {
 		if v, err := getConf(a.Name, "forwarding"); err != nil || v != "0" {
 			continue
 		}
+		// Named in the set first: killed between the two, we leave an
+		// interface to switch off that is off, never one switched on that
+		// no teardown knows of (an attack review's finding).
+		if err := addUplinks([]string{a.Name}, logf); err != nil {
+			return err
+		}
 		if err := setConf(a.Name, "forwarding", "1", "answers to the containers arrive here", logf); err != nil {
 			return err
 		}
-		switched = append(switched, a.Name)
 	}
-	return addUplinks(switched, logf)
+	return nil
 }
 
 // confPath is a per-interface IPv4 sysctl's file.
@@ -573,11 +577,15 @@ func (c *Container) disconnectNetwork() error {
 	// Kept (Address still answers), marked: cleanup runs once, but this
 	// must never undo another container's start.
 	b.left = true
-	for _, f := range b.reserved {
-		f.Close()
-	}
-	b.reserved = nil
 	logf := func(format string, args ...any) { c.logf(FromParent, format, args...) }
+	// The host ports are freed once their rules are gone, not before: a
+	// host service that took a port meanwhile would get nothing.
+	defer func() {
+		for _, f := range b.reserved {
+			f.Close()
+		}
+		b.reserved = nil
+	}()
 	lock, err := lockNetwork()
 	if err != nil {
 		return err
