@@ -26,7 +26,7 @@ container, or more than one; 125 when the kernel refused or vme50-tui failed.`,
   sudo vme50-tui resume web`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, names []string) error {
-			return endAll("pause", names, func(h *cgroup.Host, f runtime.Found) error { return f.Pause(h) })
+			return eachContainer("pause", names, func(h *cgroup.Host, f runtime.Found) error { return f.Pause(h) })
 		},
 	}
 }
@@ -42,7 +42,7 @@ Exit status: as pause's.`,
 		Example: `  sudo vme50-tui resume web`,
 		Args:    cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, names []string) error {
-			return endAll("resume", names, func(h *cgroup.Host, f runtime.Found) error { return f.Resume(h) })
+			return eachContainer("resume", names, func(h *cgroup.Host, f runtime.Found) error { return f.Resume(h) })
 		},
 	}
 }

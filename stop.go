@@ -45,7 +45,7 @@ container, or more than one; 125 when vme50-tui failed.`,
 					msg: fmt.Sprintf("--time %d: give the seconds to wait before SIGKILL, 0 or more", seconds)}
 			}
 			grace := time.Duration(seconds) * time.Second
-			return endAll("stop", names, func(host *cgroup.Host, f runtime.Found) error {
+			return eachContainer("stop", names, func(host *cgroup.Host, f runtime.Found) error {
 				return f.Stop(host, grace)
 			})
 		},
@@ -80,7 +80,7 @@ or when vme50-tui failed.`,
 			if err != nil {
 				return &exitError{code: runtime.ExitRuntimeFailed, msg: fmt.Sprintf("--signal %q: %v", sigName, err)}
 			}
-			return endAll("kill", names, func(host *cgroup.Host, f runtime.Found) error {
+			return eachContainer("kill", names, func(host *cgroup.Host, f runtime.Found) error {
 				return f.Kill(host, sig)
 			})
 		},
@@ -111,11 +111,11 @@ func parseSignal(s string) (unix.Signal, error) {
 	return 0, errors.New("no such signal: give a name (KILL, TERM, SIGINT, ...) or a number")
 }
 
-// endAll stops or kills each named container on its own (act), and
-// prints its id, as docker does. The status is the worst: vme50-tui's own
+// eachContainer acts on each named container on its own (stop, kill,
+// pause, resume, update), and prints its id, as docker does. The status is the worst: vme50-tui's own
 // failure (125) outweighs a name that fits no container, or an ended one
 // (1).
-func endAll(verb string, names []string, act func(*cgroup.Host, runtime.Found) error) error {
+func eachContainer(verb string, names []string, act func(*cgroup.Host, runtime.Found) error) error {
 	if len(names) == 0 {
 		return &exitError{code: runtime.ExitRuntimeFailed,
 			msg: verb + ": name a container: its id, a unique prefix of the id, or its hostname"}
@@ -131,7 +131,7 @@ func endAll(verb string, names []string, act func(*cgroup.Host, runtime.Found) e
 	}
 	code := 0
 	for _, name := range names {
-		code = max(code, endOne(host, name, act))
+		code = max(code, oneContainer(host, name, act))
 	}
 	if code == 0 {
 		return nil
@@ -139,9 +139,9 @@ func endAll(verb string, names []string, act func(*cgroup.Host, runtime.Found) e
 	return &exitError{code: code}
 }
 
-// endOne finds one container and acts on it. Trouble is one line on
+// oneContainer finds one container and acts on it. Trouble is one line on
 // stderr, and the exit status it gives.
-func endOne(host *cgroup.Host, name string, act func(*cgroup.Host, runtime.Found) error) int {
+func oneContainer(host *cgroup.Host, name string, act func(*cgroup.Host, runtime.Found) error) int {
 	f, err := runtime.Find(name)
 	if err != nil {
 		warn("%v", err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -42,18 +41,9 @@ names the container, the file and the value) or vme50-tui failed.`,
 			if err != nil {
 				return err
 			}
-			if len(names) == 0 {
-				return &exitError{code: runtime.ExitRuntimeFailed,
-					msg: "update: name a container: its id, a unique prefix of the id, or its hostname"}
-			}
-			if err := requireRoot("vme50-tui update"); err != nil {
-				return err
-			}
-			host, err := cgroup.Detect()
-			if err != nil {
-				return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
-			}
-			return updateAll(host, lim, names, verbose)
+			return eachContainer("update", names, func(host *cgroup.Host, c runtime.Found) error {
+				return updateFound(host, c, lim, verbose)
+			})
 		},
 	}
 	registerLimitFlags(cmd.Flags(), &o)
@@ -128,45 +118,17 @@ func setPidsMax(value string, lim *cgroup.Limits) (err error) {
 	return err
 }
 
-// updateAll updates each named container on its own. The status is the
-// worst: a refused write (125) outweighs a name that fits no container
-// (1).
-func updateAll(host *cgroup.Host, lim cgroup.Limits, names []string, verbose bool) error {
-	code := 0
-	for _, name := range names {
-		code = max(code, updateOne(host, lim, name, verbose))
-	}
-	if code == 0 {
-		return nil
-	}
-	return &exitError{code: code}
-}
-
-// updateOne finds one container, writes the limits into its cgroup and
-// prints its id, as docker update does. Trouble is one line on stderr,
-// and the exit status it gives.
-func updateOne(host *cgroup.Host, lim cgroup.Limits, name string, verbose bool) int {
-	c, err := runtime.Find(name)
-	if err != nil {
-		warn("%v", err)
-		return notFoundCode(err)
-	}
+// updateFound writes the limits into a found container's cgroup, and
+// tells what the kernel did to put it under them.
+func updateFound(host *cgroup.Host, c runtime.Found, lim cgroup.Limits, verbose bool) error {
 	before, beforeErr := host.Open(c.ID).Stats()
-	err = c.Update(host, lim, traceWrites(c.ID, verbose))
-	var ended *runtime.EndedError
-	switch {
-	case errors.As(err, &ended):
-		warn("%v", err)
-		return 1
-	case err != nil:
-		warn("%v", err)
-		return runtime.ExitRuntimeFailed
+	if err := c.Update(host, lim, traceWrites(c.ID, verbose)); err != nil {
+		return err
 	}
-	fmt.Println(c.ID)
 	if beforeErr == nil {
 		reportKernelAnswer(host, c.ID, lim, before)
 	}
-	return 0
+	return nil
 }
 
 // notFoundCode: a name that fits no running container, or several, is 1;

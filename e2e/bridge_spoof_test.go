@@ -5,14 +5,12 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	goruntime "runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 
 	"vme50-tui/runtime"
@@ -117,32 +115,8 @@ func TestBridgeSpoofingRefused(t *testing.T) {
 // bridge's MAC on eth0 (what a container's root may do with CAP_NET_RAW).
 func sendUDPFrom(t *testing.T, pid int, src, dst netip.Addr, port uint16, payload string) {
 	t.Helper()
-	brMAC, err := os.ReadFile("/sys/class/net/" + runtime.BridgeName + "/address")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dstMAC, err := net.ParseMAC(strings.TrimSpace(string(brMAC)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() {
-		// Never unlocked: the thread in the container's namespace ends
-		// with this goroutine.
-		goruntime.LockOSThread()
-		ns, err := netns.GetFromPid(pid)
-		if err == nil {
-			err = netns.Set(ns)
-			ns.Close()
-		}
-		if err == nil {
-			err = sendUDPFrame(src, dst, port, dstMAC, payload)
-		}
-		done <- err
-	}()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	mac := bridgeMAC(t)
+	inNetNSOf(t, pid, func() error { return sendUDPFrame(src, dst, port, mac, payload) })
 }
 
 func sendUDPFrame(src, dst netip.Addr, port uint16, dstMAC net.HardwareAddr, payload string) error {

@@ -438,40 +438,51 @@ func TestBridgeHostLoopbackOutOfReach(t *testing.T) {
 // whether a SYN-ACK came back within a second.
 func synAnswered(t *testing.T, pid int, src, dst netip.Addr, port uint16) bool {
 	t.Helper()
-	brMAC, err := os.ReadFile("/sys/class/net/" + runtime.BridgeName + "/address")
+	var ok bool
+	mac := bridgeMAC(t)
+	inNetNSOf(t, pid, func() (err error) {
+		ok, err = sendSYN(src, dst, port, mac)
+		return err
+	})
+	return ok
+}
+
+// bridgeMAC is the MAC of the host's bridge: where a container's raw
+// frames for the host go.
+func bridgeMAC(t *testing.T) net.HardwareAddr {
+	t.Helper()
+	data, err := os.ReadFile("/sys/class/net/" + runtime.BridgeName + "/address")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dstMAC, err := net.ParseMAC(strings.TrimSpace(string(brMAC)))
+	mac, err := net.ParseMAC(strings.TrimSpace(string(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	type answer struct {
-		ok  bool
-		err error
-	}
-	done := make(chan answer, 1)
+	return mac
+}
+
+// inNetNSOf runs fn on a thread in the network namespace of process pid
+// (a container's): what its root could do there. The thread is never
+// given back: it ends with its goroutine.
+func inNetNSOf(t *testing.T, pid int, fn func() error) {
+	t.Helper()
+	done := make(chan error, 1)
 	go func() {
-		// Never unlocked: the thread in the container's namespace ends
-		// with this goroutine.
 		goruntime.LockOSThread()
 		ns, err := netns.GetFromPid(pid)
 		if err == nil {
 			err = netns.Set(ns)
 			ns.Close()
 		}
-		if err != nil {
-			done <- answer{err: err}
-			return
+		if err == nil {
+			err = fn()
 		}
-		ok, err := sendSYN(src, dst, port, dstMAC)
-		done <- answer{ok, err}
+		done <- err
 	}()
-	a := <-done
-	if a.err != nil {
-		t.Fatalf("raw SYN from the container's namespace: %v", a.err)
+	if err := <-done; err != nil {
+		t.Fatalf("in the network namespace of %d: %v", pid, err)
 	}
-	return a.ok
 }
 
 func sendSYN(src, dst netip.Addr, port uint16, dstMAC net.HardwareAddr) (bool, error) {

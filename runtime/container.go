@@ -254,6 +254,13 @@ func (c *Container) Kill() error {
 // start ("memory.max <- 67108864"). A container that has ended is an
 // error, never a write: its cgroup is gone, or being removed.
 func (c *Container) Update(lim cgroup.Limits) error {
+	return c.onCgroup(func(cg cgroup.Manager) error { return cg.Set(lim) })
+}
+
+// onCgroup runs change on the running container's cgroup: a container
+// that has ended (its cgroup is gone, or being removed) or not started
+// is an error, never a write.
+func (c *Container) onCgroup(change func(cgroup.Manager) error) error {
 	select {
 	case <-c.done:
 		return fmt.Errorf("container %s has ended", c.id)
@@ -262,7 +269,7 @@ func (c *Container) Update(lim cgroup.Limits) error {
 	if c.cg == nil {
 		return fmt.Errorf("container %s has not started", c.id)
 	}
-	if err := c.cg.Set(lim); err != nil {
+	if err := change(c.cg); err != nil {
 		return fmt.Errorf("container %s: %w", c.id, err)
 	}
 	return nil

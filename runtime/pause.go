@@ -31,20 +31,10 @@ func (f Found) freeze(host *cgroup.Host, frozen bool) error {
 	return nil
 }
 
-// Freeze pauses (true) or resumes (false) the container, and logs it.
+// Freeze pauses (true) or resumes (false) the container; the write goes
+// into its kernel log, as every cgroup change does.
 func (c *Container) Freeze(frozen bool) error {
-	select {
-	case <-c.done:
-		return fmt.Errorf("container %s has ended", c.id)
-	default:
-	}
-	if c.cg == nil {
-		return fmt.Errorf("container %s has not started", c.id)
-	}
-	if err := c.cg.Freeze(frozen); err != nil {
-		return fmt.Errorf("container %s: %w", c.id, err)
-	}
-	return nil
+	return c.onCgroup(func(cg cgroup.Manager) error { return cg.Freeze(frozen) })
 }
 
 // Freeze pauses (true) or resumes (false) the container the process runs
