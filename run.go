@@ -211,6 +211,10 @@ func catchSignals(tty bool) chan os.Signal {
 	return signals
 }
 
+// terminalGrace is how long the output of a terminal is still copied
+// once its process has ended.
+const terminalGrace = 2 * time.Second
+
 // process is what run and exec attach our terminal, or our stdio, and
 // our signals to: a container's PID 1, or an exec'd process.
 type process interface {
@@ -250,7 +254,13 @@ func attach(p process, tty bool, signals <-chan os.Signal) runtime.Result {
 		close(copied)
 	}
 	result := forwardSignals(p, signals)
-	<-copied
+	// The terminal's output ends when the last process holding it has:
+	// for a container, at its end; for an exec, a process it left running
+	// in the container may hold it, and write, for as long as it likes.
+	select {
+	case <-copied:
+	case <-time.After(terminalGrace):
+	}
 	p.Close()
 	// Leave the terminal as we found it before printing our own lines.
 	restoreTerminal()

@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -10,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
 )
 
 // `vme50-tui exec`: a second process in a container that `run` started in
@@ -320,6 +324,40 @@ func TestExecHelperHoldsNoMore(t *testing.T) {
 	r := execIn(t, id, "/bin/true")
 	if r.code != 125 || !strings.Contains(r.stderr, "CAP_SYS_PTRACE") {
 		t.Errorf("exec into a container with CAP_SYS_PTRACE: status %d, %q; want 125 and why", r.code, r.stderr)
+	}
+	endContainer(t, cmd, id)
+}
+
+// An exec whose command leaves a process writing in the container (yes in
+// the background) still ends when its command does, with its status, with
+// pipes and with a terminal: the background writer once held it open for
+// as long as the container lived.
+func TestExecEndsDespiteWriterLeftBehind(t *testing.T) {
+	clean(t)
+	cmd, id := startContainer(t, "/bin/sleep", "1000")
+	for _, tty := range []bool{false, true} {
+		c := vme50Cmd(t, "exec", id, "/bin/sh", "-c", "yes & sleep 0.2; exit 4")
+		start := time.Now()
+		var err error
+		if tty {
+			c.Stdout, c.Stderr = nil, nil
+			var ptmx *os.File
+			if ptmx, err = pty.Start(c); err == nil {
+				go io.Copy(io.Discard, ptmx)
+				err = c.Wait()
+				ptmx.Close()
+			}
+		} else {
+			c.Stdout = io.Discard
+			err = c.Run()
+		}
+		code := -1
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		if took := time.Since(start); code != 4 || took > 15*time.Second {
+			t.Errorf("tty %v: exec ended with %d after %s (%v); want 4, within seconds", tty, code, took, err)
+		}
 	}
 	endContainer(t, cmd, id)
 }

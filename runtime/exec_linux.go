@@ -362,8 +362,9 @@ func (e *Exec) wait() {
 	defer e.closeCommand()
 	r := reap(e.proc, "the exec's helper, as its command did,", &e.klog)
 	// Whatever it started in the background keeps the pipes open until
-	// the container ends; what it wrote itself is in them already.
-	e.stdio.finish()
+	// the container ends, and may never stop writing: what the command
+	// wrote itself is in them already.
+	e.stdio.finishBy(outputGrace)
 	if st, err := e.host.Open(e.found.ID).Stats(); err == nil {
 		r.Stats = st
 	} else {

@@ -62,6 +62,9 @@ type stdio struct {
 	outputs []*os.File     // our ends of its stdout and stderr
 	copying sync.WaitGroup // the output copies
 	ended   atomic.Bool    // the command has ended: stop at silence
+	// cutoff, when set (Unix nanoseconds), is when the copies stop
+	// whatever still comes (finishBy).
+	cutoff atomic.Int64
 }
 
 // pipes makes the three pipes and gives cmd their far ends, which it
@@ -121,7 +124,7 @@ func (s *stdio) copyOutput(dst io.Writer, r *os.File) {
 	buf := make([]byte, 32<<10)
 	for {
 		if s.ended.Load() {
-			r.SetReadDeadline(time.Now().Add(outputGrace))
+			r.SetReadDeadline(s.deadline())
 		}
 		n, err := r.Read(buf)
 		if n > 0 {
@@ -145,12 +148,30 @@ func (s *stdio) finish() {
 	s.stdin.Close()
 	s.ended.Store(true)
 	for _, r := range s.outputs {
-		r.SetReadDeadline(time.Now().Add(outputGrace)) // for a Read already waiting
+		r.SetReadDeadline(s.deadline()) // for a Read already waiting
 	}
 	s.copying.Wait()
 	for _, r := range s.outputs {
 		r.Close() // never copied if the start failed
 	}
+}
+
+// finishBy is finish for a command whose container lives on: what it
+// left running there (sh -c 'yes &') may hold the pipes and write for
+// ever, so the copies stop after limit, silent or not. (A container's own
+// pipes need no limit: once it has ended, nothing of it is left to write.)
+func (s *stdio) finishBy(limit time.Duration) {
+	s.cutoff.Store(time.Now().Add(limit).UnixNano())
+	s.finish()
+}
+
+// deadline is when a read of the ended command's output gives up: at the
+// cutoff, or after outputGrace of silence.
+func (s *stdio) deadline() time.Time {
+	if c := s.cutoff.Load(); c != 0 {
+		return time.Unix(0, c)
+	}
+	return time.Now().Add(outputGrace)
 }
 
 // reap waits for a child of ours (init, an exec's helper), logs how it
