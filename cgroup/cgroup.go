@@ -198,6 +198,8 @@ type Manager interface {
 	// Freeze stops (true) or resumes (false) every process in the leaf,
 	// and returns once the kernel says it is done.
 	Freeze(frozen bool) error
+	// Frozen tells whether the freezer has stopped every process.
+	Frozen() (bool, error)
 }
 
 // ErrNoCloneInto is returned by OpenDir on hosts where a child cannot be

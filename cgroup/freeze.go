@@ -3,6 +3,7 @@ package cgroup
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -32,13 +33,30 @@ func (l *v2Leaf) Freeze(frozen bool) error {
 		return err
 	}
 	return waitFor(l.file("cgroup.events"), func() (bool, error) {
-		r := statsReader{dir: l.dir}
-		var now uint64
-		if !r.keyed("cgroup.events", map[string]*uint64{"frozen": &now}) {
-			return false, errors.Join(r.err, fmt.Errorf("no frozen line"))
-		}
-		return (now == 1) == frozen, nil
+		now, err := l.Frozen()
+		return now == frozen, err
 	})
+}
+
+// Frozen reads cgroup.events: "frozen 1" once every process is stopped.
+func (l *v2Leaf) Frozen() (bool, error) {
+	r := statsReader{dir: l.dir}
+	var now uint64
+	if !r.keyed("cgroup.events", map[string]*uint64{"frozen": &now}) {
+		return false, errors.Join(r.err, fmt.Errorf("%s: no frozen line", l.file("cgroup.events")))
+	}
+	return now == 1, nil
+}
+
+// Frozen reads freezer.state: FROZEN once every process is stopped
+// (FREEZING before). Without a freezer hierarchy, nothing is frozen.
+func (l *v1Leaf) Frozen() (bool, error) {
+	dir, ok := l.dirs["freezer"]
+	if !ok {
+		return false, nil
+	}
+	state, err := readText(filepath.Join(dir, "freezer.state"))
+	return state == "FROZEN", err
 }
 
 // Freeze writes freezer.state FROZEN or THAWED; FROZEN is reached through
@@ -91,4 +109,5 @@ func readText(file string) (string, error) {
 }
 
 func (b badLeaf) Freeze(bool) error     { return b.err }
+func (b badLeaf) Frozen() (bool, error) { return false, b.err }
 func (b badLeaf) SetIO([]IOLimit) error { return b.err }

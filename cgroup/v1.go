@@ -275,10 +275,7 @@ func (l *v1Leaf) Stats() (Stats, error) {
 	if dir, ok := l.dirs["blkio"]; ok {
 		ioErr = v1IOStats(dir, &s.IO)
 	}
-	if dir, ok := l.dirs["freezer"]; ok {
-		state, err := readText(filepath.Join(dir, "freezer.state"))
-		s.Frozen, freezeErr = state == "FROZEN", err
-	}
+	s.Frozen, freezeErr = l.Frozen()
 	return s, errors.Join(
 		v1MemoryStats(l.dirs["memory"], &s.Memory),
 		v1CPUStats(l.dirs["cpu"], &s.CPU),

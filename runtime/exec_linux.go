@@ -69,7 +69,7 @@ func (f Found) Exec(host *cgroup.Host, spec ExecSpec) (*Exec, error) {
 	}
 	// The helper, born in the container's cgroup, would be frozen there
 	// before it could start anything (docker refuses too).
-	if st, err := host.Open(f.ID).Stats(); err == nil && st.Frozen {
+	if f.frozen(host) {
 		return nil, &PausedError{ID: f.ID}
 	}
 	e := &Exec{found: f, host: host, spec: spec, done: make(chan struct{}), command: -1,

@@ -57,11 +57,11 @@ func (f Found) State(host *cgroup.Host) State {
 	return StateRunning
 }
 
-// frozen tells whether the container's cgroup is frozen (pause), as its
-// reading says: v2 cgroup.events frozen 1, v1 freezer.state FROZEN.
+// frozen tells whether the container's cgroup is frozen (pause): v2
+// cgroup.events frozen 1, v1 freezer.state FROZEN.
 func (f Found) frozen(host *cgroup.Host) bool {
-	st, _ := host.Open(f.ID).Stats() // a reading in part still tells
-	return st.Frozen
+	frozen, _ := host.Open(f.ID).Frozen()
+	return frozen
 }
 
 // current is f with its description read again: PID 1 is written into it
@@ -245,7 +245,7 @@ func (f Found) Stop(host *cgroup.Host, grace time.Duration) error {
 	}
 	// A paused container is thawed, as docker stop does, so that its
 	// handler can run: the SIGTERM waits, pending, in the freezer.
-	if st, err := host.Open(f.ID).Stats(); err == nil && st.Frozen {
+	if f.frozen(host) {
 		if err := f.Resume(host); err != nil && !errors.As(err, &ended) {
 			return err
 		}
