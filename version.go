@@ -126,7 +126,7 @@ func cgroupLayout(host *cgroup.Host, err error, mounts []mountinfo.Mount, v2cont
 	// one hierarchy on most hosts), in the order vme50 works on them.
 	var order []string
 	byMount := map[string][]string{}
-	for _, c := range []string{"memory", "cpu", "cpuacct", "pids"} {
+	for _, c := range host.V1Controllers() {
 		m := host.V1Roots[c]
 		if _, seen := byMount[m]; !seen {
 			order = append(order, m)

@@ -103,6 +103,10 @@ func (h *Host) v1InUse() []string {
 	return in
 }
 
+// V1Controllers are the v1 controllers a leaf is made in on this host,
+// in the order they are worked on.
+func (h *Host) V1Controllers() []string { return h.v1InUse() }
+
 // HasV1 tells whether a v1 host mounts controller c (blkio, freezer).
 func (h *Host) HasV1(c string) bool {
 	return h.Version == V1 && filepath.IsAbs(h.V1Roots[c])

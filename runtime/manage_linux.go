@@ -23,17 +23,11 @@ func (f Found) Signal(sig unix.Signal) error {
 		}
 		return fmt.Errorf("container %s: its command has not started yet", f.ID)
 	}
-	fd, err := unix.PidfdOpen(f.Init.PID, 0)
-	if errors.Is(err, unix.ESRCH) {
-		return &EndedError{ID: f.ID}
-	}
+	fd, err := f.openInit() // PID 1 itself, never a later process given its pid
 	if err != nil {
-		return fmt.Errorf("container %s: pidfd_open(%d): %w", f.ID, f.Init.PID, err)
+		return err
 	}
 	defer unix.Close(fd)
-	if now, err := identify(f.Init.PID); err != nil || now != f.Init {
-		return &EndedError{ID: f.ID} // PID 1 is gone; its pid, maybe another's
-	}
 	err = unix.PidfdSendSignal(fd, sig, nil, 0)
 	if errors.Is(err, unix.ESRCH) {
 		return &EndedError{ID: f.ID}
