@@ -51,18 +51,31 @@ type LessonHost struct {
 	NoFreezer, NoIO bool
 	// Rootfs is the rootfs the lessons run on: the user's.
 	Rootfs string
+	// NoDisk says why the rootfs the lessons run on (the user's) has no
+	// block device under it for io.max to limit; "" where it has one.
+	// Found once per rootfs (HostForLessons), not at every drawing of a
+	// list of the lessons.
+	NoDisk string
 }
 
 // HostForLessons tells what of host the lessons need, with rootfs the
 // rootfs they would run on.
 func HostForLessons(host *cgroup.Host, rootfs string) LessonHost {
-	h := LessonHost{Version: host.Version, PressureNote: host.PressureNote(), Rootfs: rootfs}
+	h := LessonHost{Version: host.Version, PressureNote: host.PressureNote(), Rootfs: rootfs, NoDisk: diskWhy(rootfs)}
 	if host.Version == cgroup.V1 {
 		h.NoFreezer, h.NoIO = !host.HasV1("freezer"), !host.HasV1("blkio")
 	} else {
 		h.NoIO = !v2Offers(host.Root, "io")
 	}
 	return h
+}
+
+// diskWhy says why rootfs has no block device under it, "" where it has.
+func diskWhy(rootfs string) string {
+	if _, err := rootfsDisk(rootfs); err != nil {
+		return err.Error()
+	}
+	return ""
 }
 
 // v2Offers tells whether the v2 root offers controller (cgroup.controllers).
@@ -235,10 +248,7 @@ var Lessons = []*Lesson{
 				}
 				return "the io controller is not offered in cgroup.controllers on this host"
 			}
-			if _, err := rootfsDisk(h.Rootfs); err != nil {
-				return err.Error()
-			}
-			return ""
+			return h.NoDisk
 		},
 	},
 	{

@@ -27,7 +27,7 @@ func TestLessonIONeedsADisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { unix.Unmount(tmpfs, unix.MNT_DETACH) })
-	why := io.why(LessonHost{Version: cgroup.V2, Rootfs: tmpfs})
+	why := io.why(LessonHost{Version: cgroup.V2, NoDisk: diskWhy(tmpfs)})
 	if !strings.Contains(why, "no block device under the rootfs") || !strings.Contains(why, "is on tmpfs") {
 		t.Errorf("a rootfs on tmpfs: %q", why)
 	}
@@ -46,7 +46,7 @@ func TestLessonIONeedsADisk(t *testing.T) {
 	if s := io.SettingsOn(dir); !strings.HasPrefix(s, "--device-read-bps "+dev+":2m --hostname io-hog vme50-hog io") {
 		t.Errorf("the run line: %q", s)
 	}
-	if why := io.why(LessonHost{Version: cgroup.V2, Rootfs: dir}); why != "" {
+	if why := io.why(LessonHost{Version: cgroup.V2, NoDisk: diskWhy(dir)}); why != "" {
 		t.Errorf("it cannot run on %s: %q", dir, why)
 	}
 }

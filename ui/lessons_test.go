@@ -113,7 +113,7 @@ func TestLessonsCannotRunSayWhy(t *testing.T) {
 		{freeze, v2, ""},
 		{io, v1, "the blkio hierarchy is not mounted"},
 		{io, LessonHost{Version: cgroup.V2, NoIO: true}, "the io controller is not offered"},
-		{io, LessonHost{Version: cgroup.V2}, "no rootfs chosen"},
+		{io, LessonHost{Version: cgroup.V2, NoDisk: diskWhy("")}, "no rootfs chosen"},
 	} {
 		got := tc.l.why(tc.host)
 		if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
