@@ -84,9 +84,6 @@ func v2Offers(root, controller string) bool {
 	return err == nil && slices.Contains(strings.Fields(string(data)), controller)
 }
 
-// Summary is what the lesson shows, in one short line.
-func (l *Lesson) Summary(f cgroup.Files) string { return l.Shows(f) }
-
 // why is the lesson's reason not to run here, "" where it can.
 func (l *Lesson) why(h LessonHost) string {
 	if l.Cannot == nil {

@@ -366,10 +366,9 @@ func ratesBetween(prev, cur cgroup.Stats) rates {
 	secs := interval.Seconds()
 	perSecond := func(a, b uint64) float64 { return float64(counterIncrease(a, b)) / secs }
 	r := rates{
-		ok:    true,
-		high:  perSecond(prev.Memory.Events.High, cur.Memory.Events.High),
-		read:  perSecond(prev.IO.ReadBytes, cur.IO.ReadBytes), // Push takes them over a second
-		write: perSecond(prev.IO.WriteBytes, cur.IO.WriteBytes),
+		ok:   true,
+		high: perSecond(prev.Memory.Events.High, cur.Memory.Events.High),
+		// read and write come from Push, over the last second (ioRates).
 	}
 	if a, b := prev.Pressure, cur.Pressure; a != nil && b != nil {
 		r.pressure = true

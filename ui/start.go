@@ -423,7 +423,7 @@ func (a *App) lessonRows(inner int, full bool) []string {
 		rows := make([]string, len(Lessons))
 		for i, l := range Lessons {
 			name := lessonNumberStyle.Render(fmt.Sprintf("%d", i+1)) + " " + l.Title
-			what := l.Summary(files)
+			what := l.Shows(files)
 			if why := l.why(host); why != "" {
 				// As much of the reason as fits: its first words say it.
 				short, _, _ := strings.Cut(why, ":")
