@@ -59,8 +59,13 @@ func (k OOMKill) ContainerID() string {
 // oomParser pairs the two lines of one kill: the first names the cgroup,
 // the second the sizes; the pid links them.
 type oomParser struct {
-	mu      sync.Mutex
-	pending map[int]OOMKill // by pid: seen the oom-kill line, not yet the sizes
+	mu sync.Mutex
+	// pending is the last oom-kill line, until the kernel's next line
+	// about a kill, which must be its Killed process line: a pair that
+	// never completed (a global OOM's "Out of memory: Killed process", a
+	// record lost) must not pair with a later kill of another container
+	// whose pid came round again (an attack review's finding).
+	pending *OOMKill
 }
 
 // line reads one message of the kernel's log (without kmsg's prefix) and
@@ -69,37 +74,22 @@ func (p *oomParser) line(msg string) (OOMKill, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if rest, ok := strings.CutPrefix(msg, "oom-kill:"); ok {
-		var k OOMKill
-		for _, kv := range strings.Split(rest, ",") {
-			key, value, _ := strings.Cut(kv, "=")
-			switch key {
-			case "task_memcg":
-				k.Cgroup = value
-			case "task":
-				k.Task = value
-			case "pid":
-				k.PID, _ = strconv.Atoi(value)
-			}
-		}
-		if k.PID > 0 {
-			if p.pending == nil {
-				p.pending = map[int]OOMKill{}
-			}
-			p.pending[k.PID] = k
-		}
+		p.pending = parseOOMKill(rest)
 		return OOMKill{}, false
 	}
-	rest, ok := strings.CutPrefix(msg, "Memory cgroup out of memory: Killed process ")
+	_, rest, ok := strings.Cut(msg, "Killed process ")
 	if !ok {
 		return OOMKill{}, false
 	}
-	pidText, rest, _ := strings.Cut(rest, " ")
-	pid, err := strconv.Atoi(pidText)
-	k, found := p.pending[pid]
-	if err != nil || !found {
+	k := p.pending
+	p.pending = nil
+	if k == nil || !strings.HasPrefix(msg, "Memory cgroup out of memory: ") {
 		return OOMKill{}, false
 	}
-	delete(p.pending, pid)
+	pidText, rest, _ := strings.Cut(rest, " ")
+	if pid, err := strconv.Atoi(pidText); err != nil || pid != k.PID {
+		return OOMKill{}, false
+	}
 	for _, field := range strings.Fields(strings.ReplaceAll(rest, ",", " ")) {
 		key, value, ok := strings.Cut(field, ":")
 		if !ok || !strings.HasSuffix(value, "kB") {
@@ -120,7 +110,33 @@ func (p *oomParser) line(msg string) (OOMKill, bool) {
 			k.ShmemRSS = kb << 10
 		}
 	}
-	return k, true
+	return *k, true
+}
+
+// parseOOMKill reads the oom-kill line's fields:
+// "constraint=...,task_memcg=/vme50/<id>,task=NAME,pid=N,uid=U". The task
+// name is the process's own, commas and "task_memcg=" included if it
+// likes (a container hid its kills with one): the cgroup is the first
+// task_memcg=, the name runs from the first ",task=" to the last ",pid=".
+func parseOOMKill(fields string) *OOMKill {
+	var k OOMKill
+	_, memcg, ok := strings.Cut(fields, "task_memcg=")
+	if !ok {
+		return nil
+	}
+	k.Cgroup, _, _ = strings.Cut(memcg, ",")
+	_, task, ok := strings.Cut(memcg, ",task=")
+	end := strings.LastIndex(task, ",pid=")
+	if !ok || end < 0 {
+		return nil
+	}
+	k.Task = task[:end]
+	pidText, _, _ := strings.Cut(task[end+len(",pid="):], ",")
+	if pid, err := strconv.Atoi(pidText); err == nil && pid > 0 {
+		k.PID = pid
+		return &k
+	}
+	return nil
 }
 
 // kmsgMessage is the message of one /dev/kmsg record,

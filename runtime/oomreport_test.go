@@ -33,11 +33,13 @@ func TestOOMReportParsed(t *testing.T) {
 	// A kill outside our cgroups, and a "Killed process" of no oom-kill
 	// line seen: nothing.
 	for _, m := range []string{
-		"oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/user.slice/x,task=java,pid=77,uid=0",
 		"Out of memory: Killed process 99 (java) total-vm:1kB, anon-rss:1kB",
 		"x: Memory cgroup out of memory: Killed process 77 (java) total-vm:1kB", // not at the start
+		"oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/user.slice/x,task=java,pid=77,uid=0",
 	} {
-		p.line(m)
+		if k, ok := p.line(m); ok {
+			t.Errorf("%q made a report: %+v", m, k)
+		}
 	}
 	// Lines written by a user (facility 1: PRIORITY 8 and up) are not the
 	// kernel's, whatever they say.
@@ -55,5 +57,22 @@ func TestOOMReportParsed(t *testing.T) {
 	}
 	if (OOMKill{Cgroup: "/system.slice/vme50/abc"}).ContainerID() != "abc" || (OOMKill{Cgroup: "/vme50"}).ContainerID() != "" {
 		t.Error("ContainerID of nested or bare paths")
+	}
+}
+
+// A pair that never completed (a global OOM's line) does not pair with a
+// later kill whose pid came round again; a task name holding its own
+// "task_memcg=" hides nothing (an attack review's findings).
+func TestOOMReportPairsOnlyItsOwnLines(t *testing.T) {
+	var p oomParser
+	p.line("oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/vme50/aaaaaaaaaaaa,task=sh,pid=500,uid=0")
+	p.line("Out of memory: Killed process 500 (sh) total-vm:8kB, anon-rss:4kB, file-rss:0kB")
+	if k, ok := p.line("Memory cgroup out of memory: Killed process 500 (bbb) total-vm:8kB, anon-rss:8000kB, file-rss:0kB"); ok {
+		t.Errorf("a later kill paired with an old line: %+v", k)
+	}
+	p.line("oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/vme50/bbbbbbbbbbbb,task=a,task_memcg=x,pid=77,uid=0")
+	k, ok := p.line("Memory cgroup out of memory: Killed process 77 (a,task_memcg=x) total-vm:8kB, anon-rss:4kB, file-rss:0kB")
+	if !ok || k.ContainerID() != "bbbbbbbbbbbb" || k.Task != "a,task_memcg=x" || k.PID != 77 {
+		t.Errorf("a task name with task_memcg= in it: %+v, %v", k, ok)
 	}
 }
