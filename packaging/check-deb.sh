@@ -38,22 +38,25 @@ else
 		want=$("$(dirname "$0")/build-deb.sh" --debian-version "$VERSION")
 		[ "$(dpkg-deb -f "$deb" Version)" = "$want" ] || fail "Version $(dpkg-deb -f "$deb" Version), want $want (from $VERSION)"
 	fi
-	dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\.\//, "", $6); print $6 }' | sort >/tmp/check-deb.files.$$
+	# mktemp: a fixed name in /tmp is one another user could have made a
+	# symlink first, for root to write through.
+	files=$(mktemp)
+	dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\.\//, "", $6); print $6 }' | sort >"$files"
 	for want in usr/bin/vme50-tui usr/share/man/man1/vme50-tui.1.gz usr/share/man/man1/vme50-tui-run.1.gz \
 		usr/share/bash-completion/completions/vme50-tui usr/share/zsh/vendor-completions/_vme50-tui \
 		usr/share/fish/vendor_completions.d/vme50-tui.fish usr/share/doc/vme50-tui/README.md.gz \
 		usr/share/doc/vme50-tui/copyright; do
-		grep -qx "$want" /tmp/check-deb.files.$$ || fail "the package lacks /$want"
+		grep -qx "$want" "$files" || fail "the package lacks /$want"
 	done
 	if grep -v -e '^usr/bin/vme50-tui$' -e '^usr/share/man/man1/vme50-tui[a-z-]*\.1\.gz$' \
 		-e '^usr/share/bash-completion/' -e '^usr/share/zsh/' -e '^usr/share/fish/' \
-		-e '^usr/share/doc/vme50-tui/' /tmp/check-deb.files.$$; then
+		-e '^usr/share/doc/vme50-tui/' "$files"; then
 		fail "the package holds the files above, which it should not"
 	fi
-	if grep -e 'init\.1' -e 'hog\.1' /tmp/check-deb.files.$$; then
+	if grep -e 'init\.1' -e 'hog\.1' "$files"; then
 		fail "man pages of hidden commands"
 	fi
-	rm -f /tmp/check-deb.files.$$
+	rm -f "$files"
 	step "fields and $(dpkg-deb -c "$deb" | grep -vc '^d') files: ok"
 
 	root=$(mktemp -d /tmp/vme50-debcheck.XXXXXX)
