@@ -89,6 +89,13 @@ func (e *Exec) Stats() (cgroup.Stats, error) {
 }
 
 // Files names the host's cgroup files behind each Stats value.
+// Processes lists the processes of the container it runs in.
+func (e *Exec) Processes() ([]Process, error) { return e.found.Processes(e.host) }
+
+// OOMVictims is empty: an exec does not read the kernel's log; the
+// container's own tab tells its kills.
+func (e *Exec) OOMVictims() []OOMKill { return nil }
+
 func (e *Exec) Files() cgroup.Files { return e.host.Files() }
 
 // DiskUsage is the container's --disk-limit layer, as `df /tmp` shows it.

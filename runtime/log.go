@@ -133,6 +133,14 @@ func (c *Container) watchOOMKills() {
 	}
 }
 
+// OOMVictims are the kernel's reports of OOM kills in the container's
+// cgroup so far, oldest first (none where its log cannot be read).
+func (c *Container) OOMVictims() []OOMKill {
+	c.eventsMu.Lock()
+	defer c.eventsMu.Unlock()
+	return append([]OOMKill(nil), c.victims...)
+}
+
 // oomReportWait bounds the wait, at the end, for the kernel's report of a
 // kill memory.events already counts: the two are written moments apart.
 const oomReportWait = 300 * time.Millisecond

@@ -27,6 +27,11 @@ type Container interface {
 	Address() string
 	Files() cgroup.Files
 	Log() []runtime.LogEntry // the kernel log: what the kernel and we did
+	// Processes lists its processes (cgroup.procs and /proc), largest
+	// memory first; OOMVictims are the kernel's reports of its OOM kills
+	// so far, oldest first (none where the kernel's log cannot be read).
+	Processes() ([]runtime.Process, error)
+	OOMVictims() []runtime.OOMKill
 
 	// The end: Done is closed and Wait returns once the container has
 	// ended and is cleaned up. Signal goes to PID 1, Kill to every process.

@@ -40,7 +40,9 @@ type fakeContainer struct {
 	updates  []cgroup.Limits // what Update wrote, in order
 	freezes  []bool          // what Freeze was asked, in order
 	failing  error           // what Update answers instead, if set
-	size     [2]uint16       // rows, cols: the last Resize
+	procs    []runtime.Process
+	victims  []runtime.OOMKill
+	size     [2]uint16 // rows, cols: the last Resize
 	result   runtime.Result
 	ended    bool
 	done     chan struct{}
@@ -279,6 +281,32 @@ func (f *fakeContainer) Files() cgroup.Files {
 }
 
 func (f *fakeContainer) Log() []runtime.LogEntry { return nil }
+
+// setProcesses sets what Processes lists; addVictim adds a kernel's
+// report of an OOM kill.
+func (f *fakeContainer) setProcesses(procs []runtime.Process) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.procs = append([]runtime.Process(nil), procs...)
+}
+
+func (f *fakeContainer) addVictim(k runtime.OOMKill) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.victims = append(f.victims, k)
+}
+
+func (f *fakeContainer) Processes() ([]runtime.Process, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]runtime.Process(nil), f.procs...), nil
+}
+
+func (f *fakeContainer) OOMVictims() []runtime.OOMKill {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]runtime.OOMKill(nil), f.victims...)
+}
 
 func (f *fakeContainer) Done() <-chan struct{} { return f.done }
 
