@@ -2,11 +2,14 @@ package runtime
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"vme50-tui/cgroup"
 )
@@ -95,10 +98,43 @@ func readProcess(pid int) (Process, error) {
 	if status, err := os.ReadFile(dir + "/status"); err == nil {
 		parseStatus(string(status), &p)
 	}
-	if cmdline, err := os.ReadFile(dir + "/cmdline"); err == nil && len(cmdline) > 0 {
-		p.Command = strings.TrimRight(strings.ReplaceAll(string(cmdline), "\x00", " "), " ")
+	if cmd := readCommand(dir + "/cmdline"); cmd != "" {
+		p.Command = cmd
 	}
+	p.Command = Printable(p.Command)
 	return p, nil
+}
+
+// maxCommand bounds what is read of a command line: a process in the
+// container chooses its own, and may make it a megabyte long.
+const maxCommand = 4096
+
+// readCommand reads at most maxCommand bytes of /proc/PID/cmdline, its
+// arguments (NUL-separated there) joined by spaces; "" for none.
+func readCommand(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	buf, _ := io.ReadAll(io.LimitReader(f, maxCommand))
+	return strings.TrimRight(strings.ReplaceAll(string(buf), "\x00", " "), " ")
+}
+
+// Printable is s as a terminal may show it: a process names itself, and
+// what a terminal would act on (an escape sequence that sets the title or
+// clears the screen) becomes a '?', as ps(1) shows it; tabs and newlines
+// become spaces, and broken UTF-8 (a name cut at maxCommand) a '?' too.
+func Printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return ' '
+		case r == utf8.RuneError || !unicode.IsPrint(r):
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 // parseStat reads the fields of /proc/PID/stat we show: "PID (comm) S

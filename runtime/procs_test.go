@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -29,5 +31,34 @@ func TestReadProcessSelf(t *testing.T) {
 	ps := readProcesses([]int{os.Getpid(), 999999999})
 	if len(ps) != 1 || ps[0].PID != os.Getpid() || ps[0].RSS == 0 || ps[0].Threads < 1 || ps[0].Command == "" {
 		t.Errorf("processes %+v", ps)
+	}
+}
+
+// A process names itself: an escape sequence in its command line must not
+// reach the screen, and a megabyte of it is not read.
+func TestReadCommandBoundedAndPrintable(t *testing.T) {
+	dir := t.TempDir()
+	hostile := "sh\x00-c\x00\x1b]0;owned\x07\x1b[2J" + strings.Repeat("A", 1<<20)
+	path := filepath.Join(dir, "cmdline")
+	if err := os.WriteFile(path, []byte(hostile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := Printable(readCommand(path))
+	if len(got) > maxCommand {
+		t.Errorf("read %d bytes of the command line, at most %d wanted", len(got), maxCommand)
+	}
+	if !strings.HasPrefix(got, "sh -c ?]0;owned??[2JAAA") {
+		t.Errorf("command %.40q", got)
+	}
+	for _, r := range got {
+		if r < ' ' || r == 0x7f {
+			t.Fatalf("control character %q left in %.40q", r, got)
+		}
+	}
+	if got := Printable("vme50-hog\tmem\nx é"); got != "vme50-hog mem x é" {
+		t.Errorf("Printable = %q", got)
+	}
+	if readCommand(filepath.Join(dir, "gone")) != "" {
+		t.Error("a missing cmdline read as a command")
 	}
 }
