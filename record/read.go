@@ -1,0 +1,288 @@
+package record
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"vme50-tui/cgroup"
+)
+
+// contract is the ten columns every recording starts with, in their
+// order (ARCHITECTURE.md); a file that does not is not a recording.
+var contract = strings.Split(Header, ",")[:10]
+
+// A Recording is a recording read back: its column names, as its header
+// gives them, and its rows.
+type Recording struct {
+	Columns []string
+	Samples []Sample
+}
+
+// A Sample is one row: when it was read, counted from the container's
+// start, the readings, and the events since the row before.
+type Sample struct {
+	At     time.Duration
+	Stats  cgroup.Stats // Stats.Time is time.Unix(0, 0).Add(At)
+	Events []Event
+}
+
+// CutShortError is a last line that ends without its newline: the writer
+// stopped in the middle of a row (vme50-tui crashed, the disk filled).
+// Read returns it with the rows before it, which are whole.
+type CutShortError struct{ Line int }
+
+func (e *CutShortError) Error() string {
+	return fmt.Sprintf("line %d is cut short (the recording stopped in the middle of a row)", e.Line)
+}
+
+// Read reads a recording written by Recorder, or by an older version
+// (the contract's ten columns, or any number more). Columns are found by
+// name; ones it does not know are skipped.
+//
+// A header alone is an empty recording (a container that ended before its
+// first reading records just that); an empty file is not a recording.
+//
+// Every error is one line that names the line of the file. A last line
+// cut short is the one error returned with a Recording: the rows before
+// it are whole (Recorder writes a row with one write) and are what
+// happened just before the crash, the part a student wants to see, so
+// a caller can warn and go on with them.
+func Read(r io.Reader) (*Recording, error) {
+	end := &lastByte{r: r}
+	cr := csv.NewReader(end)
+	cr.FieldsPerRecord = -1 // a short row is told here, naming its line
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("not a recording: the file is empty; its first line should start with %s", strings.Join(contract, ","))
+	}
+	if err != nil || !isRecordingHeader(header) {
+		return nil, fmt.Errorf("line 1: not a recording: the first line should start with %s", strings.Join(contract, ","))
+	}
+	rows, cut, err := readRows(cr, end)
+	if err != nil {
+		return nil, err
+	}
+	rec := &Recording{Columns: header}
+	cols := columnIndex(header)
+	for _, raw := range rows {
+		if len(raw.fields) != len(header) {
+			return nil, fmt.Errorf("line %d has %d fields, the header %d", raw.line, len(raw.fields), len(header))
+		}
+		s, err := cols.sample(raw.fields)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", raw.line, err)
+		}
+		if n := len(rec.Samples); n > 0 && s.At < rec.Samples[n-1].At {
+			return nil, fmt.Errorf("line %d: time goes backwards: time_ms %d after %d", raw.line, s.At.Milliseconds(), rec.Samples[n-1].At.Milliseconds())
+		}
+		rec.Samples = append(rec.Samples, s)
+	}
+	if cut > 0 {
+		return rec, &CutShortError{Line: cut}
+	}
+	return rec, nil
+}
+
+// A rawRow is one record of the file and the line it starts on.
+type rawRow struct {
+	line   int
+	fields []string
+}
+
+// readRows reads the rows after the header, and the line of a last row
+// cut short (0: none), which is left out.
+func readRows(cr *csv.Reader, end *lastByte) (rows []rawRow, cut int, err error) {
+	for {
+		fields, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var parseErr *csv.ParseError
+		if errors.As(err, &parseErr) {
+			// An events field cut inside its quotes reaches the end of
+			// the file as an open quote.
+			if parseErr.Err == csv.ErrQuote && end.eof && end.last != '\n' {
+				return rows, parseErr.StartLine, nil
+			}
+			return nil, 0, fmt.Errorf("line %d: %v", parseErr.StartLine, parseErr.Err)
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		line, _ := cr.FieldPos(0)
+		rows = append(rows, rawRow{line: line, fields: fields})
+	}
+	// Recorder ends every row with a newline, in the same write: a last
+	// row without one is what was written when the writing stopped.
+	if n := len(rows); n > 0 && end.last != '\n' {
+		return rows[:n-1], rows[n-1].line, nil
+	}
+	return rows, 0, nil
+}
+
+// isRecordingHeader: the first ten names are the contract's.
+func isRecordingHeader(header []string) bool {
+	if len(header) < len(contract) {
+		return false
+	}
+	for i, name := range contract {
+		if strings.TrimSpace(header[i]) != name {
+			return false
+		}
+	}
+	return true
+}
+
+// lastByte remembers the last byte read, so that Read can tell a file
+// whose last row lacks its newline: the Recorder ends every row with one.
+type lastByte struct {
+	r    io.Reader
+	last byte
+	eof  bool
+}
+
+func (l *lastByte) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	if n > 0 {
+		l.last = p[n-1]
+	}
+	if errors.Is(err, io.EOF) {
+		l.eof = true
+	}
+	return n, err
+}
+
+// columns are where each known column is in a row (-1: the file has none).
+type columns map[string]int
+
+func columnIndex(header []string) columns {
+	cols := columns{}
+	for i, name := range header {
+		name = strings.TrimSpace(name)
+		if _, twice := cols[name]; !twice {
+			cols[name] = i
+		}
+	}
+	return cols
+}
+
+// sample puts a row's values back into the Stats fields the Recorder
+// took them from. An empty field is the writer's "unknown" (0) or, for a
+// limit, "unlimited".
+func (c columns) sample(fields []string) (Sample, error) {
+	var s Sample
+	var st cgroup.Stats
+	p := parser{cols: c, fields: fields}
+	ms := p.number("time_ms", 0)
+	s.At = time.Duration(ms) * time.Millisecond
+	st.Time = time.Unix(0, 0).Add(s.At)
+	st.Memory.Current = p.number("memory_current", 0)
+	st.Memory.Max = p.number("memory_max", cgroup.Unlimited)
+	st.Memory.Peak = p.number("memory_peak", 0)
+	st.Memory.Events.OOMKill = p.number("oom_kill", 0)
+	st.CPU.UsageUsec = p.number("cpu_usage_usec", 0)
+	st.CPU.NrThrottled = p.number("nr_throttled", 0)
+	st.CPU.ThrottledUsec = p.number("throttled_usec", 0)
+	st.Pids.Current = p.number("pids_current", 0)
+	st.Pids.Max = p.number("pids_max", cgroup.Unlimited)
+	st.Memory.High = p.number("memory_high", cgroup.Unlimited) // an old file: none known
+	st.Memory.Events.High = p.number("memory_events_high", 0)
+	st.Memory.Swap = p.number("memory_swap", 0)
+	st.IO.ReadBytes = p.number("io_read_bytes", 0)
+	st.IO.WriteBytes = p.number("io_write_bytes", 0)
+	// The pressure totals are empty together where the kernel gave no
+	// PSI (v1, psi=0): then there is no Pressure at all.
+	if p.has("cpu_pressure_some_usec") || p.has("memory_pressure_some_usec") || p.has("io_pressure_some_usec") {
+		st.Pressure = &cgroup.Pressure{}
+		st.Pressure.CPU.Some.Total = p.number("cpu_pressure_some_usec", 0)
+		st.Pressure.Memory.Some.Total = p.number("memory_pressure_some_usec", 0)
+		st.Pressure.IO.Some.Total = p.number("io_pressure_some_usec", 0)
+	}
+	switch frozen := p.field("frozen"); frozen {
+	case "", "0":
+	case "1":
+		st.Frozen = true
+	default:
+		p.fail("frozen", frozen, "is not 0 or 1")
+	}
+	s.Events = ParseEvents(p.field("events"))
+	s.Stats = st
+	return s, p.err
+}
+
+// parser reads the fields of one row by column name and keeps the first
+// error.
+type parser struct {
+	cols   columns
+	fields []string
+	err    error
+}
+
+// field is the column's text, "" when the file has no such column.
+func (p *parser) field(name string) string {
+	i, ok := p.cols[name]
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(p.fields[i])
+}
+
+func (p *parser) has(name string) bool { return p.field(name) != "" }
+
+// number is the column's whole number, or empty when the field is empty.
+func (p *parser) number(name string, empty uint64) uint64 {
+	text := p.field(name)
+	if text == "" {
+		return empty
+	}
+	v, err := strconv.ParseUint(text, 10, 64)
+	if err != nil {
+		p.fail(name, text, "is not a number")
+	}
+	return v
+}
+
+func (p *parser) fail(name, value, why string) {
+	if p.err == nil {
+		p.err = fmt.Errorf("column %s: %q %s", name, value, why)
+	}
+}
+
+// Version is the cgroup design the recording was made on, as its start
+// event says ("cgroup v1" or "cgroup v2" in its detail). known is false
+// when no start event says: a file older than the events column.
+func (r *Recording) Version() (v cgroup.Version, known bool) {
+	for _, s := range r.Samples {
+		for _, e := range s.Events {
+			if e.Kind != EventStart {
+				continue
+			}
+			words := strings.Fields(e.Detail)
+			for i := 0; i+1 < len(words); i++ {
+				if words[i] != "cgroup" {
+					continue
+				}
+				switch strings.TrimRight(words[i+1], ",;:.)") {
+				case "v1":
+					return cgroup.V1, true
+				case "v2":
+					return cgroup.V2, true
+				}
+			}
+		}
+	}
+	return cgroup.V2, false
+}
+
+// Files names the files the readings came from on the host that made the
+// recording, for titles that teach them: v2's names when the recording
+// does not say (v2 is what new machines run).
+func (r *Recording) Files() cgroup.Files {
+	v, _ := r.Version()
+	return (&cgroup.Host{Version: v}).Files()
+}
