@@ -43,10 +43,10 @@ func (f *File) Remove() error {
 // Name is the file's path.
 func (f *File) Name() string { return f.f.Name() }
 
-// Write adds one reading. It returns the first write error, once; after
-// it nothing more is written.
-func (f *File) Write(st cgroup.Stats) error {
-	f.rec.Write(st)
+// Write adds one reading and the events since the row before. It returns
+// the first write error, once; after it nothing more is written.
+func (f *File) Write(st cgroup.Stats, events ...Event) error {
+	f.rec.Write(st, events...)
 	return f.firstError()
 }
 

@@ -9,6 +9,7 @@
 package record
 
 import (
+	"encoding/csv"
 	"io"
 	"strconv"
 	"strings"
@@ -19,10 +20,12 @@ import (
 
 // Header is the recording's first line, the names of its columns: the ten
 // first ones of the contract, in their order, then what was added later
-// (cgroup v2's own readings, empty where the host has none: v1, no PSI).
+// (cgroup v2's own readings, empty where the host has none: v1, no PSI),
+// and last the events that happened since the row before (event.go).
 const Header = "time_ms,memory_current,memory_max,memory_peak,oom_kill,cpu_usage_usec,nr_throttled,throttled_usec,pids_current,pids_max" +
 	",memory_high,memory_events_high,memory_swap,io_read_bytes,io_write_bytes" +
-	",cpu_pressure_some_usec,memory_pressure_some_usec,io_pressure_some_usec,frozen"
+	",cpu_pressure_some_usec,memory_pressure_some_usec,io_pressure_some_usec,frozen" +
+	",events"
 
 // Recorder writes readings to w, one row each.
 type Recorder struct {
@@ -39,20 +42,31 @@ func New(w io.Writer, start time.Time) *Recorder {
 	return r
 }
 
-// Write adds one reading as a row, with one write to w, so that a file cut
-// short by a crash ends with whole rows. After an error it writes nothing
-// more; Err tells the error.
-func (r *Recorder) Write(st cgroup.Stats) {
+// Write adds one reading as a row, with the events that happened since
+// the row before (none: an empty field), with one write to w, so that a
+// file cut short by a crash ends with whole rows. After an error it
+// writes nothing more; Err tells the error.
+func (r *Recorder) Write(st cgroup.Stats, events ...Event) {
 	if r.err != nil {
 		return
 	}
-	_, r.err = io.WriteString(r.w, row(st, r.start)+"\n")
+	_, r.err = io.WriteString(r.w, row(st, r.start)+","+csvField(FormatEvents(events))+"\n")
+}
+
+// csvField is s as one CSV field, quoted by encoding/csv where it must
+// be: a detail in words may hold a comma or a quote.
+func csvField(s string) string {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write([]string{s})
+	w.Flush()
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // Err is the first write error, if any.
 func (r *Recorder) Err() error { return r.err }
 
-// row is one reading as a CSV row, without the newline.
+// row is one reading as a CSV row, without the events and the newline.
 func row(st cgroup.Stats, start time.Time) string {
 	fields := []string{
 		strconv.FormatInt(max(st.Time.Sub(start).Milliseconds(), 0), 10),

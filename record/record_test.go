@@ -25,7 +25,7 @@ func TestRecording(t *testing.T) {
 		IO:       cgroup.IOStats{ReadBytes: 512, WriteBytes: 1024},
 		Pressure: &cgroup.Pressure{CPU: cgroup.PSI{Some: cgroup.PSILine{Total: 11}}, IO: cgroup.PSI{Some: cgroup.PSILine{Total: 33}}},
 		Frozen:   true,
-	})
+	}, Event{Kind: EventOOMKill, Detail: `vme50-hog pid 7 in the container, "anon-rss" 63.2 MiB`}, Event{Kind: EventPause})
 	r.Write(cgroup.Stats{
 		Time:   start.Add(1500*time.Millisecond + 700*time.Microsecond),
 		Memory: cgroup.MemoryStats{Current: 4096, Max: cgroup.Unlimited, High: cgroup.Unlimited},
@@ -35,12 +35,13 @@ func TestRecording(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Header + "\n" +
-		"250,1236992,33554432,1273856,1,1843,3,52000,1,25,16777216,7,4096,512,1024,11,0,33,1\n" +
-		"1500,4096,,,0,0,0,0,2,,,0,0,0,0,,,,0\n"
+		"250,1236992,33554432,1273856,1,1843,3,52000,1,25,16777216,7,4096,512,1024,11,0,33,1," +
+		`"oom_kill vme50-hog pid 7 in the container, ""anon-rss"" 63.2 MiB; pause"` + "\n" +
+		"1500,4096,,,0,0,0,0,2,,,0,0,0,0,,,,0,\n"
 	if buf.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
 	}
-	if n := strings.Count(Header, ",") + 1; n != 19 {
+	if n := strings.Count(Header, ",") + 1; n != 20 {
 		t.Errorf("header has %d columns", n)
 	}
 	// The contract's ten come first, unchanged.
