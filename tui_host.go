@@ -179,6 +179,11 @@ func (a *attached) NetStats() (rx, tx uint64, err error) {
 // Address is its address on the bridge, from its state directory.
 func (a *attached) Address() string { return a.f.Address() }
 
+// Processes lists its processes. OOMVictims is empty: the kernel's log is
+// read by the process that started it (whose own tab tells its kills).
+func (a *attached) Processes() ([]runtime.Process, error) { return a.f.Processes(a.host) }
+func (a *attached) OOMVictims() []runtime.OOMKill         { return nil }
+
 func (a *attached) Log() []runtime.LogEntry {
 	a.mu.Lock()
 	defer a.mu.Unlock()
