@@ -21,6 +21,14 @@ import (
 // with Limits, each sample carries the limit it was read under, the line
 // steps where it changed, and a marker "▼48M" in the top row names the new
 // value at that column, so cause and effect share one time axis.
+//
+// Events (the start, an OOM kill, a limit changed, a pause, a resume, the
+// end) are marked with Marks: a letter in an axis row under the graph, at
+// the column of the sample they happened at, and the newest one's words
+// beside its letter where there is room:
+//
+//	⣿⣿⣿⣿⣿⣷⣄⣀⣀⣀
+//	S    K oom_kill vme50-hog pid 7 …
 
 // ChartKind picks the characters a Chart draws with.
 type ChartKind int
@@ -66,11 +74,24 @@ type Chart struct {
 	// limit that slows rather than stops (memory.high under memory.max).
 	Soft float64
 	Kind ChartKind
+	// Marks, when as long as the series, is each sample's event mark
+	// (the zero Mark: none). With a mark in view and two rows or more,
+	// the bottom row is the axis that shows them.
+	Marks []Mark
 
 	DataStyle  lipgloss.Style
 	LimitStyle lipgloss.Style
 	MarkStyle  lipgloss.Style
 	SoftStyle  lipgloss.Style
+}
+
+// A Mark is an event at a sample: its letter under the sample's column,
+// in its style, and its words, shown for the newest mark in view.
+type Mark struct {
+	Glyph rune
+	Style lipgloss.Style
+	Words string
+	rank  int // of two marks in one column, the higher is shown
 }
 
 // cellKind says which style a cell is drawn in.
@@ -87,6 +108,7 @@ const (
 type cell struct {
 	r    rune
 	kind cellKind
+	mark *Mark // an event's letter: drawn in its style
 }
 
 // Rows returns the chart as plain text, one string per row, top first:
@@ -124,6 +146,13 @@ func (c Chart) styleRow(row []cell) string {
 		run.Reset()
 	}
 	for _, cl := range row {
+		if cl.mark != nil {
+			if run.Len() > 0 {
+				flush()
+			}
+			out.WriteString(cl.mark.Style.Render(string(cl.r)))
+			continue
+		}
 		if cl.kind != kind && run.Len() > 0 {
 			flush()
 		}
@@ -154,6 +183,11 @@ func (c Chart) styleFor(kind cellKind) lipgloss.Style {
 // cells of its row that the data left empty, then the markers of limit
 // changes.
 func (c Chart) grid(series []float64) [][]cell {
+	if axis, ok := c.axisRow(series); ok {
+		c.Height--
+		c.Marks = nil
+		return append(c.grid(series), axis)
+	}
 	w, h := max(c.Width, 0), max(c.Height, 0)
 	grid := make([][]cell, h)
 	for row := range grid {
@@ -178,7 +212,7 @@ func (c Chart) grid(series []float64) [][]cell {
 			cl := c.cellAt(column, h-1-row, row-limitRow)
 			switch {
 			case cl.kind == cellBlank && row == softRow:
-				cl = cell{softRune, cellSoft}
+				cl = cell{r: softRune, kind: cellSoft}
 			case cl.kind == cellData && softRow >= 0 && row <= softRow:
 				cl.kind = cellSoft // over the soft limit: its colour
 			}
@@ -238,9 +272,77 @@ func (c Chart) drawMarks(top []cell, limits []float64) {
 			text, start = []rune{markRune}, col
 		}
 		for i, r := range text {
-			top[start+i] = cell{r, cellMark}
+			top[start+i] = cell{r: r, kind: cellMark}
 		}
 	}
+}
+
+// axisRow is the row of event marks under the graph, when a mark is in
+// view and the chart has two rows or more: each marked column's letter
+// (of two in one column, the higher ranked), and the newest mark's words
+// to the right of its letter, or to its left when the right edge is too
+// near, cut short when neither side has room.
+func (c Chart) axisRow(series []float64) ([]cell, bool) {
+	if len(c.Marks) != len(series) || len(series) == 0 || c.Height < 2 || c.Width < 1 {
+		return nil, false
+	}
+	per := c.samplesPerCell()
+	slots := c.Width * per
+	first := max(len(series)-slots, 0)
+	offset := slots - (len(series) - first)
+	row := make([]cell, c.Width)
+	for i := range row {
+		row[i] = cell{r: ' '}
+	}
+	newest, before := -1, -1 // the columns of the newest mark and of the one before
+	for i := first; i < len(series); i++ {
+		m := &c.Marks[i]
+		if m.Glyph == 0 {
+			continue
+		}
+		col := (offset + i - first) / per
+		if old := row[col].mark; old == nil || m.rank >= old.rank {
+			row[col] = cell{r: m.Glyph, mark: m}
+		}
+		if col != newest {
+			before = newest
+		}
+		newest = col
+	}
+	if newest < 0 {
+		return nil, false
+	}
+	words := []rune(row[newest].mark.Words)
+	// The room beside the letter, a space apart, and on the left short of
+	// the mark before it.
+	right, left := c.Width-newest-2, newest-1-max(before+2, 0)
+	switch {
+	case right <= 0 && left <= 0: // a chart too narrow for words
+	case len(words) <= right || right >= left:
+		writeWords(row[newest+2:], words)
+	default:
+		words = cutWords(words, left)
+		writeWords(row[newest-1-len(words):newest-1], words)
+	}
+	return row, true
+}
+
+// writeWords writes words into cells, cut short to fit.
+func writeWords(cells []cell, words []rune) {
+	for i, r := range cutWords(words, len(cells)) {
+		cells[i] = cell{r: r}
+	}
+}
+
+// cutWords is words in at most n cells, "…" where they were cut.
+func cutWords(words []rune, n int) []rune {
+	switch {
+	case n <= 0:
+		return nil
+	case len(words) > n:
+		return append(words[:n-1:n-1], '…')
+	}
+	return words
 }
 
 // cellAt is the cell fromBottom rows up a column and belowLimit rows
@@ -252,13 +354,13 @@ func (c Chart) cellAt(column []int, fromBottom, belowLimit int) cell {
 	r := c.cellRune(column, fromBottom)
 	switch {
 	case r != ' ' && belowLimit <= 0:
-		return cell{r, cellLimit}
+		return cell{r: r, kind: cellLimit}
 	case r != ' ':
-		return cell{r, cellData}
+		return cell{r: r, kind: cellData}
 	case belowLimit == 0:
-		return cell{limitRune, cellLimit}
+		return cell{r: limitRune, kind: cellLimit}
 	}
-	return cell{' ', cellBlank}
+	return cell{r: ' ', kind: cellBlank}
 }
 
 func (c Chart) samplesPerCell() int {

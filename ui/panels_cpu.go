@@ -134,7 +134,7 @@ func sinceLast(cpu cpuRate, rate string, moved bool) string {
 // leaves a marker "▼0.5 cores".
 func (p *Panels) cpuGraph() *panelGraph {
 	g := &panelGraph{hist: p.r.Cores(), chart: Chart{DataStyle: panelStyle.data, LimitStyle: panelStyle.limit,
-		MarkStyle: panelStyle.mark, LimitLabel: markCores}}
+		MarkStyle: panelStyle.mark, LimitLabel: markCores, Marks: p.r.marks(p.r.Cores())}}
 	if q, ok := quotaCores(p.r.Last().CPU); ok {
 		g.chart.Max, g.chart.Limit = q, q
 		g.caption = panelStyle.limit.Render(string(limitRune)) + " " + p.files.CPUMax + fmt.Sprintf(" = %.2f cores", q)

@@ -81,7 +81,7 @@ func (p *Panels) ioGraph(io cgroup.IOStats) *panelGraph {
 	g := &panelGraph{chart: Chart{DataStyle: panelStyle.data, LimitStyle: panelStyle.limit,
 		MarkStyle: panelStyle.mark, LimitLabel: markRate}}
 	limited := func(hist *sampleHistory, limit uint64, read bool, key string) *panelGraph {
-		g.hist = hist
+		g.hist, g.chart.Marks = hist, p.r.marks(hist)
 		g.chart.Max, g.chart.Limit = float64(limit), float64(limit)
 		line, rate := panelStyle.limit.Render(string(limitRune)), rateText(float64(limit))
 		g.caption = line + " " + p.ioMaxFile(read) + " " + key + " " + rate
@@ -102,6 +102,7 @@ func (p *Panels) ioGraph(io cgroup.IOStats) *panelGraph {
 	if peakOf(writes) > peakOf(reads) {
 		g.hist, g.caption = writes, "writes"
 	}
+	g.chart.Marks = p.r.marks(g.hist)
 	top := max(peakOf(g.hist), 1<<20)
 	g.chart.Max = top
 	g.caption += ", top " + rateText(top) + " (peak, no limit)"

@@ -146,7 +146,7 @@ func (p *Panels) statLine(m cgroup.MemoryStats, inner int) string {
 func (p *Panels) memoryGraph() *panelGraph {
 	m := p.r.Last().Memory
 	g := &panelGraph{hist: p.r.Memory(), chart: Chart{DataStyle: panelStyle.data, LimitStyle: panelStyle.limit,
-		MarkStyle: panelStyle.mark, SoftStyle: panelStyle.soft, LimitLabel: markSize}}
+		MarkStyle: panelStyle.mark, SoftStyle: panelStyle.soft, LimitLabel: markSize, Marks: p.r.marks(p.r.Memory())}}
 	high := ""
 	if isLimited(m.High) && p.files.MemoryHigh != "" {
 		g.chart.Soft = float64(m.High)

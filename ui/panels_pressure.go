@@ -85,6 +85,9 @@ func (g *stallGraph) draw(w, rows int) []string {
 			h++
 		}
 		c := Chart{Width: chartW, Height: h, Max: 100, DataStyle: panelStyle.data}
+		if i == len(strips)-1 {
+			c.Marks = g.r.marks(g.r.Stall(k)) // under the last strip: the axis of all three
+		}
 		for j, row := range strings.Split(c.Render(g.r.Stall(k).values), "\n") {
 			label := strings.Repeat(" ", stallLabel)
 			if j == h-1 {

@@ -17,9 +17,12 @@ import (
 //   - history: the last HistoryLen values of memory and of cores used,
 //     for the graphs;
 //   - the peak of memory seen, for kernels without a peak file;
-//   - events: a memory counter going up (an OOM kill), or a limit file
+//   - events: a memory counter going up (an OOM kill), a limit file
 //     changing (memory.max lowered from here or from another terminal),
-//     with the time it was seen, so the panels can flash and mark it.
+//     the freezer's state changing, and what the app tells (the start,
+//     the end, the OOM killer's victim), with the time and the reading
+//     they were seen at, so the panels can flash them and the graphs
+//     and recordings mark them.
 //
 // The zero Readings is ready to use.
 type Readings struct {
@@ -39,8 +42,13 @@ type Readings struct {
 	net       netRates                   // eth0's bytes per second (panels_net.go)
 	netWindow []netSample                // the readings of eth0 in the last second
 	events    []Event                    // oldest first, at most maxEvents
-	files     cgroup.Files               // the names limit changes are told in
-	rev       uint64                     // counts the changes a view would draw
+	victims   []string                   // the kernel's reports of OOM kills not joined to their event yet
+	// victimsSeen counts the reports taken (NoteVictims); recorded says
+	// the events come from a recording (PushRecorded), not from here.
+	victimsSeen int
+	recorded    bool
+	files       cgroup.Files // the names limit changes are told in
+	rev         uint64       // counts the changes a view would draw
 }
 
 // FlashFor is how long a counter stays highlighted after it went up: long
@@ -73,9 +81,13 @@ func (r *Readings) Push(s cgroup.Stats, now time.Time) bool {
 		r.cpu = cpuBetween(r.last, s)
 		r.rates = ratesBetween(r.last, s)
 		r.rates.read, r.rates.write = r.ioRates(s)
-		r.noteIncreases(r.last.Memory.Events, s.Memory.Events, now)
-		r.noteLimitChanges(r.last, s, now)
+		r.noteIncreases(r.last.Memory.Events, s.Memory.Events, now, s.Time)
+		if !r.recorded { // a recording tells these itself
+			r.noteLimitChanges(r.last, s, now)
+			r.noteFreezing(r.last, s, now)
+		}
 	}
+	r.markPending(s.Time)
 	points := r.points(s)
 	same := r.drawsTheSame(s, prevCPU, prevRates, points)
 	// Each sample keeps the limit it was read under, so the graphs' limit

@@ -150,7 +150,7 @@ func TestReadingsEventFlash(t *testing.T) {
 	r.Push(s, seen)
 
 	events := r.Events()
-	if len(events) != 1 || events[0] != (Event{Time: seen, Kind: EventOOMKill, Text: "oom_kill 1"}) {
+	if len(events) != 1 || events[0] != (Event{Time: seen, At: s.Time, Kind: EventOOMKill, Text: "oom_kill 0 -> 1", victims: 1}) {
 		t.Fatalf("events %+v", events)
 	}
 	checkFlash := func(at time.Time, want bool) {
@@ -179,7 +179,7 @@ func TestReadingsEventFlash(t *testing.T) {
 	if _, ok := r.FlashDeadline(again.Add(FlashFor)); ok {
 		t.Error("a deadline after every flash ended")
 	}
-	if n := len(r.Events()); n != 2 || r.Events()[1].Text != "oom_kill 2" {
+	if n := len(r.Events()); n != 2 || r.Events()[1].Text != "oom_kill 1 -> 2" {
 		t.Errorf("events %+v", r.Events())
 	}
 }
@@ -205,7 +205,7 @@ func TestReadingsEventsBounded(t *testing.T) {
 		pushAt(&r, s)
 	}
 	events := r.Events()
-	if len(events) != maxEvents || events[len(events)-1].Text != "oom_kill 200" {
+	if len(events) != maxEvents || events[len(events)-1].Text != "oom_kill 199 -> 200" {
 		t.Errorf("%d events, the last %+v", len(events), events[len(events)-1])
 	}
 }

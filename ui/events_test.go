@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"vme50-tui/cgroup"
+	"vme50-tui/record"
+	"vme50-tui/runtime"
+)
+
+// The axis row under a graph: each event's letter under its sample's
+// column, the newest one's words beside it; the data keeps the rows above.
+func TestChartMarksAxis(t *testing.T) {
+	c := Chart{Width: 20, Height: 2, Max: 8, Kind: Blocks}
+	series := make([]float64, 20)
+	series[19] = 8
+	c.Marks = make([]Mark, len(series))
+	c.Marks[0] = Mark{Glyph: 'S', Words: "start cgroup v1"}
+	c.Marks[5] = Mark{Glyph: 'K', Words: "oom_kill vme50-hog"}
+	checkChartRows(t, c.Rows(series),
+		"                   █",
+		"S    K oom_kill vme…",
+	)
+}
+
+// Near the right edge the words go left of the letter, short of the
+// mark before; two marks in one column show the higher ranked.
+func TestChartMarksWordsLeft(t *testing.T) {
+	c := Chart{Width: 12, Height: 2, Max: 8, Kind: Blocks}
+	series := make([]float64, 12)
+	c.Marks = make([]Mark, len(series))
+	c.Marks[1] = Mark{Glyph: 'S', Words: "start", rank: 1}
+	c.Marks[11] = Mark{Glyph: 'E', Words: "exit status 0", rank: 4}
+	checkChartRows(t, c.Rows(series),
+		"            ",
+		" S exit s… E",
+	)
+	// Braille: samples 10 and 11 share a column; E outranks P.
+	c.Marks[10] = Mark{Glyph: 'P', Words: "pause", rank: 2}
+	c.Kind = Braille
+	c.Width = 6
+	checkChartRows(t, c.Rows(series)[1:], "S e… E")
+	// No mark in view, or one row: no axis.
+	c.Marks = make([]Mark, len(series))
+	if rows := c.Rows(series); strings.TrimSpace(rows[1]) != "" || len(rows) != 2 {
+		t.Errorf("rows %q", rows)
+	}
+}
+
+// What the app tells waits for the next reading and is marked there;
+// until then the graphs mark it at the newest sample.
+func TestReadingsNoteMarkedAtNextReading(t *testing.T) {
+	var r Readings
+	r.Note(EventStart, "cgroup v1, hostname box", panelsT0)
+	if p := r.Pending(); len(p) != 1 || p[0].Words() != "start cgroup v1, hostname box" {
+		t.Fatalf("pending %+v", p)
+	}
+	s0 := panelSample(0)
+	pushAt(&r, s0)
+	if at := r.EventsAt(s0.Time); len(at) != 1 || at[0].Kind != EventStart || len(r.Pending()) != 0 {
+		t.Fatalf("at the first reading %+v, pending %+v", at, r.Pending())
+	}
+	s1 := panelSample(250 * time.Millisecond)
+	pushAt(&r, s1)
+	r.Note(EventExit, ExitWords(runtime.Result{ExitCode: 137, Signal: syscall.SIGKILL, OOMKilled: true}), s1.Time)
+	marks := r.marks(r.Memory())
+	if len(marks) != 2 || marks[0].Glyph != 'S' || marks[1].Glyph != 'E' ||
+		marks[1].Words != "exit status 137 (SIGKILL, OOM-killed)" {
+		t.Errorf("marks %+v", marks)
+	}
+	got := Recorded(append(r.EventsAt(s1.Time), r.Pending()...))
+	if len(got) != 1 || got[0] != (record.Event{Kind: record.EventExit, Detail: "status 137 (SIGKILL, OOM-killed)"}) {
+		t.Errorf("recorded %+v", got)
+	}
+}
+
+// An OOM kill is told in the counter's words until the kernel's report
+// comes, before or after the counter; then it names the victim.
+func TestReadingsOOMVictimJoined(t *testing.T) {
+	victim := runtime.OOMKill{Task: "vme50-hog", PID: 4242, ContainerPID: 7, AnonRSS: 63 << 20}
+	for _, reportFirst := range []bool{false, true} {
+		var r Readings
+		pushAt(&r, panelSample(0))
+		if reportFirst {
+			r.NoteVictims([]runtime.OOMKill{victim})
+		}
+		s := panelSample(250 * time.Millisecond)
+		s.Memory.Events.OOMKill = 1
+		pushAt(&r, s)
+		if !reportFirst {
+			if e := r.Events(); len(e) != 1 || e[0].Text != "oom_kill 0 -> 1" {
+				t.Fatalf("before the report: %+v", e)
+			}
+			r.NoteVictims([]runtime.OOMKill{victim})
+		}
+		r.NoteVictims([]runtime.OOMKill{victim}) // the same list again: nothing new
+		e := r.Events()
+		if len(e) != 1 || e[0].Words() != "oom_kill vme50-hog pid 7 in the container, anon-rss 63.0 MiB" {
+			t.Errorf("report first %v: %+v", reportFirst, e)
+		}
+	}
+}
+
+// The freezer's state changing is a pause or a resume, in its file's words.
+func TestReadingsPauseResume(t *testing.T) {
+	var r Readings
+	r.SetFiles((&cgroup.Host{Version: cgroup.V1}).Files())
+	s := panelSample(0)
+	pushAt(&r, s)
+	for _, frozen := range []bool{true, true, false} {
+		s.Time = s.Time.Add(250 * time.Millisecond)
+		s.Frozen = frozen
+		pushAt(&r, s)
+	}
+	var words []string
+	for _, e := range r.Events() {
+		words = append(words, e.Words())
+	}
+	if got := strings.Join(words, "; "); got != "pause freezer.state FROZEN; resume freezer.state THAWED" {
+		t.Errorf("events: %s", got)
+	}
+}
+
+// A recording's readings bring their own events: the readings do not find
+// the OOM kill or the limit change a second time.
+func TestReadingsPushRecorded(t *testing.T) {
+	var r Readings
+	s := panelSample(0)
+	r.PushRecorded(s, []record.Event{{Kind: record.EventStart, Detail: "cgroup v2"}}, s.Time)
+	s.Time = s.Time.Add(250 * time.Millisecond)
+	s.Memory.Events.OOMKill++
+	s.Memory.Max /= 2
+	r.PushRecorded(s, []record.Event{{Kind: record.EventOOMKill, Detail: "vme50-hog pid 7"}}, s.Time)
+	var kinds []EventKind
+	for _, e := range r.Events() {
+		kinds = append(kinds, e.Kind)
+	}
+	if len(kinds) != 2 || kinds[0] != EventStart || kinds[1] != EventOOMKill || r.Events()[1].Text != "vme50-hog pid 7" {
+		t.Errorf("events %+v", r.Events())
+	}
+	if !r.Flashing(s.Time).has(EventOOMKill) {
+		t.Error("the recorded OOM kill does not flash")
+	}
+}
