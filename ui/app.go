@@ -84,6 +84,13 @@ type App struct {
 	all *registry
 	// start starts a container (startContainer; tests replace it).
 	start func(p plan, cols, rows int, replaceID string) tea.Cmd
+
+	// Presenter mode (zoom.go, present.go): the panel zoomed, and the
+	// frame the display holds while ctrl+g space holds it.
+	zoomed panelKind
+	still  stillFrame
+	// now is the clock the OOM kills' news waits by (tests step it).
+	now func() time.Time
 }
 
 // registry is the set of started containers, shared with the Cmds that
@@ -111,7 +118,7 @@ func New(cfg Config) *App {
 		cfg.Interval = 250 * time.Millisecond
 	}
 	a := &App{cfg: cfg, mode: modeForm, keys: newKeyMap(), help: help.New(), all: &registry{},
-		pressureNote: cfg.Host.PressureNote()}
+		pressureNote: cfg.Host.PressureNote(), now: time.Now}
 	a.start = func(p plan, cols, rows int, replaceID string) tea.Cmd {
 		return startContainer(startOn(cfg.Host), a.all, p, cols, rows, replaceID)
 	}
@@ -146,9 +153,25 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.execDone(msg)
 	case startedMsg, attachedMsg, execStartedMsg, endedMsg, statsMsg, sampleTickMsg, PaneOutputMsg, PaneClosedMsg,
 		errMsg, shutdownMsg:
-		return a, a.lifecycle(msg)
+		return a, tea.Batch(a.lifecycle(msg), a.afterNews(msg))
+	case procsMsg:
+		a.procsRead(msg)
+		return a, nil
 	}
 	return a, a.input(msg)
+}
+
+// afterNews follows up the containers' news: a kill of the OOM killer
+// told in the status, and the process list read at the readings' pace.
+func (a *App) afterNews(msg tea.Msg) tea.Cmd {
+	switch msg.(type) {
+	case sampleTickMsg:
+		a.noteOOMKills()
+		return a.readShownProcs(false)
+	case statsMsg, endedMsg:
+		a.noteOOMKills()
+	}
+	return nil
 }
 
 // setSize fits the screen to the window.

@@ -92,6 +92,8 @@ func (a *App) containerKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, a.keys.Prefix):
 		a.overlay = overlayPrefix
 		return nil
+	case a.shown() == viewZoom:
+		return a.zoomKey(k) // the container is not on screen: nothing typed blind
 	case t == nil:
 		return nil
 	case t.ended:
@@ -181,6 +183,12 @@ func (a *App) screenCommand(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		a.views.compare = !a.views.compare
 	case key.Matches(k, keys.Panels):
 		a.views.panels = !a.views.panels
+	case key.Matches(k, keys.Procs):
+		return a.toggleProcs(), true
+	case key.Matches(k, keys.Zoom):
+		a.toggleZoom()
+	case key.Matches(k, keys.Still):
+		a.toggleStill()
 	case key.Matches(k, keys.Log):
 		a.views.log = !a.views.log
 		if t := a.current(); t != nil {

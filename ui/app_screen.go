@@ -65,6 +65,8 @@ type views struct {
 	compare bool // c: every container on one screen
 	log     bool // j: the kernel log in the panels' place
 	panels  bool // p: on a small screen, the panels in the terminal's place
+	procs   bool // t: the processes in the terminal's place (procs_app.go)
+	zoom    bool // z: one panel on the whole screen, larger (zoom.go)
 }
 
 // view is what the containers mode draws, one of views' combinations.
@@ -76,16 +78,24 @@ const (
 	viewTerminal             // the terminal, the panels beside it (or their summary below)
 	viewLog                  // the terminal, the kernel log beside it (small screens: the log alone)
 	viewPanels               // small screens: the panels alone
+	viewProcs                // the processes in the terminal's place (small screens: alone)
+	viewZoom                 // one panel on the whole screen
 )
 
-// shown is what the containers mode draws now: compare before the log
-// before the panels.
+// shown is what the containers mode draws now: compare before the zoom
+// before the processes before the log before the panels. On a big screen
+// the processes take the terminal's place and the log still stands
+// beside them.
 func (a *App) shown() view {
 	switch {
 	case len(a.tabs) == 0:
 		return viewStarting
 	case a.views.compare:
 		return viewCompare
+	case a.views.zoom:
+		return viewZoom
+	case a.views.procs:
+		return viewProcs
 	case a.views.log:
 		return viewLog
 	case a.views.panels && !a.isFull():
@@ -99,7 +109,8 @@ func (a *App) shown() view {
 // overlays do not.
 func (a *App) logShown() bool {
 	return a.mode == modeContainers && a.overlay != overlayHelp && a.overlay != overlayLessons &&
-		a.overlay != overlayLimits && a.overlay != overlayHost && a.shown() == viewLog
+		a.overlay != overlayLimits && a.overlay != overlayHost &&
+		(a.shown() == viewLog || a.shown() == viewProcs && a.views.log && a.isFull())
 }
 
 // showForm puts a form holding v on screen. The help and the quit

@@ -44,7 +44,10 @@ func TestPrefixThenEachKey(t *testing.T) {
 		{press(tea.KeyTab, 0), modeContainers, noOverlay, views{}},
 		{text("r"), modeContainers, noOverlay, views{}}, // only on an ended tab
 		{text("x"), modeContainers, noOverlay, views{}},
-		{text("z"), modeContainers, noOverlay, views{}}, // no command: nothing
+		{text("t"), modeContainers, noOverlay, views{procs: true}},
+		{text("z"), modeContainers, noOverlay, views{zoom: true}},
+		{press(tea.KeySpace, 0), modeContainers, noOverlay, views{}}, // the display held: not a view
+		{text("w"), modeContainers, noOverlay, views{}},              // no command: nothing
 		{esc(), modeContainers, noOverlay, views{}},
 	}
 	for _, c := range cases {

@@ -32,6 +32,11 @@ type keyMap struct {
 	Exec key.Binding
 	// The cgroup freezer on this container: pause, and resume.
 	Freeze key.Binding
+	// The container's processes, and presenter mode: one panel on the
+	// whole screen, and the display (not the container) held still.
+	Procs key.Binding
+	Zoom  key.Binding
+	Still key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -61,6 +66,10 @@ func newKeyMap() keyMap {
 		Exec: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "exec a shell")),
 
 		Freeze: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "freeze/thaw")),
+
+		Procs: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "processes")),
+		Zoom:  key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom a panel")),
+		Still: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "hold the display")),
 	}
 }
 
@@ -81,8 +90,9 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Prefix, prefixed(k.Quit), prefixed(k.New), prefixed(k.Kill), prefixed(k.Freeze)},
 		{prefixed(k.Next), prefixed(k.Switch), prefixed(k.Panels), prefixed(k.Help)},
-		{prefixed(k.Lessons), prefixed(k.Compare), prefixed(k.Log), prefixed(k.Host), prefixed(k.Exec)},
+		{prefixed(k.Lessons), prefixed(k.Compare), prefixed(k.Log), prefixed(k.Procs), prefixed(k.Host), prefixed(k.Exec)},
 		{prefixed(k.Limits), prefixed(k.MemoryDown), prefixed(k.MemoryUp), prefixed(k.QuotaDown), prefixed(k.QuotaUp)},
+		{prefixed(k.Zoom), prefixed(k.Still)},
 		{k.Restart, k.Close},
 		DefaultPaneKeyMap().ShortHelp(), // scrolling back
 	}

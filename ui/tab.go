@@ -40,6 +40,13 @@ type tab struct {
 	restarting bool // r was pressed: a new container is on its way
 	freezing   bool // f was pressed: the freezer's write is under way
 	result     runtime.Result
+
+	// procs is its process list (ctrl+g t), made when first shown
+	// (App.procList).
+	procs *ProcList
+	// oom follows its OOM kills until the status has told of each
+	// (procs_oom.go).
+	oom oomNews
 }
 
 // A plan is what one container is started from: the form's values and

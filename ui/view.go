@@ -67,10 +67,16 @@ func (a *App) resizeTab(t *tab) {
 		rows := max(a.height-2-1, 1)
 		t.panels.SetSize(a.width, rows)
 		t.log.SetSize(a.width, rows)
+		if t.procs != nil {
+			t.procs.SetSize(a.width, rows)
+		}
 		return
 	}
 	cols, rows := a.paneSize()
 	t.pane.SetSize(cols, rows)
+	if t.procs != nil {
+		t.procs.SetSize(cols, rows) // in the terminal's place
+	}
 	if a.isFull() {
 		rows -= lineCount(a.lessonBox(t, a.panelsWidth(), rows))
 		t.panels.SetSize(a.panelsWidth(), rows)
@@ -120,6 +126,9 @@ func (a *App) View() tea.View {
 		return v
 	}
 	content, cursor := a.content()
+	if a.stillShown() {
+		content, cursor = a.still.body, nil // the frame of ctrl+g space (present.go)
+	}
 	v.Cursor = cursor
 	bar := a.bar.render(a.tabs, a.active, a.width)
 	if len(a.tabs) == 0 {
@@ -153,6 +162,10 @@ func (a *App) content() (string, *tea.Cursor) {
 			return a.limits.View(), nil // no panels to stand in for
 		}
 		return a.compareView(), nil
+	case viewZoom:
+		if a.overlay != overlayLimits {
+			return a.zoomView(a.current()), nil
+		}
 	}
 	return a.containerView()
 }
@@ -200,24 +213,30 @@ func (a *App) containerView() (string, *tea.Cursor) {
 	if cursor != nil {
 		cursor.Y++ // below the tab bar
 	}
-	if t.ended || a.overlay != noOverlay { // the prefix or the quit question waits
+	view := a.shown()
+	if t.ended || a.overlay != noOverlay || view == viewProcs { // the prefix or the quit question waits
 		cursor = nil
 	}
-	view := a.shown()
 	if a.isFull() {
 		right := t.panels.View()
 		switch {
 		case a.overlay == overlayLimits:
 			right = a.limits.View() // over the panels, the terminal beside it
-		case view == viewLog:
+		case a.views.log:
 			right = t.log.View()
 		}
 		right = a.lessonBox(t, a.panelsWidth(), a.height-2) + right
-		return a.join(t.pane.View(), right), cursor
+		left := t.pane.View()
+		if view == viewProcs {
+			left = a.procList(t).View()
+		}
+		return a.join(left, right), cursor
 	}
 	switch {
 	case a.overlay == overlayLimits:
 		return a.limits.View(), nil
+	case view == viewProcs:
+		return a.procList(t).View() + "\n" + t.panels.Compact(), nil
 	case view == viewLog:
 		return t.log.View(), nil
 	case view == viewPanels:
@@ -234,6 +253,8 @@ func (a *App) panelsOnly(t *tab) string {
 	switch {
 	case a.overlay == overlayLimits:
 		body = a.limits.View()
+	case a.shown() == viewProcs:
+		body = a.procList(t).View()
 	case a.shown() == viewLog:
 		body = t.log.View()
 	}
@@ -288,13 +309,16 @@ type bottomKey struct {
 	overlay overlay
 	ended   bool    // the current tab's container: its keys need no prefix
 	kind    tabKind // the current tab's: an attached one has other keys
+	still   bool    // the display is held (ctrl+g space)
+	zoom    bool    // a panel is zoomed: its keys
 	// The exec prompt's line, the host view's question or filtering.
 	line string
 }
 
 func (a *App) bottomKey() bottomKey {
 	t := a.current()
-	k := bottomKey{width: a.width, status: a.status, mode: a.mode, overlay: a.overlay}
+	k := bottomKey{width: a.width, status: a.status, mode: a.mode, overlay: a.overlay,
+		still: a.stillShown(), zoom: a.shown() == viewZoom}
 	if t != nil {
 		k.ended, k.kind = t.ended, t.kind
 	}
@@ -317,13 +341,15 @@ func (a *App) bottomLine() string {
 		return statusStyle.Render(truncate(a.host.Question(), a.width))
 	case a.status != "":
 		return statusStyle.Render(truncate(a.status, a.width))
+	case a.stillShown() && a.overlay == noOverlay:
+		return statusStyle.Render(truncate(stillStatus, a.width))
 	case a.overlay == overlayPrefix && a.mode == modeForm:
 		return truncate(prefixStyle.Render(" ctrl+g ")+" "+a.help.ShortHelpView(a.formPrefixKeys()), a.width)
 	case a.overlay == overlayPrefix:
 		full := a.keys.FullHelp()
 		return truncate(prefixStyle.Render(" ctrl+g ")+" "+a.help.ShortHelpView(full[0][1:])+
 			" · "+a.help.ShortHelpView(full[1])+" · "+a.help.ShortHelpView(full[2])+
-			" · "+a.help.ShortHelpView(full[3]), a.width)
+			" · "+a.help.ShortHelpView(full[3])+" · "+a.help.ShortHelpView(full[4]), a.width)
 	case a.overlay == overlayLessons:
 		return a.help.View(a.lessons.KeyMap())
 	case a.overlay == overlayLimits:
@@ -335,6 +361,8 @@ func (a *App) bottomLine() string {
 	}
 	t := a.current()
 	switch {
+	case a.mode == modeContainers && a.shown() == viewZoom:
+		return a.help.View(zoomKeys)
 	case t != nil && t.ended:
 		return a.help.View(endedKeys{a.keys})
 	case t != nil && t.kind == tabAttached:
