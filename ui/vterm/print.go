@@ -1,0 +1,198 @@
+package vterm
+
+import (
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Printing characters: where each lands, autowrap, wide characters, and
+// the marks that join the character before them.
+
+// printASCII writes a run of printable ASCII, the fast path of Write.
+func (t *Terminal) printASCII(b []byte) {
+	for _, c := range b {
+		r := rune(c)
+		if t.charset.graphics() {
+			r = decGraphic(r)
+		}
+		t.put(r, 1)
+	}
+}
+
+// print writes one character as x/ansi's parser decoded it.
+func (t *Terminal) print(r rune) {
+	if r < 0x7f && t.charset.graphics() {
+		r = decGraphic(r)
+	}
+	w := runeWidth(r)
+	if w == 0 || t.joinsPrevious(r) {
+		t.combine(r)
+		return
+	}
+	t.put(r, w)
+}
+
+// put writes r, w columns wide, at the cursor and moves the cursor on.
+// x == cols is the "pending wrap" state of xterm and tmux: the cursor
+// is drawn on the last column, and the next character starts a new line.
+func (t *Terminal) put(r rune, w int) {
+	if w > t.cols {
+		return // a wide character on a one-column screen has no room
+	}
+	if t.x+w > t.cols {
+		if t.modes.autowrap {
+			t.scr.row(t.y).wrapped = true
+			t.x = 0
+			t.index()
+		} else {
+			t.x = t.cols - w
+		}
+	}
+	l := t.scr.row(t.y).cells
+	if t.modes.insert {
+		t.insertCells(l, t.x, w)
+	}
+	t.clearWide(l, t.x, t.x+w)
+	l[t.x] = cell{r: r, style: t.penID, width: uint8(w)}
+	if w == 2 {
+		l[t.x+1] = cell{style: t.penID}
+	}
+	t.last, t.lastWidth = r, w
+	if t.x+w < t.cols || t.modes.autowrap {
+		t.x += w
+	} else {
+		t.x = t.cols - 1
+	}
+}
+
+// clearWide blanks the other half of any wide character that the
+// columns [from, to) cut in two, so that no half of one is ever drawn.
+func (t *Terminal) clearWide(l []cell, from, to int) {
+	if from > 0 && from < len(l) && l[from].width == 0 {
+		l[from-1] = blank(l[from-1].style)
+	}
+	if to < len(l) && l[to].width == 0 {
+		l[to] = blank(l[to].style)
+	}
+}
+
+// joinsPrevious says whether r continues the cluster before the cursor:
+// the character after a zero-width joiner (the emoji 👩‍💻 is three
+// characters), or the second of a pair of flag letters.
+func (t *Terminal) joinsPrevious(r rune) bool {
+	c := t.previousCell()
+	if c == nil {
+		return false
+	}
+	s := t.content(*c)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if last == 0x200d {
+		return true
+	}
+	return isRegional(r) && isRegional(last) && utf8.RuneCountInString(s) == 1
+}
+
+func isRegional(r rune) bool { return r >= 0x1f1e6 && r <= 0x1f1ff }
+
+// previousCell is the character cell left of the cursor (the one a
+// combining mark belongs to), or nil at the start of a line.
+func (t *Terminal) previousCell() *cell {
+	x := min(t.x, t.cols) - 1
+	if x < 0 {
+		return nil
+	}
+	l := t.scr.row(t.y).cells
+	if l[x].width == 0 && x > 0 {
+		x--
+	}
+	if l[x].r == 0 {
+		return nil
+	}
+	return &l[x]
+}
+
+// combine appends r to the character before the cursor. A flag made of
+// two letters, or an emoji joined to a wide one, is wide.
+func (t *Terminal) combine(r rune) {
+	c := t.previousCell()
+	if c == nil {
+		return // nothing to join: a lone mark is dropped, as tmux does
+	}
+	s := t.content(*c) + string(r)
+	if id, ok := t.clusters.id(s); ok {
+		c.r = -(id + 1)
+	}
+	if c.width == 1 && isRegional(r) && t.x < t.cols {
+		// The pair takes two columns, like the flag it draws.
+		l := t.scr.row(t.y).cells
+		x := t.x - 1
+		c.width = 2
+		t.clearWide(l, x+1, x+2)
+		l[x+1] = cell{style: c.style}
+		t.x++
+	}
+}
+
+// content is the text a cell draws.
+func (t *Terminal) content(c cell) string {
+	switch {
+	case c.r == 0:
+		return " "
+	case c.r < 0:
+		return t.clusters.strs[-c.r-1]
+	case c.r < 0x80:
+		return asciiStrings[c.r : c.r+1]
+	}
+	return string(c.r)
+}
+
+// asciiStrings lets content return one-byte strings without allocating.
+var asciiStrings = func() string {
+	b := make([]byte, 0x80)
+	for i := range b {
+		b[i] = byte(i)
+	}
+	return string(b)
+}()
+
+// runeWidth is how many columns r takes: 1 for most, 2 for East Asian
+// wide characters and emoji, 0 for combining marks and joiners (the same
+// table x/ansi measures strings with).
+func runeWidth(r rune) int {
+	if r < 0x300 {
+		return 1
+	}
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	return ansi.StringWidthWc(string(buf[:n]))
+}
+
+// clusterTable interns grapheme clusters, the cells whose text is more
+// than one character. It is bounded: past maxClusters, further marks are
+// dropped and the base character stays.
+type clusterTable struct {
+	ids  map[string]int32
+	strs []string
+}
+
+const (
+	maxClusters     = 4096
+	maxClusterBytes = 32
+)
+
+func (c *clusterTable) id(s string) (int32, bool) {
+	if id, ok := c.ids[s]; ok {
+		return id, true
+	}
+	if len(c.strs) >= maxClusters || len(s) > maxClusterBytes {
+		return 0, false
+	}
+	if c.ids == nil {
+		c.ids = map[string]int32{}
+	}
+	id := int32(len(c.strs))
+	c.ids[s] = id
+	c.strs = append(c.strs, s)
+	return id, true
+}

@@ -1,0 +1,97 @@
+package vterm
+
+// Scrolling: new lines at the bottom of the scroll region, the history,
+// inserting and deleting lines.
+
+// index moves the cursor down a line, scrolling the region up when the
+// cursor is on its bottom line (LF, IND, and autowrap).
+func (t *Terminal) index() {
+	switch {
+	case t.y == t.bot:
+		t.scrollUp(t.top, t.bot, 1)
+	case t.y < t.rows-1:
+		t.y++
+	}
+}
+
+// reverseIndex moves the cursor up a line, scrolling the region down at
+// its top line (RI).
+func (t *Terminal) reverseIndex() {
+	switch {
+	case t.y == t.top:
+		t.scrollDown(t.top, t.bot, 1)
+	case t.y > 0:
+		t.y--
+	}
+}
+
+// scrollUp moves rows top..bot up by n; n new blank lines appear at bot.
+// When the region is the whole main screen, the lines leaving the top go
+// into the history, as in tmux; a region's scroll loses them.
+func (t *Terminal) scrollUp(top, bot, n int) {
+	n = min(max(n, 1), bot-top+1)
+	s := t.scr
+	whole := top == 0 && bot == t.rows-1
+	if whole && s == t.main && t.hist.max > 0 {
+		for i := range n {
+			l := s.row(i)
+			spare := t.hist.push(*l)
+			*l = spare
+		}
+	}
+	s.rotateUp(top, bot, n)
+	for y := bot - n + 1; y <= bot; y++ {
+		s.row(y).clear(t.cols, t.eraseID)
+	}
+}
+
+// scrollDown moves rows top..bot down by n; n blank lines appear at top.
+func (t *Terminal) scrollDown(top, bot, n int) {
+	n = min(max(n, 1), bot-top+1)
+	t.scr.rotateDown(top, bot, n)
+	for y := top; y < top+n; y++ {
+		t.scr.row(y).clear(t.cols, t.eraseID)
+	}
+}
+
+// insertLines is IL: blank lines at the cursor, pushing the region's
+// lines below it down. Outside the region it does nothing.
+func (t *Terminal) insertLines(n int) {
+	if t.y < t.top || t.y > t.bot {
+		return
+	}
+	t.scrollDown(t.y, t.bot, n)
+	t.x = 0
+}
+
+// deleteLines is DL: the region's lines below the cursor move up over it.
+func (t *Terminal) deleteLines(n int) {
+	if t.y < t.top || t.y > t.bot {
+		return
+	}
+	// Through rotateUp directly: deleted lines never go to the history.
+	n = min(max(n, 1), t.bot-t.y+1)
+	t.scr.rotateUp(t.y, t.bot, n)
+	for y := t.bot - n + 1; y <= t.bot; y++ {
+		t.scr.row(y).clear(t.cols, t.eraseID)
+	}
+	t.x = 0
+}
+
+// ScrollbackLen is how many lines the history holds.
+func (t *Terminal) ScrollbackLen() int { return t.hist.n }
+
+// SetScrollbackSize bounds the history, dropping the oldest lines beyond.
+func (t *Terminal) SetScrollbackSize(n int) { t.hist.setMax(n) }
+
+// ClearScrollback empties the history.
+func (t *Terminal) ClearScrollback() { t.hist.clear() }
+
+// ScrollbackLine is history line i, 0 the oldest; it may be shorter or
+// longer than the screen is wide (it keeps the width it had).
+func (t *Terminal) ScrollbackLine(i int) Line {
+	if i < 0 || i >= t.hist.n {
+		return Line{}
+	}
+	return Line{t: t, l: t.hist.at(i)}
+}
