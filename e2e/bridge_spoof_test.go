@@ -91,20 +91,27 @@ func TestBridgeSpoofingRefused(t *testing.T) {
 	}()
 	port := uint16(udp.LocalAddr().(*net.UDPAddr).Port)
 	pid := procsIn(leafDir(t, a.id, "pids"))[0]
-	sources := map[string]netip.Addr{"own": a.addr, "loopback": netip.MustParseAddr("127.0.0.2"), "lan": netip.MustParseAddr("198.51.100.7")}
+	sources := map[string]netip.Addr{"own": a.addr, "loopback": netip.MustParseAddr("127.0.0.2"),
+		"lan": netip.MustParseAddr("198.51.100.7"), "sibling": b.addr}
 	for name, src := range sources {
-		sendUDPFrom(t, pid, src, gw, port, name)
+		sendUDPFrom(t, pid, src, gw, port, name, nil)
 	}
+	// Its own address, but a sibling's MAC as the frame's source.
+	bMAC := macOf(t, "spoof-b")
+	sendUDPFrom(t, pid, a.addr, gw, port, "sibling-mac", bMAC)
 	time.Sleep(500 * time.Millisecond)
 	mu.Lock()
 	defer mu.Unlock()
 	if !got["own"] {
 		t.Fatalf("the datagram from the container's own address did not arrive: the probe does not work")
 	}
-	for _, name := range []string{"loopback", "lan"} {
+	for _, name := range []string{"loopback", "lan", "sibling"} {
 		if got[name] {
-			t.Errorf("a datagram from %s (%s), not the containers' subnet, reached the host", sources[name], name)
+			t.Errorf("a datagram from %s (%s), not the container's own address, reached the host", sources[name], name)
 		}
+	}
+	if got["sibling-mac"] {
+		t.Errorf("a frame with another container's MAC (%s) as its source reached the host", bMAC)
 	}
 	a.end(t)
 	b.end(t)
@@ -113,16 +120,20 @@ func TestBridgeSpoofingRefused(t *testing.T) {
 // sendUDPFrom sends, from the network namespace of process pid, a UDP
 // datagram holding payload from src to dst:port, as a raw frame to the
 // bridge's MAC on eth0 (what a container's root may do with CAP_NET_RAW).
-func sendUDPFrom(t *testing.T, pid int, src, dst netip.Addr, port uint16, payload string) {
+// The frame's source is srcMAC, or eth0's own when nil.
+func sendUDPFrom(t *testing.T, pid int, src, dst netip.Addr, port uint16, payload string, srcMAC net.HardwareAddr) {
 	t.Helper()
 	mac := bridgeMAC(t)
-	inNetNSOf(t, pid, func() error { return sendUDPFrame(src, dst, port, mac, payload) })
+	inNetNSOf(t, pid, func() error { return sendUDPFrame(src, dst, port, mac, srcMAC, payload) })
 }
 
-func sendUDPFrame(src, dst netip.Addr, port uint16, dstMAC net.HardwareAddr, payload string) error {
+func sendUDPFrame(src, dst netip.Addr, port uint16, dstMAC, srcMAC net.HardwareAddr, payload string) error {
 	eth0, err := net.InterfaceByName("eth0")
 	if err != nil {
 		return err
+	}
+	if srcMAC == nil {
+		srcMAC = eth0.HardwareAddr
 	}
 	proto := uint16(unix.ETH_P_IP&0xff)<<8 | uint16(unix.ETH_P_IP>>8) // network byte order
 	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, int(proto))
@@ -148,6 +159,17 @@ func sendUDPFrame(src, dst netip.Addr, port uint16, dstMAC net.HardwareAddr, pay
 	copy(ip[12:], s[:])
 	copy(ip[16:], d[:])
 	binary.BigEndian.PutUint16(ip[10:], checksum(ip))
-	frame := append(append(append(append([]byte{}, dstMAC...), eth0.HardwareAddr...), 0x08, 0x00), append(ip, udp...)...)
+	frame := append(append(append(append([]byte{}, dstMAC...), srcMAC...), 0x08, 0x00), append(ip, udp...)...)
 	return unix.Sendto(fd, frame, 0, ll)
+}
+
+// macOf asks the container (by exec) for its eth0's MAC.
+func macOf(t *testing.T, name string) net.HardwareAddr {
+	t.Helper()
+	r := execIn(t, name, "/bin/cat", "/sys/class/net/eth0/address")
+	mac, err := net.ParseMAC(strings.TrimSpace(r.stdout))
+	if err != nil {
+		t.Fatalf("eth0's MAC in %s: %q %v", name, r.stdout, err)
+	}
+	return mac
 }

@@ -158,11 +158,13 @@ func freePort(t *testing.T) int {
 
 // netState is what the bridge network has on the host.
 type netState struct {
-	bridge bool
-	table  bool
-	lock   bool
-	veths  []string // host ends of containers' veth pairs
-	rules  []string // comments of the published chain's rules
+	bridge  bool
+	table   bool // table ip vme50
+	bridgeT bool // table bridge vme50
+	lock    bool
+	uplinks bool     // the file naming the interfaces whose forwarding vme50 switched on
+	veths   []string // host ends of containers' veth pairs
+	rules   []string // comments of the published chain's rules and of the port rules
 }
 
 func takeNetState(t *testing.T) netState {
@@ -200,8 +202,22 @@ func takeNetState(t *testing.T) netState {
 			s.rules = append(s.rules, comment)
 		}
 	}
+	bridgeTable := &nftables.Table{Family: nftables.TableFamilyBridge, Name: "vme50"}
+	if _, err := c.ListTableOfFamily("vme50", nftables.TableFamilyBridge); err == nil {
+		s.bridgeT = true
+		rules, err := c.GetRules(bridgeTable, &nftables.Chain{Table: bridgeTable, Name: "ports"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rules {
+			comment, _ := userdata.GetString(r.UserData, userdata.TypeComment)
+			s.rules = append(s.rules, comment)
+		}
+	}
 	_, err = os.Stat(filepath.Join(filepath.Dir(runtime.StateDir), "network.lock"))
 	s.lock = err == nil
+	_, err = os.Stat(filepath.Join(filepath.Dir(runtime.StateDir), "network.uplinks"))
+	s.uplinks = err == nil
 	return s
 }
 
@@ -230,7 +246,7 @@ func wantNetGone(t *testing.T, ids ...string) {
 				return false
 			}
 		}
-		return othersRunning(ids...) || !s.bridge && !s.table && !s.lock && len(s.veths) == 0
+		return othersRunning(ids...) || !s.bridge && !s.table && !s.bridgeT && !s.lock && !s.uplinks && len(s.veths) == 0
 	}
 	for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {

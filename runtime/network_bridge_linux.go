@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/nftables"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
@@ -98,6 +99,7 @@ func (c *Container) connectNetwork(cfg *initConfig) error {
 	if err := c.attach(br, subnet, logf); err != nil {
 		return runtimeError(err)
 	}
+	c.watchTables()
 	conf, note := containerResolvConf()
 	cfg.ResolvConf = conf
 	if note != "" {
@@ -150,6 +152,9 @@ func (c *Container) attach(br netlink.Link, subnet netip.Prefix, logf func(strin
 		return fmt.Errorf("ip link set %s master %s: %w", la.Name, BridgeName, err)
 	}
 	if err := pinPort(host, br, addr, logf); err != nil {
+		return err
+	}
+	if err := holdPort(c.id, la.Name, addr, logf); err != nil {
 		return err
 	}
 	if err := netlink.LinkSetUp(host); err != nil {
@@ -321,17 +326,10 @@ func ensureBridge(logf func(string, ...any)) (netlink.Link, netip.Prefix, error)
 					"unset it, or wait until the other containers have ended", SubnetEnv, want, BridgeName, subnet)
 			}
 		}
-		// The table too: something may have flushed the ruleset.
-		c, err := nftConn()
-		if err != nil {
+		// The tables too: something may have flushed the ruleset since
+		// (network_watch_linux.go).
+		if err := repairLocked(subnet, logf); err != nil {
 			return nil, netip.Prefix{}, err
-		}
-		if ok, err := tableExists(c); err != nil {
-			return nil, netip.Prefix{}, err
-		} else if !ok {
-			if err := makeTable(subnet, logf); err != nil {
-				return nil, netip.Prefix{}, err
-			}
 		}
 		return br, subnet, forwardUplinks(br, logf)
 	}
@@ -455,9 +453,13 @@ func forwardUplinks(br netlink.Link, logf func(string, ...any)) error {
 		if v, err := getConf(a.Name, "forwarding"); err != nil || v != "0" {
 			continue
 		}
-		// Named in the set first: killed between the two, we leave an
-		// interface to switch off that is off, never one switched on that
-		// no teardown knows of (an attack review's finding).
+		// Named in the file and the set first: killed between the two, we
+		// leave an interface to switch off that is off, never one switched
+		// on that no teardown knows of (an attack review's finding). The
+		// file outlives a flushed ruleset, which takes the set with it.
+		if err := recordUplink(a.Name); err != nil {
+			return fmt.Errorf("%s: %w", uplinksPath(), err)
+		}
 		if err := addUplinks([]string{a.Name}, logf); err != nil {
 			return err
 		}
@@ -577,6 +579,7 @@ func (c *Container) disconnectNetwork() error {
 	// Kept (Address still answers), marked: cleanup runs once, but this
 	// must never undo another container's start.
 	b.left = true
+	c.unwatchTables()
 	logf := func(format string, args ...any) { c.logf(FromParent, format, args...) }
 	// The host ports are freed once their rules are gone, not before: a
 	// host service that took a port meanwhile would get nothing.
@@ -637,6 +640,13 @@ func teardownBridge(logf func(string, ...any)) error {
 	var errs []error
 	uplinks, err := listUplinks()
 	errs = append(errs, err)
+	recorded, err := readUplinks()
+	errs = append(errs, err)
+	for _, name := range recorded {
+		if !slices.Contains(uplinks, name) {
+			uplinks = append(uplinks, name)
+		}
+	}
 	// Someone who wants the host to route (net.ipv4.ip_forward=1, which
 	// sets every interface's) since we switched them on keeps them on.
 	if g, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward"); strings.TrimSpace(string(g)) == "0" {
@@ -648,6 +658,12 @@ func teardownBridge(logf func(string, ...any)) error {
 		}
 	}
 	errs = append(errs, deleteTable(logf))
+	if err := errors.Join(errs...); err == nil {
+		// Every interface is as it was: nothing is left to switch off.
+		if err := os.Remove(uplinksPath()); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
 	if br, err := netlink.LinkByName(BridgeName); err == nil {
 		if err := netlink.LinkDel(br); err != nil {
 			errs = append(errs, fmt.Errorf("ip link del %s: %w", BridgeName, err))
@@ -669,9 +685,12 @@ func sweepNetwork() error {
 	_, lockErr := os.Stat(networkLockPath())
 	tableThere := false
 	if c, err := nftConn(); err == nil {
-		tableThere, _ = tableExists(c)
+		ip, _ := tableExists(c)
+		bridge, _ := familyTableExists(c, nftables.TableFamilyBridge)
+		tableThere = ip || bridge
 	}
-	if brErr != nil && errors.Is(lockErr, os.ErrNotExist) && !tableThere && !anyVeth() {
+	_, uplinksErr := os.Stat(uplinksPath())
+	if brErr != nil && errors.Is(lockErr, os.ErrNotExist) && !tableThere && !anyVeth() && errors.Is(uplinksErr, os.ErrNotExist) {
 		return nil
 	}
 	lock, err := lockNetwork()

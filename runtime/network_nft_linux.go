@@ -81,7 +81,12 @@ func nftConn() (*nftables.Conn, error) {
 
 // tableExists tells whether table ip vme50 is there.
 func tableExists(c *nftables.Conn) (bool, error) {
-	_, err := c.ListTableOfFamily(nftTableName, nftables.TableFamilyIPv4)
+	return familyTableExists(c, nftables.TableFamilyIPv4)
+}
+
+// familyTableExists tells whether the vme50 table of family is there.
+func familyTableExists(c *nftables.Conn, family nftables.TableFamily) (bool, error) {
+	_, err := c.ListTableOfFamily(nftTableName, family)
 	if errors.Is(err, unix.ENOENT) {
 		return false, nil
 	}
@@ -132,6 +137,7 @@ func makeTable(subnet netip.Prefix, logf func(string, ...any)) error {
 		c.AddRule(&nftables.Rule{Table: t, Chain: byName[r.chain], Exprs: r.exprs})
 		logf("nft add rule ip %s %s %s", nftTableName, r.chain, r.words)
 	}
+	addBridgeTable(c, logf)
 	if err := c.Flush(); err != nil {
 		return fmt.Errorf("nft add table ip %s: %w", nftTableName, err)
 	}
@@ -320,40 +326,50 @@ func publish(id string, addr netip.Addr, ports []PortMapping, logf func(string, 
 	return nil
 }
 
-// unpublish deletes the published ports of every container for which
-// gone says true, and returns the ids it found rules of.
+// unpublish deletes the rules of every container for which gone says
+// true: its published ports (table ip vme50) and its port's rules (table
+// bridge vme50), each found by its comment "container ID".
 func unpublish(gone func(id string) bool, logf func(string, ...any)) error {
 	c, err := nftConn()
 	if err != nil {
 		return err
 	}
-	if ok, err := tableExists(c); !ok || err != nil {
-		return err
-	}
-	chain := &nftables.Chain{Table: nftTable, Name: chainPublish}
-	rules, err := c.GetRules(nftTable, chain)
-	if err != nil {
-		return fmt.Errorf("nft list chain ip %s %s: %w", nftTableName, chainPublish, err)
-	}
 	n := 0
-	for _, r := range rules {
-		comment, _ := userdata.GetString(r.UserData, userdata.TypeComment)
-		id, ok := strings.CutPrefix(comment, commentPrefix)
-		if !ok || !gone(id) {
+	for _, where := range []struct {
+		table *nftables.Table
+		chain string
+		fam   string
+	}{{nftTable, chainPublish, "ip"}, {nftBridgeTable, chainPorts, "bridge"}} {
+		if ok, err := familyTableExists(c, where.table.Family); !ok || err != nil {
+			if err != nil {
+				return err
+			}
 			continue
 		}
-		r.Table, r.Chain = nftTable, chain
-		if err := c.DelRule(r); err != nil {
-			return err
+		chain := &nftables.Chain{Table: where.table, Name: where.chain}
+		rules, err := c.GetRules(where.table, chain)
+		if err != nil {
+			return fmt.Errorf("nft list chain %s %s %s: %w", where.fam, nftTableName, where.chain, err)
 		}
-		logf("nft delete rule ip %s %s handle %d (%s)", nftTableName, chainPublish, r.Handle, comment)
-		n++
+		for _, r := range rules {
+			comment, _ := userdata.GetString(r.UserData, userdata.TypeComment)
+			id, ok := strings.CutPrefix(comment, commentPrefix)
+			if !ok || !gone(id) {
+				continue
+			}
+			r.Table, r.Chain = where.table, chain
+			if err := c.DelRule(r); err != nil {
+				return err
+			}
+			logf("nft delete rule %s %s %s handle %d (%s)", where.fam, nftTableName, where.chain, r.Handle, comment)
+			n++
+		}
 	}
 	if n == 0 {
 		return nil
 	}
 	if err := c.Flush(); err != nil {
-		return fmt.Errorf("nft delete rule ip %s %s: %w", nftTableName, chainPublish, err)
+		return fmt.Errorf("nft delete rule: %w", err)
 	}
 	return nil
 }
@@ -407,21 +423,40 @@ func listUplinks() ([]string, error) {
 	return names, nil
 }
 
-// deleteTable deletes table ip vme50, its chains, rules and set with it.
+// deleteTable deletes table ip vme50 and table bridge vme50, their
+// chains, rules and set with them.
 func deleteTable(logf func(string, ...any)) error {
 	c, err := nftConn()
 	if err != nil {
 		return err
 	}
-	if ok, err := tableExists(c); !ok || err != nil {
-		return err
+	var gone []string
+	for _, t := range []*nftables.Table{nftTable, nftBridgeTable} {
+		if ok, err := familyTableExists(c, t.Family); err != nil {
+			return err
+		} else if ok {
+			c.DelTable(t)
+			gone = append(gone, fmt.Sprintf("nft delete table %s %s", familyWord(t.Family), nftTableName))
+		}
 	}
-	c.DelTable(nftTable)
+	if len(gone) == 0 {
+		return nil
+	}
 	if err := c.Flush(); err != nil {
-		return fmt.Errorf("nft delete table ip %s: %w", nftTableName, err)
+		return fmt.Errorf("nft delete table %s: %w", nftTableName, err)
 	}
-	logf("nft delete table ip %s", nftTableName)
+	for _, g := range gone {
+		logf("%s", g)
+	}
 	return nil
+}
+
+// familyWord is how nft names a table's family.
+func familyWord(f nftables.TableFamily) string {
+	if f == nftables.TableFamilyBridge {
+		return "bridge"
+	}
+	return "ip"
 }
 
 // foreignForwardDrops names the base chains of other tables (a firewall's,

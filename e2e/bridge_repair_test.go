@@ -1,0 +1,178 @@
+package e2e
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/nftables"
+	"golang.org/x/sys/unix"
+
+	"vme50-tui/runtime"
+)
+
+// A firewall's reload (`nft flush ruleset`) deletes every table of the
+// host, ours too, under running containers; `nft flush table` empties
+// one. Either way the tables come back within moments, whole: the guard
+// rules, the published port (which answers again), the port rules, the
+// uplinks set; and route_localnet is on again. The test deletes and
+// flushes only vme50's own tables.
+func TestBridgeTablesMadeAgain(t *testing.T) {
+	clean(t)
+	port := freePort(t)
+	pub := startBridged(t, "bridge-again", []string{"-v", "-p", fmt.Sprintf("%d:80", port)}, serveCmd(serveMark+"-again"))
+	ipTable := &nftables.Table{Family: nftables.TableFamilyIPv4, Name: "vme50"}
+	bridgeTable := &nftables.Table{Family: nftables.TableFamilyBridge, Name: "vme50"}
+	before := uplinksSet(t)
+	for _, how := range []struct {
+		name string
+		do   func(c *nftables.Conn)
+	}{
+		{"both tables deleted", func(c *nftables.Conn) { c.DelTable(ipTable); c.DelTable(bridgeTable) }},
+		{"table ip vme50 flushed", func(c *nftables.Conn) { c.FlushTable(ipTable) }},
+		{"table bridge vme50 deleted", func(c *nftables.Conn) { c.DelTable(bridgeTable) }},
+	} {
+		c, err := nftables.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		how.do(c)
+		if err := c.Flush(); err != nil {
+			t.Fatalf("%s: %v", how.name, err)
+		}
+		var s netState
+		whole := func() bool {
+			s = takeNetState(t)
+			mine := 0
+			for _, r := range s.rules {
+				if r == "container "+pub.id {
+					mine++
+				}
+			}
+			localnet, _ := os.ReadFile("/proc/sys/net/ipv4/conf/" + runtime.BridgeName + "/route_localnet")
+			return s.table && s.bridgeT && mine == 1+5 && guardRules(t) == 3 &&
+				strings.TrimSpace(string(localnet)) == "1" && slices.Equal(uplinksSet(t), before)
+		}
+		for deadline := time.Now().Add(5 * time.Second); !whole(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the tables were not made again whole within 5 s: %+v, guard rules %d, uplinks %v (before %v)",
+					how.name, s, guardRules(t), uplinksSet(t), before)
+			}
+		}
+		body, err := httpGet(fmt.Sprintf("127.0.0.1:%d", port), 5*time.Second)
+		if !strings.Contains(body, serveMark+"-again") {
+			t.Errorf("%s: the published port does not answer again: %q %v", how.name, body, err)
+		}
+	}
+	pub.end(t)
+	// The container's own vme50-tui did it, as its kernel log says (not
+	// another's start, which makes missing tables too).
+	log := pub.cmd.Stderr.(fmt.Stringer).String()
+	if n := strings.Count(log, "made again"); n < 3 {
+		t.Errorf("the kernel log tells the tables made again %d times, not 3:\n%s", n, log)
+	}
+	wantNetGone(t, pub.id)
+}
+
+// guardRules counts the rules of table ip vme50's guard chain.
+func guardRules(t *testing.T) int {
+	t.Helper()
+	c, err := nftables.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := &nftables.Table{Family: nftables.TableFamilyIPv4, Name: "vme50"}
+	rules, err := c.GetRules(table, &nftables.Chain{Table: table, Name: "guard"})
+	if err != nil {
+		return 0
+	}
+	return len(rules)
+}
+
+// uplinksSet lists table ip vme50's uplinks set, sorted (nil without it).
+func uplinksSet(t *testing.T) []string {
+	t.Helper()
+	c, err := nftables.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := &nftables.Table{Family: nftables.TableFamilyIPv4, Name: "vme50"}
+	set, err := c.GetSetByName(table, "uplinks")
+	if err != nil {
+		return nil
+	}
+	elems, err := c.GetSetElements(set)
+	if err != nil {
+		return nil
+	}
+	names := []string{}
+	for _, e := range elems {
+		names = append(names, strings.TrimRight(string(e.Key), "\x00"))
+	}
+	slices.Sort(names)
+	return names
+}
+
+// A container cannot tell a sibling that a third container's address is
+// at its own MAC (ARP poisoning between containers, which the bridge
+// forwards without the ip table seeing it): the frame never enters the
+// bridge.
+func TestBridgeARPForSiblingRefused(t *testing.T) {
+	clean(t)
+	a := startBridged(t, "arp-a", nil, "sleep 1000")
+	b := startBridged(t, "arp-b", nil, "sleep 1000")
+	c := startBridged(t, "arp-c", nil, "sleep 1000")
+	bMAC, cMAC := macOf(t, "arp-b"), macOf(t, "arp-c")
+	// c has an entry for b, older than the kernel's locktime (1 s), so an
+	// ARP reply would replace it.
+	r := execIn(t, "arp-c", "/bin/sh", "-c", "ping -c 1 -W 2 "+b.addr.String()+" >/dev/null && sleep 1.5 && ip neigh show "+b.addr.String())
+	if !strings.Contains(r.stdout, bMAC.String()) {
+		t.Fatalf("c has no entry for b (%s at %s): %q %q", b.addr, bMAC, r.stdout, r.stderr)
+	}
+	pid := procsIn(leafDir(t, a.id, "pids"))[0]
+	inNetNSOf(t, pid, func() error { return sendARPReply(b.addr, c.addr, cMAC) })
+	time.Sleep(300 * time.Millisecond)
+	r = execIn(t, "arp-c", "/bin/sh", "-c", "ip neigh show "+b.addr.String())
+	if !strings.Contains(r.stdout, bMAC.String()) {
+		t.Errorf("a's ARP reply moved c's entry for b (%s, at %s): %q", b.addr, bMAC, r.stdout)
+	}
+	a.end(t)
+	b.end(t)
+	c.end(t)
+	wantNetGone(t, a.id, b.id, c.id)
+}
+
+// sendARPReply sends on eth0 an ARP reply saying claimed is at eth0's
+// MAC, to the host at to/toMAC.
+func sendARPReply(claimed, to netip.Addr, toMAC net.HardwareAddr) error {
+	eth0, err := net.InterfaceByName("eth0")
+	if err != nil {
+		return err
+	}
+	proto := uint16(unix.ETH_P_ARP&0xff)<<8 | uint16(unix.ETH_P_ARP>>8) // network byte order
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, int(proto))
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	ll := &unix.SockaddrLinklayer{Protocol: proto, Ifindex: eth0.Index, Halen: 6}
+	copy(ll.Addr[:], toMAC)
+	spa, tpa := claimed.As4(), to.As4()
+	arp := make([]byte, 28)
+	binary.BigEndian.PutUint16(arp[0:], 1)             // Ethernet
+	binary.BigEndian.PutUint16(arp[2:], unix.ETH_P_IP) // IPv4
+	arp[4], arp[5] = 6, 4
+	binary.BigEndian.PutUint16(arp[6:], 2) // a reply
+	copy(arp[8:], eth0.HardwareAddr)
+	copy(arp[14:], spa[:])
+	copy(arp[18:], toMAC)
+	copy(arp[24:], tpa[:])
+	frame := append(append(append(append([]byte{}, toMAC...), eth0.HardwareAddr...), 0x08, 0x06), arp...)
+	return unix.Sendto(fd, frame, 0, ll)
+}
