@@ -8,7 +8,7 @@ package ui
 // that the display is held.
 
 // stillStatus is the bottom line while the display is held.
-const stillStatus = "display held: the container runs on, and is read and recorded (ctrl+g space to go on)"
+const stillStatus = "display held, the container runs on (ctrl+g space: go on)"
 
 // stillFrame is the frame the held display shows.
 type stillFrame struct {
