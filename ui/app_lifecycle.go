@@ -119,6 +119,10 @@ func (a *App) addTab(msg startedMsg) tea.Cmd {
 			t.rec.Start(time.Now())
 		}
 	}
+	// The start, marked on the graphs and in the recording at the first
+	// reading, with what a replay needs to name the host's files.
+	spec := msg.c.Spec()
+	t.panels.Note(EventStart, StartWords(a.cfg.Host.Version, a.cfg.Host.Files(), spec.Hostname, spec.Limits))
 	if l := msg.plan.Lesson; l != nil && !a.isFull() && !a.views.compare {
 		// No room for the lesson's text beside a small terminal (the
 		// compare view has its own box for it).
@@ -267,14 +271,15 @@ func (a *App) launch(p plan) tea.Cmd {
 // take gives a reading to the tab's panels and recording, unless it is
 // not newer than the last one: readings come from Cmds on goroutines of
 // their own and, the final one, from the container's end, in any order.
+//
+// The kernel's reports of OOM kills are taken first: a report and the
+// counter that says the kill are written moments apart, and the event of
+// the kill names its victim (the recording's row of it, written a reading
+// late, too).
 func (a *App) take(t *tab, st cgroup.Stats) {
-	if !t.panels.Push(st) {
-		return
-	}
-	if t.rec != nil {
-		if err := t.rec.Write(st); err != nil {
-			a.status = err.Error()
-		}
+	t.panels.Readings().NoteVictims(t.c.OOMVictims())
+	if _, err := t.panels.PushRecording(st, t.rec); err != nil {
+		a.status = err.Error()
 	}
 }
 
@@ -286,6 +291,11 @@ func (a *App) finish(t *tab, r runtime.Result) {
 		a.closeLimits() // nothing left to write into
 		a.status = "the container ended: its limits were not written"
 	}
+	if t.kind == tabStarted {
+		// Marked at the final reading, if it is newer than the last.
+		t.panels.Readings().NoteVictims(r.OOMVictims)
+		t.panels.Note(EventExit, ExitWords(r))
+	}
 	a.take(t, r.Stats)
 	a.endRecording(t)
 	t.log.SetEntries(t.c.Log())
@@ -295,7 +305,7 @@ func (a *App) endRecording(t *tab) {
 	if t.rec == nil {
 		return
 	}
-	if err := t.rec.Close(); err != nil {
+	if err := t.panels.Readings().EndRecording(t.rec); err != nil {
 		a.status = err.Error()
 	}
 	t.rec = nil

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"vme50-tui/cgroup"
+	"vme50-tui/record"
 )
 
 // The metric panels sit beside a container's terminal and show what its
@@ -83,6 +84,16 @@ func (p *Panels) SetSize(w, h int) { p.width, p.height = w, h }
 // Push takes one sample, unless it is not newer than the last one (see
 // Readings.Push); it tells which.
 func (p *Panels) Push(s cgroup.Stats) bool { return p.r.Push(s, p.now()) }
+
+// PushRecording takes one sample as Push, and writes the one before it,
+// with its events, to the recording f (nil: none): Readings.PushRecording.
+func (p *Panels) PushRecording(s cgroup.Stats, f *record.File) (bool, error) {
+	return p.r.PushRecording(s, p.now(), f)
+}
+
+// Note adds an event the app saw happen now (the start, the end): it is
+// marked at the next reading (Readings.Note).
+func (p *Panels) Note(kind EventKind, text string) { p.r.Note(kind, text, p.now()) }
 
 // PushDisk takes the latest reading of the container's layer.
 func (p *Panels) PushDisk(d diskReading) { p.r.PushDisk(d) }
