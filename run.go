@@ -17,6 +17,7 @@ import (
 	"vme50-tui/hog"
 	"vme50-tui/record"
 	"vme50-tui/runtime"
+	"vme50-tui/ui"
 )
 
 // stopGrace is how long a container may take to exit after SIGINT,
@@ -123,12 +124,19 @@ func runContainer(spec runtime.Spec, flags runFlags) error {
 		return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
 	}
 
-	sampled := sample(c, flags, recording)
+	// The readings find the events a recording keeps (limit changes,
+	// pauses, OOM kills); the start and the end are told here.
+	readings := &ui.Readings{}
+	readings.SetFiles(c.Files())
+	readings.Note(ui.EventStart, ui.StartWords(host.Version, c.Files(), c.Spec().Hostname, spec.Limits), time.Now())
+	sampled := sample(c, flags, recording, readings)
 
 	result := attach(c, spec.Tty, signals)
 	<-sampled
 	if recording != nil {
-		if err := recording.Close(); err != nil {
+		readings.NoteVictims(result.OOMVictims)
+		readings.Note(ui.EventExit, ui.ExitWords(result), time.Now())
+		if err := readings.EndRecording(recording); err != nil {
 			warn("--record: %v", err)
 		}
 	}
@@ -140,7 +148,7 @@ func runContainer(spec runtime.Spec, flags runFlags) error {
 // the recording if there is one. Without one it still samples under
 // --verbose, since the readings show the kernel's events (an OOM kill) as
 // they happen. The channel is closed after the last reading.
-func sample(c *runtime.Container, flags runFlags, recording *record.File) <-chan struct{} {
+func sample(c *runtime.Container, flags runFlags, recording *record.File, readings *ui.Readings) <-chan struct{} {
 	if recording == nil && !flags.verbose {
 		done := make(chan struct{})
 		close(done)
@@ -153,7 +161,10 @@ func sample(c *runtime.Container, flags runFlags, recording *record.File) <-chan
 		if recording == nil {
 			return
 		}
-		if err := recording.Write(st); err != nil {
+		// A row is written a reading late, with its events: the
+		// kernel's report of an OOM kill names the victim in the row.
+		readings.NoteVictims(c.OOMVictims())
+		if _, err := readings.PushRecording(st, time.Now(), recording); err != nil {
 			warn("--record: %v", err)
 		}
 	})
