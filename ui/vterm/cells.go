@@ -30,8 +30,8 @@ func (l Line) Cell(x int) uv.Cell {
 		return uv.Cell{Content: " ", Width: 1}
 	}
 	c := l.l.cells[x]
-	out := uv.Cell{Style: l.t.styles.uv[c.style], Width: int(c.width)}
-	if c.width > 0 {
+	out := uv.Cell{Style: l.t.styles.uv[c.style], Width: c.width()}
+	if c.wide != rightHalf {
 		out.Content = l.t.content(c)
 	}
 	return out

@@ -89,7 +89,7 @@ func (t *Terminal) decaln() {
 	for y := range t.rows {
 		l := t.scr.row(y)
 		l.clear(t.cols, 0)
-		fill(l.cells, cell{r: 'E', width: 1})
+		fill(l.cells, cell{r: 'E'})
 	}
 	t.x, t.y = 0, 0
 }

@@ -49,10 +49,10 @@ func checkWhole(t *testing.T, term *Terminal) {
 				t.Fatalf("row %d has %d cells on %d columns", y, len(cs), term.cols)
 			}
 			for x, c := range cs {
-				if c.width == 2 && (x+1 >= len(cs) || cs[x+1].width != 0) {
+				if c.wide == wide && (x+1 >= len(cs) || cs[x+1].wide != rightHalf) {
 					t.Fatalf("row %d: wide character at %d without its right half", y, x)
 				}
-				if c.width == 0 && (x == 0 || cs[x-1].width != 2) {
+				if c.wide == rightHalf && (x == 0 || cs[x-1].wide != wide) {
 					t.Fatalf("row %d: right half at %d without its wide character", y, x)
 				}
 			}

@@ -5,12 +5,28 @@ package vterm
 // rebuilt with only the styles cells still use; if even that is full, the
 // text is drawn in the default style rather than the memory growing.
 func (t *Terminal) intern(p pen) uint16 {
-	if id, ok := t.styles.id(p); ok {
-		return id
+	// A small cache in front of the map: a flood repeats a few pens.
+	slot := &t.penCache[p.hash()%uint32(len(t.penCache))]
+	if slot.ok && slot.p == p {
+		return slot.id
 	}
-	t.compactStyles()
-	id, _ := t.styles.id(p)
+	id, ok := t.styles.id(p)
+	if !ok {
+		t.compactStyles()
+		id, _ = t.styles.id(p)
+	}
+	*slot = penCacheEntry{p: p, id: id, ok: true}
 	return id
+}
+
+type penCacheEntry struct {
+	p  pen
+	id uint16
+	ok bool
+}
+
+func (p pen) hash() uint32 {
+	return p.fg*2654435761 ^ p.bg*40503 ^ p.ul*97 ^ uint32(p.attrs)<<8 ^ uint32(p.under)
 }
 
 // compactStyles rebuilds the style table from the styles in use on both
@@ -18,6 +34,7 @@ func (t *Terminal) intern(p pen) uint16 {
 func (t *Terminal) compactStyles() {
 	old := t.styles
 	t.styles = newStyleTable()
+	clear(t.penCache[:])
 	remap := make(map[uint16]uint16)
 	renumber := func(l *line) {
 		for i := range l.cells {

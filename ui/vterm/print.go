@@ -54,9 +54,10 @@ func (t *Terminal) put(r rune, w int) {
 		t.insertCells(l, t.x, w)
 	}
 	t.clearWide(l, t.x, t.x+w)
-	l[t.x] = cell{r: r, style: t.penID, width: uint8(w)}
+	l[t.x] = cell{r: r, style: t.penID}
 	if w == 2 {
-		l[t.x+1] = cell{style: t.penID}
+		l[t.x].wide = wide
+		l[t.x+1] = cell{style: t.penID, wide: rightHalf}
 	}
 	t.last, t.lastWidth = r, w
 	if t.x+w < t.cols || t.modes.autowrap {
@@ -69,10 +70,10 @@ func (t *Terminal) put(r rune, w int) {
 // clearWide blanks the other half of any wide character that the
 // columns [from, to) cut in two, so that no half of one is ever drawn.
 func (t *Terminal) clearWide(l []cell, from, to int) {
-	if from > 0 && from < len(l) && l[from].width == 0 {
+	if from > 0 && from < len(l) && l[from].wide == rightHalf {
 		l[from-1] = blank(l[from-1].style)
 	}
-	if to < len(l) && l[to].width == 0 {
+	if to < len(l) && l[to].wide == rightHalf {
 		l[to] = blank(l[to].style)
 	}
 }
@@ -103,7 +104,7 @@ func (t *Terminal) previousCell() *cell {
 		return nil
 	}
 	l := t.scr.row(t.y).cells
-	if l[x].width == 0 && x > 0 {
+	if l[x].wide == rightHalf && x > 0 {
 		x--
 	}
 	if l[x].r == 0 {
@@ -123,13 +124,13 @@ func (t *Terminal) combine(r rune) {
 	if id, ok := t.clusters.id(s); ok {
 		c.r = -(id + 1)
 	}
-	if c.width == 1 && isRegional(r) && t.x < t.cols {
+	if c.wide == narrow && isRegional(r) && t.x < t.cols {
 		// The pair takes two columns, like the flag it draws.
 		l := t.scr.row(t.y).cells
 		x := t.x - 1
-		c.width = 2
+		c.wide = wide
 		t.clearWide(l, x+1, x+2)
-		l[x+1] = cell{style: c.style}
+		l[x+1] = cell{style: c.style, wide: rightHalf}
 		t.x++
 	}
 }

@@ -86,7 +86,7 @@ func (t *Terminal) resizeScreen(s *screen, cols, rows, curY int, main bool) (*sc
 func fitCells(cs []cell, cols int) []cell {
 	if len(cs) >= cols {
 		cs = cs[:cols]
-		if cols > 0 && cs[cols-1].width == 2 {
+		if cols > 0 && cs[cols-1].wide == wide {
 			cs[cols-1] = blank(cs[cols-1].style)
 		}
 		return cs

@@ -10,14 +10,24 @@ type cell struct {
 	// sequence).
 	r     rune
 	style uint16 // index into the terminal's styleTable
-	// width is 1, or 2 for a wide character; the column right of a wide
-	// character has width 0 and is not drawn.
-	width uint8
-	_     uint8
+	// wide is narrow (one column), wide (two), or rightHalf: the column
+	// right of a wide character, which is not drawn. narrow is 0 so that
+	// a zeroed cell is a blank and clearing a line is a memclr.
+	wide uint8
+	_    uint8
 }
 
+const (
+	narrow uint8 = iota
+	wide
+	rightHalf
+)
+
+// width is how many columns the cell's character takes (0: a right half).
+func (c cell) width() int { return [...]int{1, 2, 0}[c.wide%3] }
+
 // blank is an erased cell: a space with the erasing pen's background.
-func blank(style uint16) cell { return cell{style: style, width: 1} }
+func blank(style uint16) cell { return cell{style: style} }
 
 // A line is one row of cells. wrapped says the text went on past its end
 // into the next line (autowrap), as opposed to ending with a newline.
@@ -32,7 +42,11 @@ func (l *line) clear(n int, style uint16) {
 		l.cells = make([]cell, n)
 	}
 	l.cells = l.cells[:n]
-	fill(l.cells, blank(style))
+	if style == 0 {
+		clear(l.cells)
+	} else {
+		fill(l.cells, blank(style))
+	}
 	l.wrapped = false
 }
 

@@ -31,10 +31,11 @@ type Terminal struct {
 	styles    styleTable
 	pen       pen
 	penID     uint16 // styles index of pen
+	penCache  [64]penCacheEntry
 	eraseID   uint16 // styles index of pen's background alone (erased cells)
 	clusters  clusterTable
-	x, y      int  // cursor; x == cols means "wrap before the next character"
-	top, bot  int  // scroll region, inclusive rows
+	x, y      int // cursor; x == cols means "wrap before the next character"
+	top, bot  int // scroll region, inclusive rows
 	tabs      []bool
 	last      rune // last printed character, for REP; -1 after a control
 	lastWidth int
@@ -121,9 +122,18 @@ func (t *Terminal) Title() string { return t.title }
 // IsAltScreen says whether the alternate screen (vi, less, top) is shown.
 func (t *Terminal) IsAltScreen() bool { return t.scr == t.alt }
 
-// setPen makes p the pen for new text, interning it.
+// setPen makes p the pen for new text, interning it. Coloured output
+// sets a pen on nearly every line, so the common cases skip the table:
+// the default pen, and an unchanged background.
 func (t *Terminal) setPen(p pen) {
+	if p == (pen{}) {
+		t.pen, t.penID, t.eraseID = p, 0, 0
+		return
+	}
+	sameBg := p.bg == t.pen.bg
 	t.pen = p
 	t.penID = t.intern(p)
-	t.eraseID = t.intern(pen{bg: p.bg})
+	if !sameBg {
+		t.eraseID = t.intern(pen{bg: p.bg})
+	}
 }
