@@ -31,8 +31,15 @@ func (p *picture) eventMarks(xr *chartdraw.ContinuousRange, labels bool) chartdr
 					r.Stroke()
 					if labels {
 						r.SetFontColor(p.colours[i])
-						height := r.MeasureText("Mg").Height() + 3
-						r.Text(label(e), x+3, canvas.Top+height*(1+n%4))
+						text := label(e)
+						box := r.MeasureText(text)
+						// Right of the line, or left of it where the
+						// words would run off the canvas.
+						tx := x + 3
+						if tx+box.Width() > canvas.Right {
+							tx = x - 3 - box.Width()
+						}
+						r.Text(text, tx, canvas.Top+(box.Height()+3)*(1+n%4))
 						n++
 					}
 				}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +60,7 @@ func recording(t *testing.T, v cgroup.Version, limitMiB, cores float64, victim s
 type svgDoc struct {
 	viewBox string
 	texts   []string
+	textX   map[string]int // where each text starts
 	paths   []svgPath
 }
 
@@ -72,7 +74,8 @@ type svgPath struct {
 // parseSVG reads the picture as XML: a picture that does not parse fails.
 func parseSVG(t *testing.T, data []byte) svgDoc {
 	t.Helper()
-	var doc svgDoc
+	doc := svgDoc{textX: map[string]int{}}
+	x := 0
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	inText := false
 	for {
@@ -95,6 +98,8 @@ func parseSVG(t *testing.T, data []byte) svgDoc {
 					path.style = a.Value
 				case a.Name.Local == "d":
 					path.points = strings.Count(a.Value, "L") + 1
+				case a.Name.Local == "x":
+					x, _ = strconv.Atoi(a.Value)
 				}
 			}
 			if el.Name.Local == "path" {
@@ -103,6 +108,7 @@ func parseSVG(t *testing.T, data []byte) svgDoc {
 		case xml.CharData:
 			if inText {
 				doc.texts = append(doc.texts, string(el))
+				doc.textX[string(el)] = x
 			}
 		case xml.EndElement:
 			inText = false
@@ -234,6 +240,28 @@ func TestDrawEscapesEventText(t *testing.T) {
 	doc := parseSVG(t, out.Bytes())
 	if !doc.hasText(`oom_kill a<b>&"c" pid 7`) || !doc.hasText("x&y.csv") {
 		t.Errorf("texts %q", doc.texts)
+	}
+}
+
+// An event near the end is labelled left of its line: its words stay on
+// the picture.
+func TestDrawLabelStaysOnThePicture(t *testing.T) {
+	rec := recording(t, cgroup.V2, 32, 1, "hog")
+	last := &rec.Samples[len(rec.Samples)-1]
+	const words = "exit status 137 (SIGKILL, OOM-killed) after a long lesson"
+	last.Events = append(last.Events, record.Event{Kind: record.EventExit, Detail: words[len("exit "):]})
+	var out bytes.Buffer
+	if err := Draw(&out, SVG, DefaultSize, []Run{{Name: "a.csv", Rec: rec}}); err != nil {
+		t.Fatal(err)
+	}
+	doc := parseSVG(t, out.Bytes())
+	x, ok := doc.textX[words]
+	if !ok {
+		t.Fatalf("no label %q in %q", words, doc.texts)
+	}
+	// At 8 points a letter is at least 4 pixels wide.
+	if end := x + 4*len(words); end > DefaultSize.Width {
+		t.Errorf("the label starts at x %d and runs past %d", x, DefaultSize.Width)
 	}
 }
 
