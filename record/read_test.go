@@ -33,10 +33,14 @@ func TestReadBackWhatRecorderWrote(t *testing.T) {
 			Pids:   cgroup.PidsStats{Current: 2, Max: cgroup.Unlimited},
 		},
 	}
+	events := [][]Event{
+		{{Kind: EventStart, Detail: "cgroup v2, memory.max 32.0 MiB"}},
+		{{Kind: EventOOMKill, Detail: `vme50-hog pid 7, anon-rss 31.5 MiB, "quoted"`}, {Kind: EventExit, Detail: "status 137"}},
+	}
 	var buf bytes.Buffer
 	w := New(&buf, start)
-	for _, st := range written {
-		w.Write(st)
+	for i, st := range written {
+		w.Write(st, events[i]...)
 	}
 	if err := w.Err(); err != nil {
 		t.Fatal(err)
@@ -58,6 +62,12 @@ func TestReadBackWhatRecorderWrote(t *testing.T) {
 		if !reflect.DeepEqual(s.Stats, written[i]) {
 			t.Errorf("sample %d:\n got %+v\nwant %+v", i, s.Stats, written[i])
 		}
+		if !reflect.DeepEqual(s.Events, events[i]) {
+			t.Errorf("sample %d: events %v, want %v", i, s.Events, events[i])
+		}
+	}
+	if v, known := rec.Version(); v != cgroup.V2 || !known {
+		t.Errorf("version %v (known %v), want v2 from the start event", v, known)
 	}
 }
 
@@ -82,6 +92,28 @@ func TestReadOldTenColumns(t *testing.T) {
 		t.Errorf("missing columns read as high %d, pressure %v, frozen %v", first.Memory.High, first.Pressure, first.Frozen)
 	}
 	if second.Memory.Events.OOMKill != 1 || second.CPU.ThrottledUsec != 100 || second.Pids.Max != 64 || second.Time != time.Unix(0, 0).Add(500*time.Millisecond) {
+		t.Errorf("second row %+v", second)
+	}
+}
+
+// A recording of the version before the events column: 19 columns.
+func TestReadNineteenColumns(t *testing.T) {
+	header := strings.TrimSuffix(Header, ",events")
+	if n := len(strings.Split(header, ",")); n != 19 {
+		t.Fatalf("the old header has %d columns", n)
+	}
+	file := header + "\n" +
+		"250,1236992,33554432,1273856,1,1843,3,52000,1,25,16777216,7,4096,512,1024,11,0,33,1\n" +
+		"1500,4096,,,0,0,0,0,2,,,0,0,0,0,,,,0\n"
+	rec, err := Read(strings.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, second := rec.Samples[0], rec.Samples[1]
+	if first.Stats.Memory.High != 16777216 || first.Stats.Pressure == nil || first.Stats.Pressure.IO.Some.Total != 33 || !first.Stats.Frozen || first.Events != nil {
+		t.Errorf("first row %+v", first)
+	}
+	if second.At != 1500*time.Millisecond || second.Stats.Pressure != nil || second.Stats.Memory.Max != cgroup.Unlimited || second.Stats.Memory.Peak != 0 {
 		t.Errorf("second row %+v", second)
 	}
 }
