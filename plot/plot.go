@@ -11,6 +11,8 @@
 package plot
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 
 	"github.com/go-analyze/charts/chartdraw"
@@ -42,5 +44,21 @@ func Draw(w io.Writer, format Format, size Size, runs []Run) error {
 		}
 		top += c.Height
 	}
+	if format == SVG {
+		return saveSVG(w, canvas, size)
+	}
 	return canvas.Save(w)
+}
+
+// saveSVG writes the SVG with its size: chartdraw gives the root element
+// a viewBox alone, which a document or an image viewer stretches to
+// whatever room it has; width and height make it open at --size.
+func saveSVG(w io.Writer, canvas chartdraw.Renderer, size Size) error {
+	var buf bytes.Buffer
+	if err := canvas.Save(&buf); err != nil {
+		return err
+	}
+	sized := fmt.Sprintf(`<svg width="%d" height="%d" `, size.Width, size.Height)
+	_, err := w.Write(bytes.Replace(buf.Bytes(), []byte("<svg "), []byte(sized), 1))
+	return err
 }

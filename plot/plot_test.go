@@ -59,6 +59,7 @@ func recording(t *testing.T, v cgroup.Version, limitMiB, cores float64, victim s
 // paths.
 type svgDoc struct {
 	viewBox string
+	size    string // "width x height" of the root element
 	texts   []string
 	textX   map[string]int // where each text starts
 	paths   []svgPath
@@ -94,6 +95,10 @@ func parseSVG(t *testing.T, data []byte) svgDoc {
 				switch {
 				case el.Name.Local == "svg" && a.Name.Local == "viewBox":
 					doc.viewBox = a.Value
+				case el.Name.Local == "svg" && a.Name.Local == "width":
+					doc.size = a.Value + doc.size
+				case el.Name.Local == "svg" && a.Name.Local == "height":
+					doc.size += "x" + a.Value
 				case a.Name.Local == "style":
 					path.style = a.Value
 				case a.Name.Local == "d":
@@ -151,8 +156,8 @@ func TestDrawSVGTwoRecordings(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := parseSVG(t, out.Bytes())
-	if doc.viewBox != "0 0 1200 900" {
-		t.Errorf("viewBox %q, want the default 1200x900", doc.viewBox)
+	if doc.viewBox != "0 0 1200 900" || doc.size != "1200x900" {
+		t.Errorf("viewBox %q, size %q, want the default 1200x900", doc.viewBox, doc.size)
 	}
 	for i := range runs {
 		if n := doc.lines(palette[i]); n != 3 {
