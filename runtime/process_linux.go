@@ -12,6 +12,9 @@ import (
 	goruntime "runtime"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
+
 	"vme50-tui/cgroup"
 )
 
@@ -32,8 +35,9 @@ func (c *Container) startInit() error {
 	if c.consoleSock != nil {
 		defer c.consoleSock.Close()
 	}
+	bornIn := false
 	if err == nil {
-		err = startLocked(cmd)
+		bornIn, err = c.startInCgroup(cmd)
 	}
 	// The child has its own copies now (or failed to start); ours would
 	// keep the pipes (and the terminal) open after the child is gone.
@@ -51,9 +55,9 @@ func (c *Container) startInit() error {
 		c.logf(FromParent, "/proc/%d/uid_map <- %s, gid_map <- %s (container id 0 is host id %d)", c.init.Pid, m, m, m.HostID)
 	}
 
-	if !cmd.SysProcAttr.UseCgroupFD {
-		// No CLONE_INTO_CGROUP (cgroup v1): move the child in by hand. It
-		// is still blocked reading its config, so nothing has run yet.
+	if !cmd.SysProcAttr.UseCgroupFD && !bornIn {
+		// Neither born in the cgroup: move the child in by hand. It is
+		// still blocked reading its config, so nothing has run yet.
 		if err := c.cg.AddProc(cmd.Process.Pid); err != nil {
 			return runtimeError(err)
 		}
@@ -149,6 +153,46 @@ func startLocked(cmd *exec.Cmd) error {
 	goruntime.LockOSThread()
 	defer goruntime.UnlockOSThread()
 	return cmd.Start()
+}
+
+// startInCgroup starts cmd so that init is born in its cgroup on v1 too,
+// as clone3(CLONE_INTO_CGROUP) makes it on v2: the thread that forks it
+// steps into the leaf for the fork and back out (cgroup.ThreadMover),
+// which spares the container's start the grace period that moving a
+// process costs on v1. It says whether it did; if not, the caller moves
+// init in.
+func (c *Container) startInCgroup(cmd *exec.Cmd) (bool, error) {
+	mover, ok := c.cg.(cgroup.ThreadMover)
+	if !ok || cmd.SysProcAttr.UseCgroupFD {
+		return false, startLocked(cmd)
+	}
+	goruntime.LockOSThread()
+	defer goruntime.UnlockOSThread()
+	if unix.Gettid() == unix.Getpid() {
+		// The main thread owns the process's memory (mm->owner): while
+		// it is in the leaf, what we allocate would be charged to the
+		// container's memory cgroup. Fork from another thread; holding
+		// this one locked keeps the goroutine below off it.
+		var bornIn bool
+		var err error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			bornIn, err = c.startInCgroup(cmd)
+		}()
+		<-done
+		return bornIn, err
+	}
+	leave, err := mover.EnterThread()
+	if err != nil {
+		c.logf(FromParent, "%v: init is moved in after its start instead", err)
+		return false, cmd.Start()
+	}
+	err = cmd.Start()
+	if lerr := leave(); lerr != nil {
+		return false, errors.Join(err, lerr)
+	}
+	return err == nil, err
 }
 
 // readStatus follows init (or an exec's helper) until it has exec'd the
