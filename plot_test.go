@@ -80,7 +80,7 @@ func TestPlotCommandWritesPNGAndSVG(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The legend names the files by their base name, not the temp path.
-	for _, want := range []string{`viewBox="0 0 1200 900"`, ">a.csv<", ">b.csv<", ">a.csv memory.max<"} {
+	for _, want := range []string{`viewBox="0 0 1200 900"`, ">a.csv<", ">b.csv<", "memory.current against memory.max (dashed)<"} {
 		if !bytes.Contains(svg, []byte(want)) {
 			t.Errorf("the SVG has no %s", want)
 		}

@@ -30,9 +30,9 @@ func (p *picture) line(run int, name string, value func(cgroup.Stats) float64) c
 
 // limit is a limit of a run over time, divided by unit: one dashed line
 // for each stretch of readings where it was set (it can be set and
-// removed while the container runs), none if it never was. Only the first
-// stretch is named, so that the legend lists the limit once.
-func (p *picture) limit(run int, name string, dash []float64, value func(cgroup.Stats) uint64, unit float64) []chartdraw.Series {
+// removed while the container runs), none if it never was. The lines
+// have no name: the legend lists the runs.
+func (p *picture) limit(run int, dash []float64, value func(cgroup.Stats) uint64, unit float64) []chartdraw.Series {
 	style := chartdraw.Style{StrokeColor: p.colours[run], StrokeWidth: 1.5, StrokeDashArray: dash}
 	var lines []chartdraw.Series
 	var stretch *chartdraw.ContinuousSeries
@@ -50,9 +50,6 @@ func (p *picture) limit(run int, name string, dash []float64, value func(cgroup.
 		}
 		if stretch == nil {
 			stretch = &chartdraw.ContinuousSeries{Style: style}
-			if len(lines) == 0 {
-				stretch.Name = name
-			}
 		}
 		stretch.XValues = append(stretch.XValues, s.At.Seconds())
 		stretch.YValues = append(stretch.YValues, float64(v)/unit)

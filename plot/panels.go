@@ -10,7 +10,9 @@ import (
 )
 
 // The three panels, one per controller, each run a line in its colour,
-// each limit a dashed line in the same colour.
+// each limit a dashed line in the same colour. The legend names the runs
+// only, by their files; the titles say which line is the limit: a legend
+// entry per limit and run would not fit the width with a few runs.
 
 const mib = 1 << 20
 
@@ -24,14 +26,14 @@ func (p *picture) memoryPanel() *chartdraw.Chart {
 	hasHigh := false
 	for i, run := range p.runs {
 		series = append(series, p.line(i, run.Name, func(st cgroup.Stats) float64 { return float64(st.Memory.Current) / mib }))
-		series = append(series, p.limit(i, run.Name+" "+limit, dashed, func(st cgroup.Stats) uint64 { return st.Memory.Max }, mib)...)
-		h := p.limit(i, run.Name+" memory.high", dotted, func(st cgroup.Stats) uint64 { return st.Memory.High }, mib)
+		series = append(series, p.limit(i, dashed, func(st cgroup.Stats) uint64 { return st.Memory.Max }, mib)...)
+		h := p.limit(i, dotted, func(st cgroup.Stats) uint64 { return st.Memory.High }, mib)
 		hasHigh = hasHigh || len(h) > 0
 		series = append(series, h...)
 	}
-	title := fmt.Sprintf("memory: %s against %s", current, limit)
+	title := fmt.Sprintf("memory: %s against %s (dashed)", current, limit)
 	if hasHigh && high != "" {
-		title += " and " + high
+		title += " and " + high + " (dotted)"
 	}
 	return p.panel(title, "MiB", series, true)
 }
@@ -67,9 +69,9 @@ func (p *picture) pidsPanel() *chartdraw.Chart {
 	var series []chartdraw.Series
 	for i, run := range p.runs {
 		series = append(series, p.line(i, run.Name, func(st cgroup.Stats) float64 { return float64(st.Pids.Current) }))
-		series = append(series, p.limit(i, run.Name+" "+limit, dashed, func(st cgroup.Stats) uint64 { return st.Pids.Max }, 1)...)
+		series = append(series, p.limit(i, dashed, func(st cgroup.Stats) uint64 { return st.Pids.Max }, 1)...)
 	}
-	return p.panel(fmt.Sprintf("processes: %s against %s", current, limit), "processes", series, false)
+	return p.panel(fmt.Sprintf("processes: %s against %s (dashed)", current, limit), "processes", series, false)
 }
 
 // coresUsed is the CPU time used between each two readings over the time

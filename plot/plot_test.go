@@ -166,14 +166,25 @@ func TestDrawSVGTwoRecordings(t *testing.T) {
 	}
 	for _, want := range []string{
 		"weight100.csv", "weight1000.csv", // the legend
-		"weight100.csv memory.limit_in_bytes", "weight1000.csv pids.max", // the limits
-		"memory: memory.usage_in_bytes against memory.limit_in_bytes", // v1's files, from the start event
-		"cpuacct.usage", "cpu.cfs_quota_us", "processes: pids.current against pids.max",
+		"memory: memory.usage_in_bytes against memory.limit_in_bytes (dashed)", // v1's files, from the start event
+		"cpuacct.usage", "cpu.cfs_quota_us", "processes: pids.current against pids.max (dashed)",
 		"oom_kill hog-one pid 7", "oom_kill hog-two pid 7", // the victims
 		"time (s)", "MiB", "cores",
 	} {
 		if !doc.hasText(want) {
 			t.Errorf("no text %q in %q", want, doc.texts)
+		}
+	}
+	// The legend names the runs, once a panel, and nothing else.
+	for _, run := range runs {
+		n := 0
+		for _, text := range doc.texts {
+			if strings.Contains(text, run.Name) {
+				n++
+			}
+		}
+		if n != 3 {
+			t.Errorf("%d texts name %s, want 3 (its legend entry in each panel)", n, run.Name)
 		}
 	}
 	if doc.hasText("memory.high") {
@@ -298,22 +309,22 @@ func TestCoresUsed(t *testing.T) {
 	}
 }
 
-// A limit removed and set again is two dashed stretches, named once.
+// A limit removed and set again is two dashed stretches.
 func TestLimitStretches(t *testing.T) {
 	var samples []record.Sample
 	for i, max := range []uint64{mib, mib, cgroup.Unlimited, 2 * mib, 2 * mib} {
 		samples = append(samples, record.Sample{At: time.Duration(i) * time.Second, Stats: cgroup.Stats{Memory: cgroup.MemoryStats{Max: max}}})
 	}
 	p := newPicture([]Run{{Name: "a", Rec: &record.Recording{Samples: samples}}})
-	lines := p.limit(0, "a memory.max", dashed, func(st cgroup.Stats) uint64 { return st.Memory.Max }, mib)
+	lines := p.limit(0, dashed, func(st cgroup.Stats) uint64 { return st.Memory.Max }, mib)
 	if len(lines) != 2 {
 		t.Fatalf("%d stretches, want 2", len(lines))
 	}
 	first, second := lines[0].(chartdraw.ContinuousSeries), lines[1].(chartdraw.ContinuousSeries)
-	if first.Name != "a memory.max" || second.Name != "" || fmt.Sprint(second.XValues, second.YValues) != "[3 4] [2 2]" {
+	if first.Name != "" || fmt.Sprint(first.XValues, first.YValues) != "[0 1] [1 1]" || fmt.Sprint(second.XValues, second.YValues) != "[3 4] [2 2]" {
 		t.Errorf("stretches %+v %+v", first, second)
 	}
-	if none := p.limit(0, "x", dashed, func(cgroup.Stats) uint64 { return cgroup.Unlimited }, 1); len(none) != 0 {
+	if none := p.limit(0, dashed, func(cgroup.Stats) uint64 { return cgroup.Unlimited }, 1); len(none) != 0 {
 		t.Errorf("a limit never set drew %d lines", len(none))
 	}
 }
