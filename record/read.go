@@ -60,6 +60,11 @@ func Read(r io.Reader) (*Recording, error) {
 	if errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("not a recording: the file is empty; its first line should start with %s", strings.Join(contract, ","))
 	}
+	if len(header) > 0 {
+		// A spreadsheet that saved the file as "CSV UTF-8" put a byte
+		// order mark before it.
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
 	if err != nil || !isRecordingHeader(header) {
 		return nil, fmt.Errorf("line 1: not a recording: the first line should start with %s", strings.Join(contract, ","))
 	}

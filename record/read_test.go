@@ -141,6 +141,20 @@ func TestReadColumnsByName(t *testing.T) {
 	}
 }
 
+// A recording saved again by a spreadsheet as "CSV UTF-8" (a byte order
+// mark first, CRLF line ends) reads the same.
+func TestReadSpreadsheetSaved(t *testing.T) {
+	file := "\ufeff" + strings.TrimSuffix(Header, ",events") + "\r\n" +
+		"250,1236992,33554432,1273856,1,1843,3,52000,1,25,16777216,7,4096,512,1024,11,0,33,1\r\n"
+	rec, err := Read(strings.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Columns[0] != "time_ms" || len(rec.Samples) != 1 || rec.Samples[0].Stats.Memory.Current != 1236992 {
+		t.Errorf("read %+v", rec)
+	}
+}
+
 // A header alone is a container that ended before its first reading.
 func TestReadHeaderOnly(t *testing.T) {
 	rec, err := Read(strings.NewReader(Header + "\n"))
