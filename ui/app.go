@@ -164,12 +164,15 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // afterNews follows up the containers' news: a kill of the OOM killer
 // told in the status, and the process list read at the readings' pace.
 func (a *App) afterNews(msg tea.Msg) tea.Cmd {
-	switch msg.(type) {
+	switch msg := msg.(type) {
 	case sampleTickMsg:
 		a.noteOOMKills()
 		return a.readShownProcs(false)
-	case statsMsg, endedMsg:
+	case statsMsg:
 		a.noteOOMKills()
+	case endedMsg:
+		a.noteOOMKills()
+		a.procsEnded(msg.id)
 	}
 	return nil
 }

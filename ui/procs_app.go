@@ -81,3 +81,16 @@ func (a *App) procsRead(msg procsMsg) {
 		l.Set(msg.procs, msg.victims, msg.err, msg.at)
 	}
 }
+
+// procsEnded empties the list of tab key's container, which has ended:
+// no process is left, and the kernel's reports of its kills, as its end
+// found them, are all that remains to show.
+func (a *App) procsEnded(key string) {
+	if t := a.tabByKey(key); t != nil && t.procs != nil {
+		victims := t.c.OOMVictims()
+		if len(t.result.OOMVictims) > len(victims) {
+			victims = t.result.OOMVictims
+		}
+		t.procs.Set(nil, victims, nil, a.now())
+	}
+}

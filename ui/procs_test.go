@@ -240,3 +240,20 @@ func TestOOMKillStatusOtherTab(t *testing.T) {
 		t.Errorf("status %q, want it to start %q", a.status, want)
 	}
 }
+
+// The container's end empties its list but for the OOM killer's victims.
+func TestProcsAfterOOMEnd(t *testing.T) {
+	a, c := onProcsScreen(t, 80, 24)
+	prefix(a, text("t"))
+	wantContains(t, plain(a), "/bin/sh", "vme50-hog mem")
+	c.addVictim(hogVictim)
+	c.oomKill()
+	eventually(t, "the tab ended", func() bool {
+		drive(a, sampleTickMsg{})
+		return a.tabs[0].ended
+	})
+	screen := plain(a)
+	wantContains(t, screen, "Processes of box: 0 in cgroup.procs, 1 OOM-killed", "killed (OOM)", "vme50-hog")
+	wantLacks(t, screen, "/bin/sh")
+	wantContains(t, a.status, "the kernel killed vme50-hog (pid 9 in the container)")
+}
