@@ -7,29 +7,29 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/vt"
+
+	"vme50-tui/ui/vterm"
 )
 
-// The terminal pane: a container's pty shown through the x/vt emulator.
+// The terminal pane: a container's pty shown through our emulator,
+// ui/vterm.
 //
-// Three goroutines do the I/O so that the Bubble Tea loop never blocks:
+// Two goroutines do the I/O so that the Bubble Tea loop never blocks:
 //
 //	reader:   pty -> emulator. Feeds output in small chunks under p.mu and
 //	          only marks the pane dirty; it never talks to Bubble Tea.
 //	notifier: turns "dirty" into at most one PaneOutputMsg per frame
 //	          (~30 a second), however fast the output comes.
-//	replies:  emulator -> input queue. The emulator answers queries such as
-//	          "where is the cursor?" (ESC[6n) by writing into a pipe; if
-//	          nobody read that pipe, the emulator's Write would block
-//	          forever, and with it the reader and every View.
+//
+// The emulator's answers to queries such as "where is the cursor?"
+// (ESC[6n) go straight into the input queue.
 //
 // Everything written to the pty (keys, pastes, replies) goes through one
 // input queue with its own writer goroutine: a program that does not read
 // its input must not freeze the UI.
 //
-// Nor may the program's output. The reader passes it through an escClamp,
-// which bounds what any one escape sequence can cost the emulator, and the
+// Nor may the program's output. vterm bounds what any one escape
+// sequence can cost (every count is clamped to the screen), and the
 // Bubble Tea goroutine never waits for the emulator: View and Cursor only
 // try the lock, and while the reader holds it they return the last frame
 // and leave the reader a request to render a new one between two chunks.
@@ -49,21 +49,22 @@ type PaneClosedMsg struct{ ID string }
 
 const (
 	// PaneScrollback is how many lines of history a pane keeps. A line of
-	// history costs about 112 bytes per character cell, so 1000 full
-	// 80-column lines are ~9 MB: bounded, so four containers stay small.
-	PaneScrollback = 1000
+	// history costs 8 bytes per cell (see ui/vterm/history.go), so 10,000
+	// lines of 200 columns are 16 MB: bounded, so four containers stay
+	// well under 100 MB.
+	PaneScrollback = vterm.DefaultScrollback
 
 	frameInterval = time.Second / 30 // at most this many redraw notifications
-	feedChunk     = 1024             // bytes written to the emulator per lock
+	feedChunk     = 4096             // bytes written to the emulator per lock
 	maxInputQueue = 4 << 20          // input bytes waiting for a slow program
 	wheelLines    = 3                // lines per mouse-wheel step
 
-	// readSize is small on purpose. x/vt copies the whole screen for every
-	// line it scrolls, so at 80x24 `yes` is emulated at ~85k lines/s
-	// (BenchmarkPaneFeed). When ctrl+c stops a flood, the kernel drops the
+	// readSize bounds what is emulated after ctrl+c: the kernel drops the
 	// output still queued in the pty, but what we have already read must
-	// still be emulated before the prompt shows: 4 KB is ~16 ms of work.
-	readSize = 4 * 1024
+	// still be emulated before the prompt shows. vterm emulates `yes` at
+	// millions of lines a second (BenchmarkPaneFeed), so 32 KB is well
+	// under a millisecond of work, and large reads keep a flood cheap.
+	readSize = 32 * 1024
 )
 
 // Pane is a Bubble Tea component showing one container's terminal.
@@ -75,9 +76,8 @@ type Pane struct {
 	input  *inputQueue
 
 	// mu guards the emulator and the fields the reader shares with the UI.
-	mu    sync.Mutex
-	emu   *vt.Emulator
-	clamp *escClamp // bounds the sequences fed to emu
+	mu  sync.Mutex
+	emu *vterm.Terminal
 	// cols and rows are written only by SetSize, on the Bubble Tea
 	// goroutine, under mu: that goroutine may read them without it.
 	cols, rows int
@@ -124,7 +124,7 @@ func NewPane(id string, pty io.ReadWriter, cols, rows int, resize func(rows, col
 		resize: resize,
 		keys:   DefaultPaneKeyMap(),
 		input:  newInputQueue(),
-		emu:    vt.NewEmulator(cols, rows),
+		emu:    vterm.New(cols, rows),
 		cols:   cols,
 		rows:   rows,
 		dirty:  make(chan struct{}, 1),
@@ -133,18 +133,13 @@ func NewPane(id string, pty io.ReadWriter, cols, rows int, resize func(rows, col
 		done:   make(chan struct{}),
 	}
 	p.write = p.emu.Write
-	p.clamp = newEscClamp(cols, rows)
 	p.emu.SetScrollbackSize(PaneScrollback)
-	disableAltScrollback(p.emu)
-	p.emu.SetCallbacks(vt.Callbacks{
-		EnableMode:  func(m ansi.Mode) { p.trackMode(m, true) },
-		DisableMode: func(m ansi.Mode) { p.trackMode(m, false) },
-	})
+	// push copies and never blocks: the emulator may call it mid-Write.
+	p.emu.SetReplyFunc(p.input.push)
 	p.frameLocked(0) // nobody else has the pane yet
-	// The writer and the reply pump run from the start, so that keys and
-	// query replies flow even before Init.
+	// The writer runs from the start, so that keys and query replies
+	// flow even before Init.
 	go p.input.run(pty, p.done)
-	go p.pumpReplies()
 	p.setPtySize(cols, rows)
 	return p
 }
@@ -186,10 +181,5 @@ func (p *Pane) Close() {
 	p.stop.Do(func() {
 		p.closed.Store(true)
 		close(p.done)
-		// Ends pumpReplies. We close the pipe rather than calling
-		// emu.Close: Emulator.Read reads its "closed" flag without a lock.
-		if c, ok := p.emu.InputPipe().(io.Closer); ok {
-			_ = c.Close()
-		}
 	})
 }

@@ -116,22 +116,12 @@ func (p *Pane) wheel(msg tea.MouseWheelMsg) {
 	p.scrollBy(n, p.historyLen())
 }
 
+// paneModes are the modes keys and pastes depend on, as of the last
+// chunk of output (published by publishLocked).
 type paneModes struct{ appCursor, bracketed bool }
 
 func (p *Pane) modes() paneModes {
 	return paneModes{p.appCursor.Load(), p.bracketed.Load()}
-}
-
-// trackMode records the modes the key encoder and paste need. x/vt keeps
-// its modes private, but reports changes through callbacks; they run
-// inside emu.Write.
-func (p *Pane) trackMode(m ansi.Mode, on bool) {
-	switch m {
-	case ansi.ModeCursorKeys:
-		p.appCursor.Store(on)
-	case ansi.ModeBracketedPaste:
-		p.bracketed.Store(on)
-	}
 }
 
 // inputQueue buffers bytes for the pty and writes them from its own

@@ -8,9 +8,8 @@ import (
 )
 
 // The pane's goroutines between the pty and Bubble Tea: the reader that
-// feeds the container's output to the emulator a chunk at a time, the
-// notifier that turns it into at most one message a frame, and the pump
-// that sends the emulator's replies back to the program.
+// feeds the container's output to the emulator a chunk at a time, and
+// the notifier that turns it into at most one message a frame.
 
 // readLoop copies pty output into the emulator until EOF (on Linux a
 // pty master reads EIO once the last process holding the slave is gone).
@@ -52,7 +51,7 @@ func (p *Pane) feed(b []byte) bool {
 }
 
 // feedChunk writes one chunk under the lock. A panic of the emulator on
-// some output (a bug of x/vt's, on bytes a student's program printed)
+// some output (a bug of ours, on bytes a student's program printed)
 // must not take the whole TUI, and every other container, down with it:
 // the pane says so and drops the rest of this container's output, which
 // is still read so that the container never blocks on a full terminal.
@@ -73,7 +72,7 @@ func (p *Pane) feedChunk(b []byte) (open bool) {
 			open = true // the reader goes on, to drain
 		}
 	}()
-	_, _ = p.write(p.clamp.filter(b))
+	_, _ = p.write(b)
 	p.gen++
 	p.publishLocked()
 	p.renderIfWanted()
@@ -123,21 +122,6 @@ func (p *Pane) waitCmd() tea.Cmd {
 			return msg
 		case <-p.done:
 			return nil
-		}
-	}
-}
-
-// pumpReplies forwards what the emulator writes back (answers to DSR, DA
-// and similar queries) to the program, through the input queue.
-func (p *Pane) pumpReplies() {
-	buf := make([]byte, 256)
-	for {
-		n, err := p.emu.Read(buf)
-		if n > 0 {
-			p.input.push(buf[:n])
-		}
-		if err != nil {
-			return
 		}
 	}
 }

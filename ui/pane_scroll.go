@@ -1,20 +1,13 @@
 package ui
 
-import (
-	"reflect"
-	"unsafe"
-
-	uv "github.com/charmbracelet/ultraviolet"
-	"github.com/charmbracelet/x/vt"
-)
-
 // The pane's size and history: resizing the emulator and the pty, the
-// scroll offset into the scrollback, the facts about the emulator that
-// keys read without its lock, and two workarounds for x/vt v0.1.0.
+// scroll offset into the scrollback, and the facts about the emulator
+// that keys read without its lock.
 
 // SetSize resizes the emulator first, then tells the pty (TIOCSWINSZ), so
 // that when the program redraws after SIGWINCH, its output lands on a
-// screen of the new size.
+// screen of the new size. A shorter screen keeps the cursor's line: like
+// tmux and xterm, vterm pushes the lines above it into the history.
 func (p *Pane) SetSize(cols, rows int) {
 	cols, rows = max(cols, 1), max(rows, 1)
 	p.mu.Lock()
@@ -22,14 +15,10 @@ func (p *Pane) SetSize(cols, rows int) {
 		p.mu.Unlock()
 		return
 	}
-	if rows < p.rows && p.failed == "" {
-		scrollForShrink(p.emu, rows)
-	}
 	if p.failed == "" {
 		p.emu.Resize(cols, rows)
 	}
 	p.cols, p.rows = cols, rows
-	p.clamp.resize(cols, rows)
 	p.gen++
 	p.publishLocked()
 	p.mu.Unlock()
@@ -60,8 +49,11 @@ func (p *Pane) scrollBy(n, hist int) {
 // publishLocked copies what keys need to know of the emulator into
 // atomics, after every change.
 func (p *Pane) publishLocked() {
-	p.alt.Store(p.failed == "" && p.emu.IsAltScreen())
+	ok := p.failed == ""
+	p.alt.Store(ok && p.emu.IsAltScreen())
 	p.hist.Store(int64(p.historyLenLocked()))
+	p.appCursor.Store(ok && p.emu.AppCursorKeys())
+	p.bracketed.Store(ok && p.emu.BracketedPaste())
 }
 
 // historyLen is how many lines the view can scroll back: none in the
@@ -95,52 +87,4 @@ func (p *Pane) setPtySize(cols, rows int) {
 		return
 	}
 	_ = p.resize(uint16(min(rows, 0xffff)), uint16(min(cols, 0xffff)))
-}
-
-// scrollForShrink keeps the cursor's line when the screen gets shorter.
-// x/vt cuts rows off the bottom, which is usually where the prompt is;
-// xterm instead pushes rows off the top into the history. We do the same
-// by hand: push the top k rows to the scrollback and move the rest up,
-// after which Resize's clamping puts the cursor on the line it was on.
-func scrollForShrink(e *vt.Emulator, rows int) {
-	k := e.CursorPosition().Y - (rows - 1)
-	if k <= 0 || e.IsAltScreen() { // full-screen programs redraw anyway
-		return
-	}
-	w, h := e.Width(), e.Height()
-	sb := e.Scrollback()
-	for y := 0; y < k; y++ {
-		line := make(uv.Line, w)
-		for x := range line {
-			line[x] = *e.CellAt(x, y)
-		}
-		sb.Push(line)
-	}
-	// CellAt returns a pointer into the screen buffer, so assigning through
-	// it copies cells without x/vt's wide-character fix-ups getting in the way.
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			if src := e.CellAt(x, y+k); src != nil {
-				*e.CellAt(x, y) = *src
-			} else {
-				*e.CellAt(x, y) = uv.EmptyCell
-			}
-		}
-	}
-}
-
-// disableAltScrollback removes the alternate screen's scrollback. In x/vt
-// v0.1.0 both screens get a 10,000-line scrollback; SetScrollbackSize
-// only bounds the main one, and the alternate one is never shown, yet
-// every line that less or vi scrolls off is pushed into it (tens of MB
-// per pane). The field is private, so we reach it by reflection; if a
-// later x/vt changes its layout, we leave it alone.
-func disableAltScrollback(e *vt.Emulator) {
-	scrs := reflect.ValueOf(e).Elem().FieldByName("scrs")
-	if !scrs.IsValid() || scrs.Kind() != reflect.Array || scrs.Len() != 2 ||
-		scrs.Type().Elem() != reflect.TypeFor[vt.Screen]() {
-		return
-	}
-	alt := (*vt.Screen)(unsafe.Pointer(scrs.Index(1).UnsafeAddr()))
-	alt.SetScrollback(nil)
 }

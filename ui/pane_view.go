@@ -8,7 +8,8 @@ import (
 	"charm.land/lipgloss/v2"
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/vt"
+
+	"vme50-tui/ui/vterm"
 )
 
 // The pane's drawing: View and Cursor from the emulator's cells, each
@@ -82,9 +83,9 @@ func (p *Pane) cursorLocked(off int) *tea.Cursor {
 	c := tea.NewCursor(pos.X, pos.Y)
 	c.Blink = blink
 	switch style {
-	case vt.CursorUnderline:
+	case vterm.CursorUnderline:
 		c.Shape = tea.CursorUnderline
-	case vt.CursorBar:
+	case vterm.CursorBar:
 		c.Shape = tea.CursorBar
 	default:
 		c.Shape = tea.CursorBlock
@@ -100,54 +101,53 @@ func (p *Pane) render(off int) string {
 	}
 	hist := p.historyLenLocked()
 	off = min(off, hist) // the history may have shrunk since the user scrolled
-	sb := p.emu.Scrollback()
 	var b strings.Builder
 	b.Grow(p.rows * (p.cols + 16))
 	for y := 0; y < p.rows; y++ {
 		if y > 0 {
 			b.WriteByte('\n')
 		}
-		line := hist - off + y // index into history followed by screen
-		cellAt := func(x int) *uv.Cell { return p.emu.CellAt(x, line-hist) }
-		if line < hist {
-			cellAt = func(x int) *uv.Cell { return sb.CellAt(x, line) }
+		n := hist - off + y // index into history followed by screen
+		line := p.emu.Row(n - hist)
+		if n < hist {
+			line = p.emu.ScrollbackLine(n)
 		}
 		width, badge := p.cols, ""
 		if y == 0 && off > 0 {
 			badge = scrollBadge(off, hist, p.cols)
 			width -= ansi.StringWidth(badge)
 		}
-		renderRow(&b, cellAt, width)
+		renderRow(&b, p.emu, line, width)
 		b.WriteString(badge)
 	}
 	return b.String()
 }
 
-// renderRow writes exactly width cells. Missing cells (history lines are
-// stored without their trailing blanks) become spaces; the second half of
-// a wide character is skipped, and a wide character that does not fit at
-// the edge becomes a space. Styles change only where they differ.
-func renderRow(b *strings.Builder, cellAt func(x int) *uv.Cell, width int) {
-	var pen uv.Style
+// renderRow writes exactly width cells of line. Missing cells (a history
+// line narrower than the pane) become spaces; the right half of a wide
+// character is skipped, and a wide character that does not fit at the
+// edge becomes a space. Styles change only where they differ: cells carry
+// an index into the emulator's style table, so comparing two is comparing
+// two numbers, and uv.StyleDiff writes the SGR between them.
+func renderRow(b *strings.Builder, emu *vterm.Terminal, line vterm.Line, width int) {
+	var pen uint16 // the default style
 	for x := 0; x < width; {
-		content, w, style := " ", 1, uv.Style{}
-		if c := cellAt(x); c != nil {
-			style = c.Style // a blank may still carry a background colour
-			if c.Content != "" && c.Width > 0 {
-				content, w = c.Content, c.Width
-			}
+		content, w := line.Text(x)
+		style := line.StyleID(x) // a blank may still carry a background colour
+		if w == 0 { // a right half whose wide character was cut off
+			content, w = " ", 1
 		}
 		if x+w > width {
 			content, w = " ", 1
 		}
-		if !style.Equal(&pen) {
-			b.WriteString(uv.StyleDiff(&pen, &style))
+		if style != pen {
+			b.WriteString(uv.StyleDiff(emu.Style(pen), emu.Style(style)))
 			pen = style
 		}
 		b.WriteString(content)
 		x += w
 	}
-	if !pen.IsZero() {
+	if pen != 0 {
 		b.WriteString(ansi.ResetStyle)
 	}
 }

@@ -76,3 +76,30 @@ func BenchmarkSeqXVT(b *testing.B) {
 func BenchmarkColourXVT(b *testing.B) {
 	benchFeed(b, colourStream(benchLines/10), benchLines/10, newXVT)
 }
+
+// BenchmarkHostile is output built to make an emulator work: 1 MiB of
+// REP with a huge count, and of huge erases and scrolls. Bounded counts
+// keep it near the cost of plain text (x/vt took 2 minutes for the REP).
+func BenchmarkHostile(b *testing.B) {
+	for name, unit := range map[string]string{
+		"REP":    "A\x1b[999999999b",
+		"ECH":    "\x1b[2147483646X",
+		"SU":     "\x1b[2147483646S",
+		"IL":     "\x1b[2147483646L",
+		"CHT":    "\x1b[2147483646I",
+		"region": "\x1b[2;99999r\x1b[99999T\x1b[r",
+	} {
+		stream := []byte(strings.Repeat(unit, (1<<20)/len(unit)))
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(stream)))
+			for b.Loop() {
+				term := New(200, 50)
+				for s := stream; len(s) > 0; {
+					n := min(len(s), 4096)
+					_, _ = term.Write(s[:n])
+					s = s[n:]
+				}
+			}
+		})
+	}
+}

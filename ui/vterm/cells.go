@@ -71,3 +71,17 @@ func (t *Terminal) CellAt(x, y int) *uv.Cell {
 	c := t.Row(y).Cell(x)
 	return &c
 }
+
+// Text is cell x's text and width, without its style: what a renderer
+// needs per cell when it compares styles by StyleID. A right half is
+// ("", 0); outside the line, a space.
+func (l Line) Text(x int) (string, int) {
+	if x < 0 || x >= l.Len() {
+		return " ", 1
+	}
+	c := l.l.cells[x]
+	if c.wide == rightHalf {
+		return "", 0
+	}
+	return l.t.content(c), c.width()
+}

@@ -228,3 +228,18 @@ func TestStyleTableCompacts(t *testing.T) {
 		t.Errorf("last cell %+v, want %+v", got, want)
 	}
 }
+
+// A huge count does what the largest meaningful one does: no sequence
+// can be made to work longer than a screenful (BenchmarkHostile measures
+// the cost), and the screen is the same.
+func TestHugeCountsClamp(t *testing.T) {
+	base := "abcdefgh\r\n12345678\r\nABCDEFGH\r\n87654321\x1b[2;3H"
+	for _, seq := range []string{"@", "P", "X", "L", "M", "S", "T", "A", "B", "C", "D", "E", "F", "G", "d", "I", "Z", "b"} {
+		huge := feed(8, 4, base+"x\x1b[2147483646"+seq+"y")
+		screenful := feed(8, 4, base+"x\x1b[8"+seq+"y")
+		if a, b := screenText(huge), screenText(screenful); strings.Join(a, "|") != strings.Join(b, "|") ||
+			huge.CursorPosition() != screenful.CursorPosition() {
+			t.Errorf("CSI %s: huge count gives %q, a screenful %q", seq, a, b)
+		}
+	}
+}
