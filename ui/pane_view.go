@@ -134,7 +134,7 @@ func renderRow(b *strings.Builder, emu *vterm.Terminal, line vterm.Line, width i
 	for x := 0; x < width; {
 		content, w := line.Text(x)
 		style := line.StyleID(x) // a blank may still carry a background colour
-		if w == 0 { // a right half whose wide character was cut off
+		if w == 0 {              // a right half whose wide character was cut off
 			content, w = " ", 1
 		}
 		if x+w > width {
