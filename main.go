@@ -94,7 +94,7 @@ ctrl+g q quits, ctrl+g n starts another container, ctrl+g ? shows them all.`,
 	root.Flags().SetInterspersed(false)
 	registerContainerFlags(root.Flags(), &opts)
 	root.Flags().DurationVar(&interval, "interval", defaultInterval, "time between two readings of the cgroup files")
-	root.AddCommand(newRunCommand(), newUpdateCommand(), newPsCommand(), newStopCommand(), newKillCommand(), newExecCommand(), newPauseCommand(), newResumeCommand(), newRootfsCommand(), newInitCommand(), newHogCommand(), newPlotCommand())
+	root.AddCommand(newRunCommand(), newUpdateCommand(), newPsCommand(), newStopCommand(), newKillCommand(), newExecCommand(), newPauseCommand(), newResumeCommand(), newRootfsCommand(), newInitCommand(), newHogCommand(), newPlotCommand(), newReplayCommand())
 	// version and --version (version.go); cobra adds completion bash|zsh|fish itself.
 	addVersion(root)
 	return root

@@ -91,6 +91,12 @@ func (p *Panels) PushRecording(s cgroup.Stats, f *record.File) (bool, error) {
 	return p.r.PushRecording(s, p.now(), f)
 }
 
+// PushRecorded takes one row of a recording with its events
+// (Readings.PushRecorded).
+func (p *Panels) PushRecorded(s cgroup.Stats, events []record.Event) bool {
+	return p.r.PushRecorded(s, events, p.now())
+}
+
 // Note adds an event the app saw happen now (the start, the end): it is
 // marked at the next reading (Readings.Note).
 func (p *Panels) Note(kind EventKind, text string) { p.r.Note(kind, text, p.now()) }
