@@ -89,10 +89,9 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Prefix, prefixed(k.Quit), prefixed(k.New), prefixed(k.Kill), prefixed(k.Freeze)},
-		{prefixed(k.Next), prefixed(k.Switch), prefixed(k.Panels), prefixed(k.Help)},
+		{prefixed(k.Next), prefixed(k.Switch), prefixed(k.Panels), prefixed(k.Zoom), prefixed(k.Still), prefixed(k.Help)},
 		{prefixed(k.Lessons), prefixed(k.Compare), prefixed(k.Log), prefixed(k.Procs), prefixed(k.Host), prefixed(k.Exec)},
 		{prefixed(k.Limits), prefixed(k.MemoryDown), prefixed(k.MemoryUp), prefixed(k.QuotaDown), prefixed(k.QuotaUp)},
-		{prefixed(k.Zoom), prefixed(k.Still)},
 		{k.Restart, k.Close},
 		DefaultPaneKeyMap().ShortHelp(), // scrolling back
 	}

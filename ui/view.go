@@ -349,7 +349,7 @@ func (a *App) bottomLine() string {
 		full := a.keys.FullHelp()
 		return truncate(prefixStyle.Render(" ctrl+g ")+" "+a.help.ShortHelpView(full[0][1:])+
 			" · "+a.help.ShortHelpView(full[1])+" · "+a.help.ShortHelpView(full[2])+
-			" · "+a.help.ShortHelpView(full[3])+" · "+a.help.ShortHelpView(full[4]), a.width)
+			" · "+a.help.ShortHelpView(full[3]), a.width)
 	case a.overlay == overlayLessons:
 		return a.help.View(a.lessons.KeyMap())
 	case a.overlay == overlayLimits:

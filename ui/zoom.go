@@ -78,12 +78,15 @@ func (a *App) zoomView(t *tab) string {
 	lines := []string{hostStyle.title.Render(fmt.Sprintf("%s of %s · panel %d of %d", zoomNames[k], t.name(), k+1, numZoom)), ""}
 	num, unit, caption := zoomFigure(p, k)
 	big := bigRows(num)
-	figure := big[:]
+	figure, unitRow := big[:], len(big)-1
 	if h >= 40 && ansi.StringWidth(big[0])*2+len(unit)+4 <= w {
-		figure = doubleRows(figure) // room for bigger figures still
+		// Room for bigger figures still; the unit beside the digits'
+		// foot, not under it (the last row is the bottom half of ▀).
+		figure = doubleRows(figure)
+		unitRow = len(figure) - 2
 	}
 	for i, row := range figure {
-		if i == len(figure)-1 {
+		if i == unitRow {
 			row += "  " + unit
 		}
 		lines = append(lines, "  "+panelStyle.title.Render(row))
@@ -142,9 +145,9 @@ func zoomFigure(p *Panels, k panelKind) (num, unit, caption string) {
 		if c := p.r.CPU(); c.ok {
 			num = fmt.Sprintf("%.2f", c.cores)
 		}
-		caption = "cores used (" + files.CPUUsage + ") over the last interval, no quota in " + files.CPUMax
+		caption = "cores used over the last interval (" + files.CPUUsage + "); no quota (" + files.CPUMax + ")"
 		if q, ok := quotaCores(st.CPU); ok {
-			caption = fmt.Sprintf("cores used (%s) over the last interval, of a quota of %.2f in %s",
+			caption = fmt.Sprintf("cores used over the last interval (%s), of %.2f (%s)",
 				files.CPUUsage, q, files.CPUMax)
 		}
 		return num, unit, caption

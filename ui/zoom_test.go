@@ -80,7 +80,7 @@ func TestZoomGolden(t *testing.T) {
 	drive(a, sampleTickMsg{})
 	prefix(a, text("z"))
 	drive(a, press(tea.KeyTab, 0))
-	wantContains(t, plain(a), "cores used (cpu.stat) over the last interval")
+	wantContains(t, plain(a), "cores used over the last interval (cpu.stat); no quota (cpu.max)")
 	requireGolden(t, "zoom-cpu-80x24-nocolor", noColor(t, a.View().Content))
 }
 
