@@ -2,6 +2,7 @@ package ui
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -280,8 +281,7 @@ func (c Chart) drawMarks(top []cell, limits []float64) {
 // axisRow is the row of event marks under the graph, when a mark is in
 // view and the chart has two rows or more: each marked column's letter
 // (of two in one column, the higher ranked), and the newest mark's words
-// to the right of its letter, or to its left when the right edge is too
-// near, cut short when neither side has room.
+// in the blank cells nearest to it that hold them (wordsGap).
 func (c Chart) axisRow(series []float64) ([]cell, bool) {
 	if len(c.Marks) != len(series) || len(series) == 0 || c.Height < 2 || c.Width < 1 {
 		return nil, false
@@ -294,7 +294,7 @@ func (c Chart) axisRow(series []float64) ([]cell, bool) {
 	for i := range row {
 		row[i] = cell{r: ' '}
 	}
-	newest, before := -1, -1 // the columns of the newest mark and of the one before
+	newest := -1
 	for i := first; i < len(series); i++ {
 		m := &c.Marks[i]
 		if m.Glyph == 0 {
@@ -304,27 +304,70 @@ func (c Chart) axisRow(series []float64) ([]cell, bool) {
 		if old := row[col].mark; old == nil || m.rank >= old.rank {
 			row[col] = cell{r: m.Glyph, mark: m}
 		}
-		if col != newest {
-			before = newest
-		}
 		newest = col
 	}
 	if newest < 0 {
 		return nil, false
 	}
 	words := []rune(row[newest].mark.Words)
-	// The room beside the letter, a space apart, and on the left short of
-	// the mark before it.
-	right, left := c.Width-newest-2, newest-1-max(before+2, 0)
-	switch {
-	case right <= 0 && left <= 0: // a chart too narrow for words
-	case len(words) <= right || right >= left:
-		writeWords(row[newest+2:], words)
-	default:
-		words = cutWords(words, left)
-		writeWords(row[newest-1-len(words):newest-1], words)
+	if lo, hi, ok := wordsGap(row, newest, len(words)); ok {
+		words = cutWords(words, hi-lo)
+		if lo > newest {
+			writeWords(row[lo:hi], words) // right of the mark: from its side
+		} else {
+			writeWords(row[hi-len(words):hi], words)
+		}
 	}
 	return row, true
+}
+
+// wordsGap is where the newest mark's words go in the axis row: the
+// blank cells (a space apart from any mark) nearest to it that hold n
+// cells, or, when none does, the widest, to be cut short. The words never
+// hide a mark: the kind's name they start with says which letter they
+// tell. ok is false when no gap has two cells.
+func wordsGap(row []cell, newest, n int) (lo, hi int, ok bool) {
+	type gap struct{ lo, hi int }
+	var gaps []gap
+	for start := 0; start < len(row); {
+		if row[start].mark != nil {
+			start++
+			continue
+		}
+		end := start
+		for end < len(row) && row[end].mark == nil {
+			end++
+		}
+		g := gap{start, end}
+		if g.lo > 0 {
+			g.lo++ // a space after the mark on its left
+		}
+		if g.hi < len(row) {
+			g.hi-- // and before the one on its right
+		}
+		gaps = append(gaps, g)
+		start = end
+	}
+	// Nearest first: the gap right of the newest mark, then leftwards.
+	slices.SortStableFunc(gaps, func(a, b gap) int { return distance(a.lo, a.hi, newest) - distance(b.lo, b.hi, newest) })
+	best := gap{}
+	for _, g := range gaps {
+		if g.hi-g.lo >= n {
+			return g.lo, g.hi, true
+		}
+		if g.hi-g.lo > best.hi-best.lo {
+			best = g
+		}
+	}
+	return best.lo, best.hi, best.hi-best.lo >= 2
+}
+
+// distance is how far the cells lo..hi-1 are from col.
+func distance(lo, hi, col int) int {
+	if col < lo {
+		return lo - col
+	}
+	return col - hi + 1
 }
 
 // writeWords writes words into cells, cut short to fit.
