@@ -62,3 +62,12 @@ func TestReadCommandBoundedAndPrintable(t *testing.T) {
 		t.Error("a missing cmdline read as a command")
 	}
 }
+
+// What one reading of the process list costs per process (three /proc
+// files): the app pays it at every interval while the list is shown.
+func BenchmarkReadProcesses(b *testing.B) {
+	pids := []int{os.Getpid(), os.Getppid(), 1}
+	for b.Loop() {
+		readProcesses(pids)
+	}
+}

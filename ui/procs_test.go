@@ -257,3 +257,15 @@ func TestProcsAfterOOMEnd(t *testing.T) {
 	wantLacks(t, screen, "/bin/sh")
 	wantContains(t, a.status, "the kernel killed vme50-hog (pid 9 in the container)")
 }
+
+// Drawing the list, as the app does at every reading while it is shown.
+func BenchmarkProcListSetView(b *testing.B) {
+	l := NewProcList("box", "cgroup.procs")
+	l.SetSize(136, 48)
+	at := time.Unix(1000, 0)
+	for b.Loop() {
+		at = at.Add(250 * time.Millisecond)
+		l.Set(lessonProcs(time.Duration(at.UnixNano())), []runtime.OOMKill{hogVictim}, nil, at)
+		_ = l.View()
+	}
+}
