@@ -30,8 +30,9 @@ func (c *Compare) View(tabs []*tab) string {
 	var key strings.Builder
 	fmt.Fprint(&key, c.width, c.height)
 	for _, t := range tabs {
-		// What a box shows changes only with a new reading or the end.
-		fmt.Fprint(&key, ";", t.c.ID(), t.ended, t.panels.Readings().Last().Time.UnixNano())
+		// What a box shows changes only with what its readings draw
+		// (a reading, an event: Rev) or the end.
+		fmt.Fprint(&key, ";", t.c.ID(), t.ended, t.panels.Readings().Rev())
 	}
 	return c.cache.get(key.String(), func() string { return c.render(tabs) })
 }
