@@ -58,15 +58,15 @@ func (a *App) procsShown() bool {
 }
 
 // readShownProcs reads the processes of the list on screen, if one is,
-// unless a reading is still under way; an ended container's once more
-// (now), for its victims: its processes are gone.
+// unless a reading is still under way; an ended container's only when
+// asked (now) or never read yet, for its victims: its processes are gone.
 func (a *App) readShownProcs(now bool) tea.Cmd {
 	if !a.procsShown() {
 		return nil
 	}
 	t := a.current()
 	l := a.procList(t)
-	if l.reading || t.ended && !now {
+	if l.reading || t.ended && l.listed && !now {
 		return nil
 	}
 	l.reading = true

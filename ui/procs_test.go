@@ -269,3 +269,22 @@ func BenchmarkProcListSetView(b *testing.B) {
 		_ = l.View()
 	}
 }
+
+// A tab whose container ended before its list was ever shown: one
+// reading, for its victims, then none.
+func TestProcsOfEndedTabReadOnce(t *testing.T) {
+	a, c := onProcsScreen(t, 80, 24)
+	c.addVictim(hogVictim)
+	c.oomKill()
+	eventually(t, "the tab ended", func() bool {
+		drive(a, sampleTickMsg{})
+		return a.tabs[0].ended
+	})
+	a.views.procs = true // shown since, as on switching to this tab
+	drive(a, sampleTickMsg{})
+	drive(a, sampleTickMsg{})
+	if n := c.reads.Load(); n != 1 {
+		t.Errorf("%d reads of an ended container's processes, want 1", n)
+	}
+	wantContains(t, plain(a), "killed (OOM)")
+}
