@@ -6,8 +6,8 @@ package ui
 // the marks are the ones the class saw (vme50-tui replay FILE.csv).
 //
 // The panels only grow forwards, as they do live; a step back replays
-// the recording from its start up to the row before, which costs a few
-// milliseconds even for an hour's recording.
+// the recording from its start up to the row before: some 20 ms for an
+// hour's recording (BenchmarkReplaySeekBack), a keystroke's cost.
 
 import (
 	"slices"
