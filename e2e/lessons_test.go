@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"bytes"
+	"encoding/csv"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -31,19 +33,23 @@ func readRecording(t *testing.T, path string) recording {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	rec := recording{header: lines[0]}
+	// Read as a spreadsheet would: the events column is quoted when it
+	// holds a comma.
+	lines, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatalf("%s is not CSV: %v\n%s", path, err, data)
+	}
+	rec := recording{header: strings.Join(lines[0], ",")}
 	// On a failure, the whole recording is in the test's log.
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("%s:\n%s", path, data)
 		}
 	})
-	names := strings.Split(lines[0], ",")
-	for _, line := range lines[1:] {
-		fields := strings.Split(line, ",")
+	names := lines[0]
+	for _, fields := range lines[1:] {
 		if len(fields) != len(names) {
-			t.Fatalf("row %q has %d fields, the header %d", line, len(fields), len(names))
+			t.Fatalf("row %q has %d fields, the header %d", fields, len(fields), len(names))
 		}
 		row := map[string]string{}
 		for i, name := range names {

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -100,6 +101,11 @@ func holdPort(id, veth string, addr netip.Addr, logf func(string, ...any)) error
 	}
 	addPortRules(c, id, veth, addr, logf)
 	if err := c.Flush(); err != nil {
+		if errors.Is(err, unix.ENOENT) {
+			// The kernel's meta of the bridge family is a module of its
+			// own on Debian's kernels, loaded when first asked for.
+			return fmt.Errorf("nft add rule bridge %s %s: %w (meta in the bridge family: is the module nft_meta_bridge there? modprobe nft_meta_bridge)", nftTableName, chainPorts, err)
+		}
 		return fmt.Errorf("nft add rule bridge %s %s: %w", nftTableName, chainPorts, err)
 	}
 	return nil
