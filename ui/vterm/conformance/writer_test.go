@@ -35,7 +35,7 @@ func writerMain(dir string) int {
 			return 1
 		}
 		if i > 0 {
-			os.Stdin.Read(make([]byte, 1))
+			waitForN()
 		}
 		os.Stdout.Write(data)
 		fmt.Fprintf(os.Stdout, "\x1b]2;%s\a", partTitle(i))
@@ -48,3 +48,15 @@ func writerMain(dir string) int {
 // partTitle is the window title the writer sets after part i: tmux reads
 // a pty in order, so once the pane's title says it, the part is on screen.
 func partTitle(i int) string { return fmt.Sprintf("vme50conf-part-%d", i) }
+
+// waitForN reads the terminal's input up to an "n", the harness's go-ahead
+// for the next part; tmux's answers to a program's queries (DSR, DA) that
+// a stream holds come in there too, and hold no "n".
+func waitForN() {
+	b := make([]byte, 1)
+	for {
+		if n, err := os.Stdin.Read(b); err != nil || n == 1 && b[0] == 'n' {
+			return
+		}
+	}
+}
