@@ -71,7 +71,7 @@ var recordings = []struct {
 		"seq 1 300 > /tmp/long; clear\r",
 		"vi /tmp/long\r",
 		"\x06", "\x06", // ctrl+f: a page down, twice
-		"\x02",        // ctrl+b: back one
+		"\x02", // ctrl+b: back one
 		"10j", "o", "inserted by the recorder", "\x1b",
 		"G", "O", "near the end", "\x1b",
 		"gg", "x", "dd",
