@@ -145,3 +145,20 @@ func TestReadingsPushRecorded(t *testing.T) {
 		t.Error("the recorded OOM kill does not flash")
 	}
 }
+
+// The pressure graph's strips share one axis, under the last strip; its
+// label stays beside its strip.
+func TestStallGraphAxis(t *testing.T) {
+	var r Readings
+	r.Note(EventStart, "cgroup v2", panelsT0)
+	for i := range 4 {
+		s := panelSample(time.Duration(i) * time.Second)
+		s.Pressure = &cgroup.Pressure{IO: cgroup.PSI{Some: cgroup.PSILine{Total: uint64(i) * 500_000}}}
+		pushAt(&r, s)
+	}
+	rows := (&stallGraph{r: &r}).draw(30, 1+3*3)
+	last, above := stripANSI(rows[len(rows)-1]), stripANSI(rows[len(rows)-2])
+	if !strings.HasPrefix(last, "    ") || !strings.Contains(last, "start cgroup v2 S") || !strings.HasPrefix(above, "io  ") {
+		t.Errorf("the last strip's rows:\n%q\n%q", above, last)
+	}
+}

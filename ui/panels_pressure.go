@@ -85,12 +85,16 @@ func (g *stallGraph) draw(w, rows int) []string {
 			h++
 		}
 		c := Chart{Width: chartW, Height: h, Max: 100, DataStyle: panelStyle.data}
+		labelRow := h - 1
 		if i == len(strips)-1 {
 			c.Marks = g.r.marks(g.r.Stall(k)) // under the last strip: the axis of all three
+			if _, axis := c.axisRow(g.r.Stall(k).values); axis {
+				labelRow-- // the label beside its strip, not beside the axis
+			}
 		}
 		for j, row := range strings.Split(c.Render(g.r.Stall(k).values), "\n") {
 			label := strings.Repeat(" ", stallLabel)
-			if j == h-1 {
+			if j == labelRow {
 				label = fitLine(pressureShort[k], stallLabel, "")
 			}
 			out = append(out, label+row)
