@@ -5,8 +5,11 @@ import (
 	"testing"
 )
 
-// subjects are the emulators compared with tmux.
+// subjects are the emulators compared with tmux: the pane's own, which
+// must show what tmux does on every stream, and x/vt, the pane's first,
+// whose known differences are kept true (xvt_known_test.go).
 var subjects = []subject{
+	{name: "vterm", make: ours},
 	{name: "x-vt", make: xvt, known: xvtKnown},
 }
 

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
-	"github.com/rivo/uniseg"
+	"github.com/mattn/go-runewidth"
 )
 
 // cell is what the comparison sees of one screen cell, the same for tmux
@@ -66,7 +67,13 @@ func (s *screen) line(y int) string {
 }
 
 // parseCapture reads capture-pane -p -e: one line of text per row, with
-// SGR sequences and nothing else. The pen carries over from one line to
+// SGR sequences and nothing else. Cells are made as tmux 3.3a makes them:
+// one a character, as wide as wcwidth says (go-runewidth's table, close to
+// the C library's that tmux uses; the cursor tmux reports checks it), and
+// a character of no width joins the cell before it (a combining accent, a
+// joiner, a variation selector), and so does the character after a
+// zero-width joiner; no other grapheme rules: a flag is two cells, a skin
+// tone a cell of its own. The pen carries over from one line to
 // the next, as it would on a terminal that printed the capture.
 //
 // A tmux quirk (3.3a, and since): a row's capture ends at the last cell
@@ -88,7 +95,7 @@ func parseCapture(text string, cols, rows int) *screen {
 		if y >= rows {
 			break
 		}
-		x := 0
+		x, prev := 0, -1 // prev: the column of the last cell made
 		for len(line) > 0 {
 			if strings.HasPrefix(line, "\x1b[") {
 				end := strings.IndexByte(line, 'm')
@@ -99,18 +106,25 @@ func parseCapture(text string, cols, rows int) *screen {
 				line = line[end+1:]
 				continue
 			}
-			gr, rest, width, _ := uniseg.FirstGraphemeClusterInString(line, -1)
-			line = rest
+			r, size := utf8.DecodeRuneInString(line)
+			line = line[size:]
+			width := runewidth.RuneWidth(r)
+			if prev >= 0 && (width == 0 || strings.HasSuffix(s.cells[y][prev].text, "\u200d")) {
+				// joins the cell before it
+				s.cells[y][prev].text += string(r)
+				continue
+			}
 			if x >= cols {
 				continue
 			}
 			c := pen
-			c.text, c.width = gr, width
+			c.text, c.width = string(r), width
 			s.cells[y][x] = c
 			for i := 1; i < width && x+i < cols; i++ {
 				c.text, c.width = "", 0
 				s.cells[y][x+i] = c
 			}
+			prev = x
 			x += max(width, 1)
 		}
 	}

@@ -62,15 +62,22 @@ func handStreams() []stream {
 				csi+"1;3;4;7;31;43mall"+csi+"0mnone"+crlf+
 				csi+"1;2mbf"+csi+"22mx"+csi+"4:3mcurly"+csi+"4:0mno"+csi+"21mdouble"+csi+"m"+crlf+
 				csi+"7;44mrev-on-blue"+csi+"m"),
+		// Emoji as tmux 3.3a keeps them: a flag is two cells of one
+		// regional indicator each, a skin tone a wide cell of its own, a
+		// character after a zero-width joiner a cell of its own. No VS16
+		// (❤️): tmux 3.3a and xterm keep its base's width, 1, newer tmux
+		// makes it 2. The cursor at the end checks the widths.
+		// (The last row shows it: one back from the flag is its second letter.)
+		one("emoji", 24, 5, "😀 smile"+crlf+"🇫🇷 flag 👍🏽 tone"+crlf+"e\u0301 accent"+crlf+"👩\u200d💻 coder"+crlf+
+			"🇯🇵"+csi+"1DX"),
 		one("wide", 20, 6,
-			"中文字 ab 😀 e"+crlf+
+			"中文字 ab e"+crlf+
 				// A wide character that does not fit in the last column
 				// wraps whole; the column it leaves is blank.
 				"0123456789abcdefghi中"+crlf+
 				// Writing over either half of a wide character clears it.
 				"中中中"+csi+"1GX"+csi+"4GY"+crlf+
-				"é café ñ"+crlf+
-				"🇫🇷 flag 👍🏽 tone"),
+				"é café ñ"),
 		one("tabs", 40, 6, tabs.String()),
 		one("autowrap", 10, 6,
 			"0123456789wrapped"+crlf+
@@ -141,6 +148,9 @@ func handStreams() []stream {
 			// Narrower only where no row has text beyond the new width:
 			// tmux rewraps longer rows (reflow), xterm cuts them.
 			{30, 8, []byte(csi + "8;1H" + "bottom" + csi + "1;20H" + "right")},
+			// Fewer rows than the text, the cursor on the top row: the
+			// rows below the cursor go (tmux and xterm both keep the
+			// cursor's row and those above it on screen).
 			{25, 4, []byte(crlf + "less")},
 		}},
 	}

@@ -9,6 +9,8 @@ import (
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
+
+	"vme50-tui/ui/vterm"
 )
 
 // emulator is what the suite needs of a terminal emulator under test: the
@@ -29,6 +31,9 @@ type subject struct {
 	make  func(cols, rows int) emulator
 	known map[string]string
 }
+
+// ours is ui/vterm, the pane's emulator: the subject the suite asserts on.
+func ours(cols, rows int) emulator { return vterm.New(cols, rows) }
 
 // xvt is github.com/charmbracelet/x/vt, the pane's first emulator. It
 // answers queries (DA, DSR) on a pipe that blocks its Write until read:

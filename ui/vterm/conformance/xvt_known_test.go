@@ -5,6 +5,7 @@ package conformance
 // what this suite found in it, the reason for ui/vterm.
 var xvtKnown = map[string]string{
 	"attributes":          "SGR 21 (double underline) is ignored",
+	"emoji":               "a flag and a skin tone are one cell (grapheme clusters), where tmux 3.3a keeps a cell per character",
 	"wide":                "a wide character that does not fit in the last column is lost instead of wrapping to the next row",
 	"scroll-region":       "after IL and DL inside a scroll region the row written after IL is one row lower and r4 is gone",
 	"erase":               "ED 1 on the first row erases the whole row, not up to the cursor",
