@@ -202,3 +202,20 @@ func BenchmarkReplaySeekBack(b *testing.B) {
 		r.View()
 	}
 }
+
+// At 80x24 the help line keeps every key, quit included, and the panels
+// fit what is left.
+func TestReplayAt80x24(t *testing.T) {
+	r := NewReplay("hog.csv", replayRecording(t), "")
+	r.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	rows := strings.Split(plainView(r), "\n")
+	if len(rows) != 24 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	help := rows[len(rows)-1]
+	for _, want := range []string{"space play/pause", "←/→ step", "shift+←/→ 10%", "home/end ends", "-/+ speed", "q quit"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help line %q lacks %q", help, want)
+		}
+	}
+}

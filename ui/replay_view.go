@@ -70,12 +70,13 @@ func formatAt(d time.Duration) string {
 
 // helpLine lists the keys, pairs in one entry, cut to the screen's width.
 func (r *Replay) helpLine() string {
-	pair := func(a, b key.Binding, desc string) key.Binding {
-		return key.NewBinding(key.WithKeys(a.Keys()[0]), key.WithHelp(a.Help().Key+"/"+b.Help().Key, desc))
+	pair := func(keys, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
 	}
 	k := r.keys
 	h := help.New()
-	return fitLine(h.ShortHelpView([]key.Binding{k.Play, pair(k.Back, k.Step, "step"),
-		pair(k.Rewind, k.Forward, "10%"), pair(k.Start, k.End, "start/end"), pair(k.Slower, k.Faster, "speed"), k.Quit}),
+	// In a few words, to fit 80 columns; replay --help says them all.
+	return fitLine(h.ShortHelpView([]key.Binding{pair("space", "play/pause"), pair("←/→", "step"),
+		pair("shift+←/→", "10%"), pair("home/end", "ends"), pair("-/+", "speed"), k.Quit}),
 		r.width, "…")
 }
