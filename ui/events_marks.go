@@ -5,6 +5,7 @@ package ui
 // and the marks they leave on the graphs' time axis.
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -89,20 +90,13 @@ func StartWords(version cgroup.Version, files cgroup.Files, hostname string, lim
 		words = append(words, files.MemoryMax+" "+limitSize(lim.MemoryMax))
 	}
 	if lim.CPUQuotaUsec > 0 {
-		words = append(words, files.CPUMax+" "+coresText(lim.CPUQuotaUsec, cmp0(lim.CPUPeriodUsec, 100000)))
+		period := cmp.Or(lim.CPUPeriodUsec, 100000) // none given: the kernel's default
+		words = append(words, files.CPUMax+" "+coresText(lim.CPUQuotaUsec, period))
 	}
 	if lim.PidsMax > 0 {
 		words = append(words, files.PidsMax+" "+limitCount(lim.PidsMax))
 	}
 	return strings.Join(words, ", ")
-}
-
-// cmp0 is v, or def when v is 0.
-func cmp0(v, def uint64) uint64 {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // ExitWords are the exit event's words: "status 0", "status 137

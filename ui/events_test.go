@@ -162,3 +162,17 @@ func TestStallGraphAxis(t *testing.T) {
 		t.Errorf("the last strip's rows:\n%q\n%q", above, last)
 	}
 }
+
+// The start's words name the cgroup version (a replay names the files by
+// it), the hostname and the limits set, in the host's files.
+func TestStartWords(t *testing.T) {
+	v1 := (&cgroup.Host{Version: cgroup.V1}).Files()
+	got := StartWords(cgroup.V1, v1, "box", cgroup.Limits{MemoryMax: 32 << 20, CPUQuotaUsec: 50000, PidsMax: 40})
+	if want := "cgroup v1, hostname box, memory.limit_in_bytes 32.0 MiB, cpu.cfs_quota_us 0.50 cores, pids.max 40"; got != want {
+		t.Errorf("StartWords = %q, want %q", got, want)
+	}
+	v2 := (&cgroup.Host{Version: cgroup.V2}).Files()
+	if got := StartWords(cgroup.V2, v2, "", cgroup.Limits{}); got != "cgroup v2" {
+		t.Errorf("no limits: %q", got)
+	}
+}
