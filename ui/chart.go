@@ -281,7 +281,8 @@ func (c Chart) drawMarks(top []cell, limits []float64) {
 // axisRow is the row of event marks under the graph, when a mark is in
 // view and the chart has two rows or more: each marked column's letter
 // (of two in one column, the higher ranked), and the newest mark's words
-// in the blank cells nearest to it that hold them (wordsGap).
+// in the blank cells nearest to it that hold them (wordsGap), after its
+// letter ("P: pause ...") when another mark stands between.
 func (c Chart) axisRow(series []float64) ([]cell, bool) {
 	if len(c.Marks) != len(series) || len(series) == 0 || c.Height < 2 || c.Width < 1 {
 		return nil, false
@@ -311,6 +312,10 @@ func (c Chart) axisRow(series []float64) ([]cell, bool) {
 	}
 	words := []rune(row[newest].mark.Words)
 	if lo, hi, ok := wordsGap(row, newest, len(words)); ok {
+		if lo != newest+2 && hi != newest-1 {
+			// Another mark between: the words say whose they are.
+			words = append([]rune{row[newest].r, ':', ' '}, words...)
+		}
 		words = cutWords(words, hi-lo)
 		if lo > newest {
 			writeWords(row[lo:hi], words) // right of the mark: from its side

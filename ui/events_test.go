@@ -176,3 +176,29 @@ func TestStartWords(t *testing.T) {
 		t.Errorf("no limits: %q", got)
 	}
 }
+
+// The panels' memory and CPU graphs mark a limit lowered and a pause
+// (from here or another terminal: the readings see the files change),
+// with the newest event's words.
+func TestPanelsMarkLimitAndPause(t *testing.T) {
+	p, _ := newTestPanels(cgroup.V2)
+	p.SetSize(50, 40)
+	pushClimb(p, panelSample(0), 40)
+	s := p.Readings().Last()
+	s.Time = s.Time.Add(250 * time.Millisecond)
+	s.CPU.UsageUsec += 100_000
+	s.Memory.Max = 24 << 20
+	p.Push(s)
+	view := stripANSI(p.View())
+	wantContains(t, view, "limit memory.max 24.0 MiB L")
+	for i := range 4 { // two braille columns on: a column shows one mark
+		s.Time = s.Time.Add(250 * time.Millisecond)
+		s.Frozen = i == 3
+		p.Push(s)
+	}
+	view = stripANSI(p.View())
+	wantContains(t, view, "P: pause cgroup.freeze 1 L P")
+	if n := strings.Count(view, "L P"); n < 2 {
+		t.Errorf("the limit and the pause are marked on %d graphs, want memory's and the CPU's:\n%s", n, view)
+	}
+}
