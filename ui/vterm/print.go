@@ -26,7 +26,7 @@ func (t *Terminal) print(r rune) {
 		r = decGraphic(r)
 	}
 	w := runeWidth(r)
-	if w == 0 || t.joinsPrevious(r) {
+	if w == 0 || t.afterJoiner() {
 		t.combine(r)
 		return
 	}
@@ -78,23 +78,18 @@ func (t *Terminal) clearWide(l []cell, from, to int) {
 	}
 }
 
-// joinsPrevious says whether r continues the cluster before the cursor:
-// the character after a zero-width joiner (the emoji 👩‍💻 is three
-// characters), or the second of a pair of flag letters.
-func (t *Terminal) joinsPrevious(r rune) bool {
+// afterJoiner says whether the character before the cursor ends with a
+// zero-width joiner: then the next one joins it (the emoji 👩‍💻 is three
+// characters), as tmux does. A flag's two letters stay two cells, as in
+// tmux 3.3.
+func (t *Terminal) afterJoiner() bool {
 	c := t.previousCell()
-	if c == nil {
-		return false
+	if c == nil || c.r >= 0 {
+		return false // a single character is no joiner: clusters only
 	}
-	s := t.content(*c)
-	last, _ := utf8.DecodeLastRuneInString(s)
-	if last == 0x200d {
-		return true
-	}
-	return isRegional(r) && isRegional(last) && utf8.RuneCountInString(s) == 1
+	last, _ := utf8.DecodeLastRuneInString(t.content(*c))
+	return last == 0x200d
 }
-
-func isRegional(r rune) bool { return r >= 0x1f1e6 && r <= 0x1f1ff }
 
 // previousCell is the character cell left of the cursor (the one a
 // combining mark belongs to), or nil at the start of a line.
@@ -113,8 +108,7 @@ func (t *Terminal) previousCell() *cell {
 	return &l[x]
 }
 
-// combine appends r to the character before the cursor. A flag made of
-// two letters, or an emoji joined to a wide one, is wide.
+// combine appends r to the character before the cursor.
 func (t *Terminal) combine(r rune) {
 	c := t.previousCell()
 	if c == nil {
@@ -123,15 +117,6 @@ func (t *Terminal) combine(r rune) {
 	s := t.content(*c) + string(r)
 	if id, ok := t.clusters.id(s); ok {
 		c.r = -(id + 1)
-	}
-	if c.wide == narrow && isRegional(r) && t.x < t.cols {
-		// The pair takes two columns, like the flag it draws.
-		l := t.scr.row(t.y).cells
-		x := t.x - 1
-		c.wide = wide
-		t.clearWide(l, x+1, x+2)
-		l[x+1] = cell{style: c.style, wide: rightHalf}
-		t.x++
 	}
 }
 

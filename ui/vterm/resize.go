@@ -2,7 +2,7 @@ package vterm
 
 // Resize changes the screen's size the way tmux does, without reflowing
 // text: lines are cut or padded on the right; a shorter screen first
-// loses the blank lines below the cursor, then pushes lines off the top
+// loses the lines below the cursor, then pushes lines off the top
 // into the history, so the cursor's line stays in view; a taller one
 // takes lines back from the history. The scroll region becomes the
 // whole screen and tab stops go back to every 8 columns.
@@ -47,8 +47,8 @@ func (t *Terminal) resizeScreen(s *screen, cols, rows, curY int, main bool) (*sc
 	}
 	moved := 0
 	if len(lines) > rows {
-		// Blank lines under the cursor go first, then lines off the top.
-		for len(lines) > rows && len(lines)-1 > curY && isBlank(lines[len(lines)-1]) {
+		// Lines under the cursor go first, then lines off the top.
+		for len(lines) > rows && len(lines)-1 > curY {
 			lines = lines[:len(lines)-1]
 		}
 		if extra := len(lines) - rows; extra > 0 {
@@ -95,13 +95,4 @@ func fitCells(cs []cell, cols int) []cell {
 	copy(out, cs)
 	fill(out[len(cs):], blank(0))
 	return out
-}
-
-func isBlank(l line) bool {
-	for _, c := range l.cells {
-		if c.r != 0 || c.style != 0 {
-			return false
-		}
-	}
-	return true
 }

@@ -30,6 +30,8 @@ func TestScreenCases(t *testing.T) {
 		{"wide wraps whole", 4, 2, "abc中", "abc|中", 2, 1},
 		{"overwrite half of wide", 6, 2, "中文\x1b[1;2HX", " X文|", 2, 0},
 		{"combining", 6, 2, "e\u0301x", "e\u0301x|", 2, 0},
+		{"joiner", 6, 1, "👩\u200d💻x", "👩\u200d💻x", 3, 0},
+		{"flag letters stay two cells", 6, 1, "🇫🇷x", "🇫🇷x", 3, 0},
 		{"tabs", 20, 1, "a\tb\tc", "a       b       c", 17, 0},
 		{"tab stops set and cleared", 20, 1, "\x1b[3g\x1b[5G\x1bH\ra\tb", "a   b", 5, 0},
 		{"cht cbt", 30, 1, "\x1b[2Ix\x1b[Zy", "                y", 17, 0},
@@ -170,10 +172,13 @@ func TestResize(t *testing.T) {
 	term.Resize(6, 4) // back from the history
 	wantScreen(t, term, "1|2|3|4中")
 	wantCursor(t, term, 2, 3)
-	// Blank lines under the cursor go before lines above it.
-	term = feed(6, 4, "a")
+	// Lines under the cursor go before lines above it, as in tmux.
+	term = feed(6, 4, "a\r\nb\r\nc\r\nd\x1b[2;1H")
 	term.Resize(6, 2)
-	wantScreen(t, term, "a|")
+	wantScreen(t, term, "a|b")
+	if n := term.ScrollbackLen(); n != 0 {
+		t.Errorf("history %d lines, want none", n)
+	}
 }
 
 func TestReplies(t *testing.T) {
