@@ -62,7 +62,9 @@ func (h *history) clear() {
 func (h *history) setMax(n int) {
 	n = max(n, 0)
 	keep := min(h.n, n)
-	lines := make([]line, 0, keep)
+	// The ring's headers are allocated at once (32 bytes a line): grown
+	// by append they would end up to twice the size.
+	lines := make([]line, 0, n)
 	for i := h.n - keep; i < h.n; i++ {
 		lines = append(lines, *h.at(i))
 	}

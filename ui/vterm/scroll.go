@@ -36,6 +36,9 @@ func (t *Terminal) scrollUp(top, bot, n int) {
 		for i := range n {
 			l := s.row(i)
 			spare := t.hist.push(*l)
+			if cap(spare.cells) < t.cols {
+				spare.cells = t.newCells(t.cols)
+			}
 			*l = spare
 		}
 	}
@@ -76,6 +79,20 @@ func (t *Terminal) deleteLines(n int) {
 		t.scr.row(y).clear(t.cols, t.eraseID)
 	}
 	t.x = 0
+}
+
+// newCells is storage for a line of n cells, cut from a slab of about 64
+// lines: allocated one by one, a 200-cell line (1600 bytes) would take
+// 1792, the allocator's next size, 12% more for the whole history. A
+// slab is a whole number of 8 KB pages, so nothing is lost there either.
+func (t *Terminal) newCells(n int) []cell {
+	if len(t.slab) < n {
+		const page = 8192 / 8 // cells
+		t.slab = make([]cell, (n*64+page-1)/page*page)
+	}
+	c := t.slab[:n:n]
+	t.slab = t.slab[n:]
+	return c
 }
 
 // ScrollbackLen is how many lines the history holds.

@@ -34,8 +34,9 @@ type Terminal struct {
 	penCache  [64]penCacheEntry
 	eraseID   uint16 // styles index of pen's background alone (erased cells)
 	clusters  clusterTable
-	x, y      int // cursor; x == cols means "wrap before the next character"
-	top, bot  int // scroll region, inclusive rows
+	slab      []cell // storage for new lines, see newCells
+	x, y      int    // cursor; x == cols means "wrap before the next character"
+	top, bot  int    // scroll region, inclusive rows
 	tabs      []bool
 	last      rune // last printed character, for REP; -1 after a control
 	lastWidth int
