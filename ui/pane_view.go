@@ -134,10 +134,9 @@ func renderRow(b *strings.Builder, emu *vterm.Terminal, line vterm.Line, width i
 	for x := 0; x < width; {
 		content, w := line.Text(x)
 		style := line.StyleID(x) // a blank may still carry a background colour
-		if w == 0 {              // a right half whose wide character was cut off
-			content, w = " ", 1
-		}
-		if x+w > width {
+		// A right half whose wide character was cut off, or a wide
+		// character that does not fit: a space.
+		if w == 0 || x+w > width {
 			content, w = " ", 1
 		}
 		if style != pen {
