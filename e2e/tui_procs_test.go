@@ -18,13 +18,7 @@ func TestTUIProcessListMemoryHog(t *testing.T) {
 	for _, size := range [][2]int{{200, 50}, {80, 24}} {
 		t.Run(strconv.Itoa(size[0])+"x"+strconv.Itoa(size[1]), func(t *testing.T) {
 			clean(t)
-			tm := startTmux(t, size[0], size[1], "--rootfs", rootfsOK, "--memory-limit", "48M", "--hostname", "procbox")
-			tm.waitFor("New container", 10*time.Second)
-			for i := 0; i < 20 && !strings.Contains(tm.screen(), "procbox running"); i++ {
-				tm.keys("Enter")
-				time.Sleep(150 * time.Millisecond)
-			}
-			tm.waitFor(`(?m)^/ #`, 10*time.Second)
+			tm := launchAt(t, size[0], size[1], "procbox", "--memory-limit", "48M")
 			// Slowly, so that the list shows it alive for a few seconds.
 			tm.text("vme50-hog mem --rate 4M/s; echo shell-lives")
 			tm.keys("Enter")
@@ -80,4 +74,55 @@ func TestTUIProcessListMemoryHog(t *testing.T) {
 			tm.waitFor(`EXIT=0`, 15*time.Second)
 		})
 	}
+}
+
+// Presenter mode on the real binary: ctrl+g z zooms the memory panel in
+// big figures, tab goes to the CPU's, esc leaves; ctrl+g space holds the
+// display while the shell runs on: what it prints shows only once the
+// display goes on.
+func TestTUIPresenterMode(t *testing.T) {
+	clean(t)
+	tm := launchAt(t, 80, 24, "presbox", "--memory-limit", "48M")
+	tm.keys("C-g", "z")
+	s := tm.waitFor(`memory of presbox · panel 1 of 5`, 5*time.Second)
+	if !strings.Contains(s, "▀▀▀") || !strings.Contains(s, "of memory.") {
+		t.Errorf("the zoom has no big figure or no limit line:\n%s", s)
+	}
+	tm.keys("Tab")
+	tm.waitFor(`CPU of presbox · panel 2 of 5`, 5*time.Second)
+	tm.keys("Escape")
+	tm.waitFor(`(?m)^/ #`, 5*time.Second)
+
+	tm.keys("C-g", "Space")
+	tm.waitFor(`display held, the container runs on`, 5*time.Second)
+	tm.text("echo held-$((6*7))")
+	tm.keys("Enter")
+	time.Sleep(time.Second)
+	if s := tm.screen(); strings.Contains(s, "held-42") {
+		t.Errorf("the held display shows what came after:\n%s", s)
+	}
+	tm.keys("C-g", "Space")
+	s = tm.waitFor(`(?m)^held-42`, 5*time.Second)
+	if strings.Contains(s, "display held") {
+		t.Errorf("the status still says held:\n%s", s)
+	}
+	tm.keys("C-g", "q")
+	tm.waitFor(`Quit\?`, 5*time.Second)
+	tm.keys("y")
+	tm.waitFor(`EXIT=0`, 15*time.Second)
+}
+
+// launchAt starts the TUI at cols x rows on a prefilled form for a
+// container called hostname, Enters through it and waits for the shell's
+// prompt (at the end of its line: tmux leaves out the space after it).
+func launchAt(t *testing.T, cols, rows int, hostname string, args ...string) *tmux {
+	t.Helper()
+	tm := startTmux(t, cols, rows, append([]string{"--rootfs", rootfsOK, "--hostname", hostname}, args...)...)
+	tm.waitFor("New container", 10*time.Second)
+	for i := 0; i < 30 && !strings.Contains(tm.screen(), hostname+" running"); i++ {
+		tm.keys("Enter")
+		time.Sleep(150 * time.Millisecond)
+	}
+	tm.waitFor(`(?m)^/ #`, 10*time.Second)
+	return tm
 }
