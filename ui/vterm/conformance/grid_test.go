@@ -90,6 +90,7 @@ func parseCapture(text string, cols, rows int) *screen {
 		}
 	}
 	var pen cell
+	lineDrawing := false // like the pen, carried from line to line
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	for y, line := range lines {
 		if y >= rows {
@@ -108,6 +109,14 @@ func parseCapture(text string, cols, rows int) *screen {
 			}
 			r, size := utf8.DecodeRuneInString(line)
 			line = line[size:]
+			switch r {
+			case '\x0e', '\x0f': // tmux brackets line-drawing cells with SO ... SI
+				lineDrawing = r == '\x0e'
+				continue
+			}
+			if lineDrawing {
+				r = decGraphics(r)
+			}
 			width := runewidth.RuneWidth(r)
 			if prev >= 0 && (width == 0 || strings.HasSuffix(s.cells[y][prev].text, "\u200d")) {
 				// joins the cell before it
@@ -218,4 +227,14 @@ func extendedColour(ps []string, i int) (string, int) {
 		return fmt.Sprintf("#%02x%02x%02x", num(i+2), num(i+3), num(i+4)), i + 4
 	}
 	return "", i + 1
+}
+
+// decGraphics is the character the DEC special graphics set (ESC ( 0)
+// shows for r: the VT100's table, in Unicode.
+func decGraphics(r rune) rune {
+	const from, to = "`abcdefghijklmnopqrstuvwxyz{|}~", "◆▒␉␌␍␊°±␤␋┘┐┌└┼⎺⎻─⎼⎽├┤┴┬│≤≥π≠£·"
+	if i := strings.IndexRune(from, r); i >= 0 {
+		return []rune(to)[i]
+	}
+	return r
 }

@@ -133,6 +133,19 @@ func handStreams() []stream {
 		one("cursor-moves", 20, 8,
 			csi+"5;5HA"+csi+"2AB"+csi+"3BC"+csi+"4CD"+csi+"6DE"+csi+"10GF"+csi+"2dG"+
 				csi+"99;99HH"+csi+"0;0HI"+csi+"99DJ"+csi+"4;4f"+"K"+csi+"3EL"+csi+"2FM"),
+		// DEC special graphics: the line drawing of boxes (ESC ( 0 ... ESC ( B).
+		one("line-drawing", 20, 4, "\x1b(0lqqqk"+crlf+"x   x"+crlf+"mqqqj\x1b(B lqx"),
+		one("insert-mode", 20, 3, "abcdef"+csi+"3G"+csi+"4hXY"+csi+"4lZ"+crlf+"0123456789"+csi+"1G"+csi+"4h"+csi+"32mgreen"+csi+"m"+csi+"4l"),
+		one("origin-mode", 20, 8, csi+"3;6r"+csi+"?6h"+csi+"1;1Hin-region"+csi+"9;1Hclamped"+csi+"?6l"+csi+"r"+csi+"8;1Hout"),
+		// REP within the row: at its end tmux stops, xterm wraps.
+		one("repeat", 20, 4, "a"+csi+"5b"+crlf+csi+"31m-"+csi+"18b"+csi+"m"),
+		one("index-nel", 20, 5, "one\x1bDtwo\x1bEthree"+csi+"5;1H\x1bDscrolled"+csi+"2;10H\x1bMup"),
+		// No HPR (CSI a): tmux 3.3a ignores it, xterm moves right.
+		one("line-moves", 20, 6, csi+"4;5Ha"+csi+"2Fb"+csi+"Ec"+csi+"15`d"+csi+"1;1H"+csi+"10Cf"),
+		one("full-reset", 20, 4, csi+"1;31mbefore"+csi+"3;5r\x1bcafter"),
+		// No soft reset (DECSTR, CSI ! p): tmux 3.3a ignores it, xterm
+		// resets the pen and insert mode.
+		one("erase-scrollback", 20, 3, "a"+crlf+"b"+crlf+"c"+crlf+"d"+csi+"3Je"),
 		{name: "resize-shrink", parts: []part{
 			{30, 10, []byte("first line" + crlf + "second" + crlf + "third" + crlf + "4" + crlf + "5" + crlf +
 				"6" + crlf + "7" + crlf + "8 the cursor is here")},

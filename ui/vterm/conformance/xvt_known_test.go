@@ -11,5 +11,8 @@ var xvtKnown = map[string]string{
 	"erase":               "ED 1 on the first row erases the whole row, not up to the cursor",
 	"alternate-47":        "modes 47 and 1047 (the alternate screen without saving the cursor) are ignored",
 	"save-restore-cursor": "CSI s and CSI u (save and restore the cursor) are ignored",
+	"insert-mode":         "insert mode (IRM, CSI 4 h) is ignored: characters overwrite",
+	"index-nel":           "NEL (ESC E) is ignored",
+	"erase-scrollback":    "ED 3 (erase the scrollback) erases the screen too",
 	"resize-shrink":       "fewer rows cut the rows below instead of moving the rows above the cursor off the top (the pane works round it: scrollForShrink)",
 }
