@@ -33,12 +33,7 @@ func (t *Terminal) execute(b byte) {
 	t.last = -1
 	switch b {
 	case ansi.BS:
-		// From the pending-wrap state tmux lands on the last column.
-		if t.x >= t.cols {
-			t.x = t.cols - 1
-		} else if t.x > 0 {
-			t.x--
-		}
+		t.left(1)
 	case ansi.HT:
 		t.tabForward(1)
 	case ansi.LF, ansi.VT, ansi.FF:
@@ -87,8 +82,10 @@ func (t *Terminal) down(n int) {
 	t.x = min(t.x, t.cols-1)
 }
 
-// left and right move along the row, stopping at its edges.
-func (t *Terminal) left(n int)  { t.x = max(min(t.x, t.cols-1)-n, 0) }
+// left and right move along the row, stopping at its edges. Like tmux,
+// left counts from the pending-wrap column: one step back from it is
+// the last column.
+func (t *Terminal) left(n int)  { t.x = max(t.x-n, 0) }
 func (t *Terminal) right(n int) { t.x = min(t.x+n, t.cols-1) }
 
 // tabForward moves to the n-th next tab stop, or the last column.
@@ -147,7 +144,8 @@ func (t *Terminal) restoreCursor(s *savedCursor) {
 		t.charset = charsets{}
 		return
 	}
-	t.x, t.y = min(s.x, t.cols), min(s.y, t.rows-1)
+	// A save in the pending-wrap state restores to the last column.
+	t.x, t.y = min(s.x, t.cols-1), min(s.y, t.rows-1)
 	t.setPen(s.pen)
 	t.modes.origin = s.origin
 	t.charset = s.charset

@@ -132,7 +132,8 @@ func (t *Terminal) altScreen(on, cursor bool) {
 	if cursor {
 		t.restoreCursor(&t.altSave)
 	}
-	t.x, t.y = min(t.x, t.cols), min(t.y, t.rows-1)
+	// Leaving ends a pending wrap, as tmux does.
+	t.x, t.y = min(t.x, t.cols-1), min(t.y, t.rows-1)
 }
 
 // charsets are G0 and G1, each ASCII or DEC special graphics (the line

@@ -41,13 +41,12 @@ func (t *Terminal) put(r rune, w int) {
 		return // a wide character on a one-column screen has no room
 	}
 	if t.x+w > t.cols {
-		if t.modes.autowrap {
-			t.scr.row(t.y).wrapped = true
-			t.x = 0
-			t.index()
-		} else {
-			t.x = t.cols - w
+		if !t.modes.autowrap {
+			return // tmux drops what does not fit
 		}
+		t.scr.row(t.y).wrapped = true
+		t.x = 0
+		t.index()
 	}
 	l := t.scr.row(t.y).cells
 	if t.modes.insert {
