@@ -17,6 +17,7 @@ import (
 // oomNews is what the status has told of a tab's OOM kills.
 type oomNews struct {
 	counted uint64 // the kills the readings have counted
+	seen    bool   // a reading has been looked at
 	told    int    // the kernel's reports the status has told of
 	// waiting is since when a counted kill waits for its report; zero
 	// when none does.
@@ -33,6 +34,14 @@ func (a *App) noteOOMKills() {
 	now := a.now().UnixNano()
 	for _, t := range a.tabs {
 		n := max(t.panels.Readings().Last().Memory.Events.OOMKill, t.result.OOMKills)
+		if !t.oom.seen && t.panels.Readings().HasSample() {
+			t.oom.seen = true
+			if t.kind == tabAttached {
+				// Started elsewhere: its kills before it was opened
+				// here are old news.
+				t.oom.counted, t.oom.told = n, len(t.c.OOMVictims())
+			}
+		}
 		if n > t.oom.counted {
 			t.oom.counted = n
 			if t.oom.waiting == 0 {

@@ -288,3 +288,26 @@ func TestProcsOfEndedTabReadOnce(t *testing.T) {
 	}
 	wantContains(t, plain(a), "killed (OOM)")
 }
+
+// A container attached from the host view: its kills before it was
+// opened here are old news; a kill after is told.
+func TestOOMKillStatusAttached(t *testing.T) {
+	a, _ := onContainerScreen(t, 120, 30)
+	f := newFakeContainer(t, "bbbb00000002", runtime.Spec{Hostname: "big", Args: []string{"/bin/sh"}})
+	f.noPty = true
+	f.addVictim(hogVictim)
+	oomReading(f, 1, time.Unix(1000, 0))
+	drive(a, attachedMsg{c: f, owner: 4242})
+	drive(a, sampleTickMsg{})
+	drive(a, sampleTickMsg{})
+	if a.status != "" {
+		t.Errorf("status %q for a kill before the tab was opened", a.status)
+	}
+	f.addVictim(runtime.OOMKill{Task: "vme50-hog", PID: 4300, ContainerPID: 12, AnonRSS: 40 << 20})
+	oomReading(f, 2, time.Unix(1001, 0))
+	drive(a, sampleTickMsg{})
+	drive(a, sampleTickMsg{})
+	if want := "the kernel killed vme50-hog (pid 12 in the container), anon-rss 40.0 MiB"; a.status != want {
+		t.Errorf("status %q\nwant   %q", a.status, want)
+	}
+}
