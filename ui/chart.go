@@ -90,7 +90,7 @@ type Chart struct {
 // in its style, and its words, shown for the newest mark in view.
 type Mark struct {
 	Glyph rune
-	Style lipgloss.Style
+	Style *lipgloss.Style // nil: plain; a pointer, as a graph has a Mark per sample
 	Words string
 	rank  int // of two marks in one column, the higher is shown
 }
@@ -151,7 +151,11 @@ func (c Chart) styleRow(row []cell) string {
 			if run.Len() > 0 {
 				flush()
 			}
-			out.WriteString(cl.mark.Style.Render(string(cl.r)))
+			if st := cl.mark.Style; st != nil {
+				out.WriteString(st.Render(string(cl.r)))
+			} else {
+				out.WriteRune(cl.r)
+			}
 			continue
 		}
 		if cl.kind != kind && run.Len() > 0 {

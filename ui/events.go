@@ -185,27 +185,34 @@ type flashSet uint8
 
 func (f flashSet) has(k EventKind) bool { return f&(1<<k) != 0 }
 
-// flashEnds is when the highlight of each kind ends: FlashFor after its
-// newest event (zero: never flashed). A new event restarts the flash.
-func (r *Readings) flashEnds() [numEventKinds]time.Time {
+// flashEnds is when the highlight of each kind that is highlighted at now
+// ends: FlashFor after its newest event (zero: none). A new event
+// restarts the flash. Events come in the order of the clock, so the scan
+// stops at the first that has stopped flashing: every older one has too,
+// and a View (on every key) costs a look at the last few events, not at
+// the hundred an OOM loop leaves.
+func (r *Readings) flashEnds(now time.Time) [numEventKinds]time.Time {
 	var ends [numEventKinds]time.Time
-	seen := 0
-	for i := len(r.events) - 1; i >= 0 && seen < len(ends); i-- {
-		if e := r.events[i]; ends[e.Kind].IsZero() {
-			ends[e.Kind] = e.Time.Add(FlashFor)
-			seen++
+	for i := len(r.events) - 1; i >= 0; i-- {
+		e := r.events[i]
+		until := e.Time.Add(FlashFor)
+		if !until.After(now) {
+			break
+		}
+		if ends[e.Kind].IsZero() {
+			ends[e.Kind] = until
 		}
 	}
 	return ends
 }
 
-// Flashing is the set of kinds highlighted at now.
+// Flashing is the set of kinds highlighted at now: the panels' memo key,
+// worked out on every View, so it scans as flashEnds does, without its
+// table.
 func (r *Readings) Flashing(now time.Time) flashSet {
 	var f flashSet
-	for k, until := range r.flashEnds() {
-		if now.Before(until) {
-			f |= 1 << k
-		}
+	for i := len(r.events) - 1; i >= 0 && r.events[i].Time.Add(FlashFor).After(now); i-- {
+		f |= 1 << r.events[i].Kind
 	}
 	return f
 }
@@ -213,8 +220,8 @@ func (r *Readings) Flashing(now time.Time) flashSet {
 // FlashDeadline is when the next highlight after now ends.
 func (r *Readings) FlashDeadline(now time.Time) (time.Time, bool) {
 	var next time.Time
-	for _, until := range r.flashEnds() {
-		if until.After(now) && (next.IsZero() || until.Before(next)) {
+	for _, until := range r.flashEnds(now) {
+		if !until.IsZero() && (next.IsZero() || until.Before(next)) {
 			next = until
 		}
 	}

@@ -211,7 +211,7 @@ func (r *Readings) marks(h *sampleHistory) []Mark {
 			out = make([]Mark, n)
 		}
 		if out[i].Glyph == 0 || m.rank >= out[i].rank {
-			out[i] = Mark{Glyph: m.glyph, Style: *m.style, Words: e.Words(), rank: m.rank}
+			out[i] = Mark{Glyph: m.glyph, Style: m.style, Words: e.Words(), rank: m.rank}
 		}
 	}
 	return out
