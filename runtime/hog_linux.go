@@ -28,13 +28,13 @@ import (
 // A command that keeps CAP_SYS_ADMIN (--cap-add SYS_ADMIN or ALL) could
 // remount a bind writable and chmod vme50-tui on the host, or fill the
 // host's disk through the cache file: it gets neither.
-func mountHog(tmp *os.File, caps []Capability) error {
+func mountHog(tmp *os.File, caps []Capability, self string) error {
 	if slices.Contains(caps, capNamed("SYS_ADMIN")) {
 		logStep("# no %s and no %s in this container: with CAP_SYS_ADMIN it could remount them writable, and they are the host's files",
 			hog.Name, hog.CachePath)
 		return nil
 	}
-	binary, err := ownBinary()
+	binary, err := ownBinary(self)
 	if err != nil {
 		// The container works without it; the log says why it is missing.
 		logStep("# no %s in this container: %v", hog.Name, err)
@@ -141,15 +141,21 @@ func mountCache(vme50 *os.File) error {
 	return nil
 }
 
-// ownBinary is the path of the binary we run. Not /proc/self/exe itself:
-// that link leads into the host's mount namespace (it was resolved when the
-// parent started, before ours was made), and the kernel binds nothing from
-// another namespace (EINVAL). Its target, read as a path, is found in our
-// namespace, a copy of the host's, as the same file.
-func ownBinary() (string, error) {
-	path, err := os.Readlink("/proc/self/exe")
-	if err != nil {
-		return "", err
+// ownBinary is the path of the binary we run: self, the parent's
+// /proc/self/exe read as a path (initConfig.Self), or else our own. Not
+// /proc/self/exe itself: that link leads into the host's mount namespace
+// (it was resolved when the parent started, before ours was made), or
+// into the read-only mount of it that init runs from (readOnlySelf), and
+// the kernel binds nothing from another namespace (EINVAL). Its target,
+// read as a path, is found in our namespace, a copy of the host's, as the
+// same file.
+func ownBinary(self string) (string, error) {
+	path := self
+	if path == "" {
+		var err error
+		if path, err = os.Readlink("/proc/self/exe"); err != nil {
+			return "", err
+		}
 	}
 	if strings.HasSuffix(path, " (deleted)") {
 		return "", fmt.Errorf("%s was replaced or removed since vme50-tui started", strings.TrimSuffix(path, " (deleted)"))

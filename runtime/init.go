@@ -49,6 +49,10 @@ type initConfig struct {
 	Env     []string `json:"env"`
 	// Caps are the capabilities the command keeps (caps.go).
 	Caps []Capability `json:"caps"`
+	// Self is the path of vme50-tui's binary on the host, which init
+	// binds into the container as vme50-hog (hog_linux.go): init itself
+	// runs it from a mount that leads nowhere (readOnlySelf).
+	Self string `json:"self,omitempty"`
 }
 
 // fileID is what tells one file from every other: its device and inode.

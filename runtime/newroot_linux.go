@@ -41,7 +41,7 @@ func buildRootfs(cfg *initConfig) error {
 	if err := m.mountKernelFilesystems(cfg); err != nil {
 		return err
 	}
-	if err := mountHog(m.tmp, cfg.Caps); err != nil {
+	if err := mountHog(m.tmp, cfg.Caps, cfg.Self); err != nil {
 		return err
 	}
 	if err := mountResolvConf(m.root, cfg); err != nil {

@@ -49,8 +49,12 @@ func (c *Container) startInit() error {
 	}
 	c.init = cmd.Process
 	c.stdio.start()
-	c.logf(FromParent, "clone(%s) = %d, which runs /proc/self/exe init",
-		cloneFlagNames(cmd.SysProcAttr.Cloneflags, cmd.SysProcAttr.UseCgroupFD), c.init.Pid)
+	how := ""
+	if cmd.Path != "/proc/self/exe" {
+		how = " (as " + cmd.Path + ", our binary on a read-only mount)"
+	}
+	c.logf(FromParent, "clone(%s) = %d, which runs /proc/self/exe init%s",
+		cloneFlagNames(cmd.SysProcAttr.Cloneflags, cmd.SysProcAttr.UseCgroupFD), c.init.Pid, how)
 	if m := c.spec.UserNS; m != nil {
 		c.logf(FromParent, "/proc/%d/uid_map <- %s, gid_map <- %s (container id 0 is host id %d)", c.init.Pid, m, m, m.HostID)
 	}
@@ -92,8 +96,15 @@ func (c *Container) startInit() error {
 // descriptors the child inherits, to close once it has started.
 func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, error) {
 	// /proc/self/exe is this very binary, whatever path or name it was
-	// started by (os.Args[0] may be a bare name found through PATH).
-	cmd := exec.Command("/proc/self/exe", "init")
+	// started by (os.Args[0] may be a bare name found through PATH); we
+	// start it through a read-only mount of it, so that no container can
+	// write to it (mountfd_linux.go).
+	exe, err := readOnlySelf()
+	if err != nil {
+		c.logf(FromParent, "# %v: init runs from /proc/self/exe, which a container could write once it stops running", err)
+		exe = "/proc/self/exe"
+	}
+	cmd := exec.Command(exe, "init")
 	cmd.Args[0] = "vme50-init"
 	cmd.Env = []string{} // init builds the command's environment itself
 	cmd.ExtraFiles = []*os.File{cfgR, statusW}
@@ -236,6 +247,7 @@ func (c *Container) initConfig() *initConfig {
 		Layer:     filepath.Join(c.dir, "layer"),
 		DiskLimit: c.spec.DiskLimit,
 	}
+	cfg.Self, _ = os.Readlink("/proc/self/exe") // none: the container has no vme50-hog
 	if cfg.Caps == nil {
 		cfg.Caps = DefaultCapabilitiesFor(c.spec.Network)
 	}
