@@ -147,19 +147,25 @@ func Recorded(events []Event) []record.Event {
 // more: the victim, the start), so from then on these readings no longer
 // find limit changes, pauses and OOM kills themselves; the counters that
 // only flash (max, oom) they still do.
+//
+// A row no newer than the one before (time_ms counts milliseconds: a
+// final reading a moment after the last) adds no reading, but its events
+// still happened: they are marked at the last reading.
 func (r *Readings) PushRecorded(s cgroup.Stats, events []record.Event, now time.Time) bool {
 	r.recorded = true
-	if !r.Push(s, now) {
+	taken := r.Push(s, now)
+	if !taken && !r.have {
 		return false
 	}
+	at := r.last.Time
 	for _, e := range events {
 		for kind, name := range recordedKinds {
 			if name == e.Kind {
-				r.addEvent(Event{Time: now, At: s.Time, Kind: kind, Text: e.Detail})
+				r.addEvent(Event{Time: now, At: at, Kind: kind, Text: e.Detail})
 			}
 		}
 	}
-	return true
+	return taken
 }
 
 // ---- marks on the graphs ----

@@ -144,6 +144,14 @@ func TestReadingsPushRecorded(t *testing.T) {
 	if !r.Flashing(s.Time).has(EventOOMKill) {
 		t.Error("the recorded OOM kill does not flash")
 	}
+	// A row in the same millisecond as the one before: its events are
+	// marked at that one.
+	if r.PushRecorded(s, []record.Event{{Kind: record.EventExit, Detail: "status 137"}}, s.Time) {
+		t.Error("a reading no newer than the last was taken")
+	}
+	if at := r.EventsAt(s.Time); len(at) != 2 || at[1].Kind != EventExit {
+		t.Errorf("events at the last reading: %+v", at)
+	}
 }
 
 // The pressure graph's strips share one axis, under the last strip; its
