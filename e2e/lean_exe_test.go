@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"vme50-tui/cgroup"
 )
 
 // CVE-2019-5736, runc's: a container made runc execute inside it (an exec
@@ -176,4 +178,73 @@ func hashOf(t *testing.T, path string) [32]byte {
 	var sum [32]byte
 	copy(sum[:], h.Sum(nil))
 	return sum
+}
+
+// TestLeanInitRunsFromReadOnlyBinary: vme50's init (between its clone and
+// its exec of the command) runs our binary from a read-only mount
+// (readOnlySelf), so that nothing reaching its /proc/PID/exe can write
+// the host's file. The test catches init in the new container's cgroup
+// (a few milliseconds: it tries up to 40 starts) and asks the kernel
+// about the mount its exe is on (statfs's ST_RDONLY).
+func TestLeanInitRunsFromReadOnlyBinary(t *testing.T) {
+	clean(t)
+	for attempt := 0; attempt < 40; attempt++ {
+		cmd := vme50Cmd(t, "run", "--rootfs", rootfsOK, "--network", "none", "/bin/true")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		flags, caught := catchInit(t, 2*time.Second)
+		wantCode(t, finish(t, cmd, cmd.Wait()), 0)
+		if !caught {
+			continue
+		}
+		if flags&unix.ST_RDONLY == 0 {
+			t.Fatalf("init's binary is on a writable mount (statfs flags %#x)", flags)
+		}
+		return
+	}
+	t.Fatal("init was never caught before its exec, in 40 starts")
+}
+
+// catchInit watches the vme50 cgroups for a process that is vme50's init
+// ("vme50-init init") and returns the statfs flags of the mount of its
+// exe.
+func catchInit(t *testing.T, patience time.Duration) (flags int64, caught bool) {
+	h := host(t)
+	parent := filepath.Join(h.Root, cgroup.Parent)
+	if h.Version == cgroup.V1 {
+		parent = filepath.Join(h.V1Roots["memory"], cgroup.Parent)
+	}
+	self, err := os.Stat(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(patience); time.Now().Before(end); {
+		leaves, _ := os.ReadDir(parent)
+		for _, leaf := range leaves {
+			for _, pid := range procsIn(filepath.Join(parent, leaf.Name())) {
+				dir := filepath.Join("/proc", strconv.Itoa(pid))
+				cmdline, _ := os.ReadFile(filepath.Join(dir, "cmdline"))
+				if string(cmdline) != "vme50-init\x00init\x00" {
+					continue
+				}
+				// Another test's container, of another build: not ours.
+				if exe, err := os.Stat(filepath.Join(dir, "exe")); err != nil || !os.SameFile(exe, self) {
+					continue
+				}
+				fd, err := unix.Open(filepath.Join(dir, "exe"), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+				if err != nil {
+					continue // it exec'd meanwhile
+				}
+				var st unix.Statfs_t
+				err = unix.Fstatfs(fd, &st)
+				again, _ := os.ReadFile(filepath.Join(dir, "cmdline"))
+				unix.Close(fd)
+				if err == nil && string(again) == string(cmdline) {
+					return st.Flags, true
+				}
+			}
+		}
+	}
+	return 0, false
 }
