@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -24,18 +25,19 @@ func newBenchTmux(tb testing.TB) *benchTmux {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		tb.Fatal("tmux is not installed (scripts/install-deps.sh installs it)")
 	}
-	x := &benchTmux{tb: tb, socket: fmt.Sprintf("vme50bench-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	// Its socket in the benchmark's temporary directory, removed with it.
+	x := &benchTmux{tb: tb, socket: filepath.Join(tb.TempDir(), "vme50bench.sock")}
 	// A first session keeps the server up; no status line, so a window
 	// is all pane; no wait after ESC.
 	x.run("new-session", "-d", "-s", "keep", "sleep 3600", ";",
 		"set", "-g", "status", "off", ";", "set", "-g", "escape-time", "0")
-	tb.Cleanup(func() { exec.Command("tmux", "-L", x.socket, "kill-server").Run() })
+	tb.Cleanup(func() { exec.Command("tmux", "-S", x.socket, "kill-server").Run() })
 	return x
 }
 
 func (x *benchTmux) run(args ...string) string {
 	x.tb.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", x.socket, "-f", "/dev/null"}, args...)...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-S", x.socket, "-f", "/dev/null"}, args...)...).CombinedOutput()
 	if err != nil {
 		x.tb.Fatalf("tmux %v: %v\n%s", args, err, out)
 	}

@@ -25,7 +25,8 @@ func startOracle(t *testing.T) *oracle {
 		// (scripts/install-deps.sh installs tmux).
 		t.Fatal("tmux is not installed; the conformance suite needs it")
 	}
-	o := &oracle{t: t, socket: fmt.Sprintf("vme50conf-%d", os.Getpid())}
+	// Its socket in the test's temporary directory, removed with it.
+	o := &oracle{t: t, socket: filepath.Join(t.TempDir(), "vme50conf.sock")}
 	// A first session keeps the server up between streams. No status
 	// line, so the pane is the whole window; no wait after ESC; a
 	// terminal type whose terminfo tmux knows.
@@ -34,13 +35,13 @@ func startOracle(t *testing.T) *oracle {
 		"set", "-g", "escape-time", "0", ";",
 		"set", "-g", "default-terminal", "tmux-256color", ";",
 		"set", "-g", "remain-on-exit", "on")
-	t.Cleanup(func() { exec.Command("tmux", "-L", o.socket, "kill-server").Run() })
+	t.Cleanup(func() { exec.Command("tmux", "-S", o.socket, "kill-server").Run() })
 	return o
 }
 
 func (o *oracle) tmux(args ...string) string {
 	o.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", o.socket, "-f", "/dev/null"}, args...)...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-S", o.socket, "-f", "/dev/null"}, args...)...).CombinedOutput()
 	if err != nil {
 		o.t.Fatalf("tmux %v: %v\n%s", args, err, out)
 	}
@@ -70,7 +71,7 @@ func (o *oracle) play(parts [][]byte, cols, rows int) *session {
 	s := &session{o: o, name: fmt.Sprintf("s%d", o.n)}
 	o.tmux("new-session", "-d", "-s", s.name, "-x", fmt.Sprint(cols), "-y", fmt.Sprint(rows),
 		"-e", writerEnv+"="+dir, self)
-	o.t.Cleanup(func() { exec.Command("tmux", "-L", o.socket, "kill-session", "-t", s.name).Run() })
+	o.t.Cleanup(func() { exec.Command("tmux", "-S", o.socket, "kill-session", "-t", s.name).Run() })
 	s.waitPart(0)
 	return s
 }
