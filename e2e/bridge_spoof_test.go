@@ -99,6 +99,18 @@ func TestBridgeSpoofingRefused(t *testing.T) {
 	// Its own address, but a sibling's MAC as the frame's source.
 	bMAC := macOf(t, "spoof-b")
 	sendUDPFrom(t, pid, a.addr, gw, port, "sibling-mac", bMAC)
+	// To the bridge's link-local group, which a bridge passes to the
+	// port's own stack past its hooks (an attack review's finding).
+	// Addressed to one of the host's addresses off the bridge: one in
+	// the subnet arriving elsewhere was dropped already.
+	host := hostAddrOffBridge(t)
+	for _, group := range []string{"01:80:c2:00:00:03", "01:80:c2:00:00:0e"} {
+		mac, _ := net.ParseMAC(group)
+		inNetNSOf(t, pid, func() error { return sendUDPFrame(b.addr, host, port, mac, nil, "link-local "+group) })
+		inNetNSOf(t, pid, func() error {
+			return sendUDPFrame(netip.MustParseAddr("198.51.100.9"), host, port, mac, nil, "link-local lan "+group)
+		})
+	}
 	time.Sleep(500 * time.Millisecond)
 	mu.Lock()
 	defer mu.Unlock()
@@ -108,6 +120,11 @@ func TestBridgeSpoofingRefused(t *testing.T) {
 	for _, name := range []string{"loopback", "lan", "sibling"} {
 		if got[name] {
 			t.Errorf("a datagram from %s (%s), not the container's own address, reached the host", sources[name], name)
+		}
+	}
+	for what := range got {
+		if strings.HasPrefix(what, "link-local") {
+			t.Errorf("a spoofed datagram sent to the bridge's link-local group reached the host (%s)", what)
 		}
 	}
 	if got["sibling-mac"] {
@@ -172,4 +189,27 @@ func macOf(t *testing.T, name string) net.HardwareAddr {
 		t.Fatalf("eth0's MAC in %s: %q %v", name, r.stdout, err)
 	}
 	return mac
+}
+
+// hostAddrOffBridge is an IPv4 address of the host on an interface other
+// than lo and the bridge (the VM has a dummy eth0 for this).
+func hostAddrOffBridge(t *testing.T) netip.Addr {
+	t.Helper()
+	ifaces, err := net.Interfaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, iface := range ifaces {
+		if iface.Flags&net.FlagLoopback != 0 || strings.HasPrefix(iface.Name, "vme50") {
+			continue
+		}
+		addrs, _ := iface.Addrs()
+		for _, a := range addrs {
+			if p, err := netip.ParsePrefix(a.String()); err == nil && p.Addr().Is4() {
+				return p.Addr()
+			}
+		}
+	}
+	t.Fatal("the host has no IPv4 address off lo and the bridge")
+	return netip.Addr{}
 }

@@ -160,11 +160,12 @@ func freePort(t *testing.T) int {
 type netState struct {
 	bridge  bool
 	table   bool // table ip vme50
-	bridgeT bool // table bridge vme50
+	portsT  bool // table netdev vme50
 	lock    bool
 	uplinks bool     // the file naming the interfaces whose forwarding vme50 switched on
 	veths   []string // host ends of containers' veth pairs
-	rules   []string // comments of the published chain's rules and of the port rules
+	rules   []string // comments of the published chain's rules
+	ports   []string // the chains of table netdev vme50: one per container's veth
 }
 
 func takeNetState(t *testing.T) netState {
@@ -202,16 +203,16 @@ func takeNetState(t *testing.T) netState {
 			s.rules = append(s.rules, comment)
 		}
 	}
-	bridgeTable := &nftables.Table{Family: nftables.TableFamilyBridge, Name: "vme50"}
-	if _, err := c.ListTableOfFamily("vme50", nftables.TableFamilyBridge); err == nil {
-		s.bridgeT = true
-		rules, err := c.GetRules(bridgeTable, &nftables.Chain{Table: bridgeTable, Name: "ports"})
+	if _, err := c.ListTableOfFamily("vme50", nftables.TableFamilyNetdev); err == nil {
+		s.portsT = true
+		chains, err := c.ListChainsOfTableFamily(nftables.TableFamilyNetdev)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, r := range rules {
-			comment, _ := userdata.GetString(r.UserData, userdata.TypeComment)
-			s.rules = append(s.rules, comment)
+		for _, ch := range chains {
+			if ch.Table.Name == "vme50" {
+				s.ports = append(s.ports, ch.Name)
+			}
 		}
 	}
 	_, err = os.Stat(filepath.Join(filepath.Dir(runtime.StateDir), "network.lock"))
@@ -242,11 +243,11 @@ func wantNetGone(t *testing.T, ids ...string) {
 	ok := func() bool {
 		s = takeNetState(t)
 		for _, id := range ids {
-			if slices.Contains(s.veths, "vme50"+id[:10]) || slices.Contains(s.rules, "container "+id) {
+			if slices.Contains(s.veths, "vme50"+id[:10]) || slices.Contains(s.rules, "container "+id) || slices.Contains(s.ports, "vme50"+id[:10]) {
 				return false
 			}
 		}
-		return othersRunning(ids...) || !s.bridge && !s.table && !s.bridgeT && !s.lock && !s.uplinks && len(s.veths) == 0
+		return othersRunning(ids...) || !s.bridge && !s.table && !s.portsT && !s.lock && !s.uplinks && len(s.veths) == 0
 	}
 	for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {

@@ -91,7 +91,9 @@ type bridgeLink struct {
 	// listening, so that no host service and no other container can take
 	// the port while the DNAT rule sends its connections here.
 	reserved []*os.File
-	left     bool // disconnectNetwork has run
+	// stopProxies stop the servers of 127.0.0.1:PORT, one per port.
+	stopProxies []func()
+	left        bool // disconnectNetwork has run
 }
 
 // Address is the container's address on the bridge with its prefix

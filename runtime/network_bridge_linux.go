@@ -154,7 +154,12 @@ func (c *Container) attach(br netlink.Link, subnet netip.Prefix, logf func(strin
 	if err := pinPort(host, br, addr, logf); err != nil {
 		return err
 	}
-	if err := holdPort(c.id, la.Name, addr, logf); err != nil {
+	// The host's end carries no IPv6 either: a router advertisement
+	// must find no stack to configure.
+	if err := noIPv6(la.Name, "", logf); err != nil {
+		return err
+	}
+	if err := holdPort(la.Name, addr, logf); err != nil {
 		return err
 	}
 	if err := netlink.LinkSetUp(host); err != nil {
@@ -164,7 +169,17 @@ func (c *Container) attach(br netlink.Link, subnet netip.Prefix, logf func(strin
 	if err := configureEth0(pid, addr, subnet, gw, logf); err != nil {
 		return err
 	}
-	return publish(c.id, addr, c.spec.Ports, logf)
+	if err := publish(c.id, addr, c.spec.Ports, logf); err != nil {
+		return err
+	}
+	for i, p := range c.spec.Ports {
+		pp, err := servePort(b.reserved[i], addr.AsSlice(), p, logf)
+		if err != nil {
+			return err
+		}
+		b.stopProxies = append(b.stopProxies, pp.stop)
+	}
+	return nil
 }
 
 // pinPort ties the container's address and MAC to its own bridge port, so
@@ -326,6 +341,12 @@ func ensureBridge(logf func(string, ...any)) (netlink.Link, netip.Prefix, error)
 					"unset it, or wait until the other containers have ended", SubnetEnv, want, BridgeName, subnet)
 			}
 		}
+		// A bridge made by an older vme50-tui had route_localnet on.
+		if v, err := getConf(BridgeName, "route_localnet"); err == nil && v != "0" {
+			if err := setConf(BridgeName, "route_localnet", "0", "the host's loopback stays out of the containers' reach", logf); err != nil {
+				return nil, netip.Prefix{}, err
+			}
+		}
 		// The tables too: something may have flushed the ruleset since
 		// (network_watch_linux.go).
 		if err := repairLocked(subnet, logf); err != nil {
@@ -369,14 +390,10 @@ func ensureBridge(logf func(string, ...any)) (netlink.Link, netip.Prefix, error)
 	if err := noIPv6(BridgeName, "", logf); err != nil {
 		return nil, netip.Prefix{}, err
 	}
-	// Forwarding for the bridge alone; route_localnet lets the host's
-	// 127.0.0.1:PORT be DNAT'ed out of it (its misuse is dropped by the
-	// table's guard chain).
-	for _, s := range [][3]string{{"forwarding", "1", "the containers' packets may be routed on"},
-		{"route_localnet", "1", "127.0.0.1:PORT of the host may be sent to a container"}} {
-		if err := setConf(BridgeName, s[0], s[1], s[2], logf); err != nil {
-			return nil, netip.Prefix{}, err
-		}
+	// Forwarding for the bridge alone. (route_localnet stays off: the
+	// host's 127.0.0.1:PORT is served by a proxy, network_proxy_linux.go.)
+	if err := setConf(BridgeName, "forwarding", "1", "the containers' packets may be routed on", logf); err != nil {
+		return nil, netip.Prefix{}, err
 	}
 	if err := netlink.LinkSetUp(br); err != nil {
 		return nil, netip.Prefix{}, fmt.Errorf("ip link set %s up: %w", BridgeName, err)
@@ -584,10 +601,13 @@ func (c *Container) disconnectNetwork() error {
 	// The host ports are freed once their rules are gone, not before: a
 	// host service that took a port meanwhile would get nothing.
 	defer func() {
+		for _, stop := range b.stopProxies {
+			stop()
+		}
 		for _, f := range b.reserved {
 			f.Close()
 		}
-		b.reserved = nil
+		b.reserved, b.stopProxies = nil, nil
 	}()
 	lock, err := lockNetwork()
 	if err != nil {
@@ -600,6 +620,7 @@ func (c *Container) disconnectNetwork() error {
 	} else {
 		errs = append(errs, err)
 	}
+	errs = append(errs, releasePort(VethName(c.id), logf))
 	// No longer holding an address.
 	os.Remove(filepath.Join(c.dir, attachmentFile))
 	others, err := liveAttached(c.id)
@@ -686,8 +707,8 @@ func sweepNetwork() error {
 	tableThere := false
 	if c, err := nftConn(); err == nil {
 		ip, _ := tableExists(c)
-		bridge, _ := familyTableExists(c, nftables.TableFamilyBridge)
-		tableThere = ip || bridge
+		ports, _ := familyTableExists(c, nftables.TableFamilyNetdev)
+		tableThere = ip || ports
 	}
 	_, uplinksErr := os.Stat(uplinksPath())
 	if brErr != nil && errors.Is(lockErr, os.ErrNotExist) && !tableThere && !anyVeth() && errors.Is(uplinksErr, os.ErrNotExist) {
@@ -706,13 +727,17 @@ func sweepNetwork() error {
 	errs := []error{unpublish(func(id string) bool { return !slices.Contains(live, id) }, quiet)}
 	links, err := retryDump(netlink.LinkList)
 	errs = append(errs, err)
+	isLive := func(veth string) bool {
+		return slices.ContainsFunc(live, func(id string) bool { return VethName(id) == veth })
+	}
 	for _, l := range links {
 		name := l.Attrs().Name
-		if isVethName(name) && !slices.ContainsFunc(live, func(id string) bool { return VethName(id) == name }) {
+		if isVethName(name) && !isLive(name) {
 			_, err := deleteVeth(name, quiet)
 			errs = append(errs, err)
 		}
 	}
+	errs = append(errs, releaseDeadPorts(isLive, quiet))
 	last := len(live) == 0
 	if last {
 		errs = append(errs, teardownBridge(quiet))

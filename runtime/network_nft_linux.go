@@ -15,12 +15,13 @@ import (
 )
 
 // The bridge network's packet rules: one nftables table of our own, `table
-// ip vme50`, made with the bridge and deleted with it. No other table, and
-// no rule of anyone else's, is ever touched: nftables lets every program
-// keep its own table at the same hooks (a packet must pass all of them).
-// Each rule is built from nftables' expressions (github.com/google/nftables,
-// which speaks the kernel's netlink protocol as nft does) and logged in the
-// words nft takes:
+// ip vme50`, made with the bridge and deleted with it, and a second one
+// for the containers' ports (`table netdev vme50`, network_ports_linux.go).
+// No other table, and no rule of anyone else's, is ever touched: nftables
+// lets every program keep its own table at the same hooks (a packet must
+// pass all of them). Each rule is built from nftables' expressions
+// (github.com/google/nftables, which speaks the kernel's netlink protocol
+// as nft does) and logged in the words nft takes:
 //
 //	table ip vme50 {
 //		set uplinks { type ifname; }     # interfaces whose forwarding we switched on
@@ -28,19 +29,19 @@ import (
 //			iifname "vme50br0" ip daddr 127.0.0.0/8 drop
 //			iifname "vme50br0" ip saddr != 10.88.0.0/16 drop
 //			iifname != "vme50br0" iifname != "lo" ip daddr 10.88.0.0/16 drop
+//			iifname "vme50*" iifname != "vme50br0" drop
 //		}
 //		chain prerouting {               # type nat hook prerouting priority dstnat
 //			fib daddr type local jump published
 //		}
 //		chain output {                   # type nat hook output priority -100
-//			fib daddr type local jump published
+//			ip daddr != 127.0.0.0/8 fib daddr type local jump published
 //		}
 //		chain published {                # one rule per -p, named by its container
 //			tcp dport 8080 counter dnat to 10.88.0.2:80 comment "container 3f2a9c1d0b7e"
 //		}
 //		chain postrouting {              # type nat hook postrouting priority srcnat
 //			ip saddr 10.88.0.0/16 oifname != "vme50br0" counter masquerade
-//			oifname "vme50br0" ip saddr 127.0.0.0/8 masquerade
 //			oifname "vme50br0" ip saddr 10.88.0.0/16 ct status dnat masquerade
 //		}
 //		chain forward {                  # type filter hook forward priority filter
@@ -101,6 +102,18 @@ func makeTable(subnet netip.Prefix, logf func(string, ...any)) error {
 	if err != nil {
 		return err
 	}
+	if err := addTables(c, subnet, logf); err != nil {
+		return err
+	}
+	if err := c.Flush(); err != nil {
+		return fmt.Errorf("nft add table ip %s: %w", nftTableName, err)
+	}
+	return nil
+}
+
+// addTables adds to the batch c table ip vme50, with its set, chains and
+// shared rules, and table netdev vme50 for the ports' chains.
+func addTables(c *nftables.Conn, subnet netip.Prefix, logf func(string, ...any)) error {
 	t := c.AddTable(nftTable)
 	logf("nft add table ip %s", nftTableName)
 	uplinks := &nftables.Set{Table: t, Name: setUplinks, KeyType: nftables.TypeIFName, KeyByteOrder: binaryutil.NativeEndian}
@@ -137,10 +150,7 @@ func makeTable(subnet netip.Prefix, logf func(string, ...any)) error {
 		c.AddRule(&nftables.Rule{Table: t, Chain: byName[r.chain], Exprs: r.exprs})
 		logf("nft add rule ip %s %s %s", nftTableName, r.chain, r.words)
 	}
-	addBridgeTable(c, logf)
-	if err := c.Flush(); err != nil {
-		return fmt.Errorf("nft add table ip %s: %w", nftTableName, err)
-	}
+	addPortTable(c, logf)
 	return nil
 }
 
@@ -149,17 +159,15 @@ func tableRules(subnet netip.Prefix, uplinks *nftables.Set) []nftRule {
 	loopback := netip.MustParsePrefix("127.0.0.0/8")
 	br := BridgeName
 	return []nftRule{
-		// route_localnet on the bridge (below) lets the host's own
-		// 127.0.0.1:PORT go to a container; it would also let a
-		// container's packet addressed to 127.0.0.1 reach the host's
-		// loopback services (Kubernetes' CVE-2020-8558). Dropped here,
-		// before anything else sees it.
+		// A container's packet addressed to 127.0.0.1 must never reach
+		// the host's loopback services (Kubernetes' CVE-2020-8558, where
+		// route_localnet let it). The kernel drops it as a martian, since
+		// route_localnet stays off; this says it in a rule too.
 		{chainGuard, fmt.Sprintf(`iifname "%s" ip daddr %s drop`, br, loopback),
 			join(ifname(expr.MetaKeyIIFNAME, true, br), ipMatch(16, loopback), drop())},
 		// A container's packets come from its subnet: one with another
-		// source (127.0.0.2, which route_localnet no longer stops; a
-		// host of the LAN's) impersonates someone (an attack review's
-		// finding).
+		// source (127.0.0.2; a host of the LAN's) impersonates someone
+		// (an attack review's finding).
 		{chainGuard, fmt.Sprintf(`iifname "%s" ip saddr != %s drop`, br, subnet),
 			join(ifname(expr.MetaKeyIIFNAME, true, br), ipMatchOp(12, subnet, false), drop())},
 		// Nothing from outside is addressed to a container's own address:
@@ -170,18 +178,25 @@ func tableRules(subnet netip.Prefix, uplinks *nftables.Set) []nftRule {
 		// finding; Docker 28 has the same rule).
 		{chainGuard, fmt.Sprintf(`iifname != "%s" iifname != "lo" ip daddr %s drop`, br, subnet),
 			join(ifname(expr.MetaKeyIIFNAME, false, br), ifname(expr.MetaKeyIIFNAME, false, "lo"), ipMatch(16, subnet), drop())},
+		// A bridge port hands the host's stack nothing but frames for
+		// the bridge's link-local group, which the port's own chain
+		// drops (network_ports_linux.go); a packet arriving on a veth
+		// is one of those all the same.
+		{chainGuard, fmt.Sprintf(`iifname "%s*" iifname != "%s" drop`, vethPrefix, br),
+			join(ifnamePrefix(expr.MetaKeyIIFNAME, vethPrefix), ifname(expr.MetaKeyIIFNAME, false, br), drop())},
 		// Published ports: whatever is addressed to one of the host's own
 		// addresses, from outside (prerouting) or from the host itself
-		// (output, 127.0.0.1 included), goes through the published chain.
+		// (output), goes through the published chain. Not 127.0.0.1: a
+		// packet from it could leave through the bridge only with
+		// route_localnet on, which opens the host's loopback to the
+		// containers; vme50-tui itself serves 127.0.0.1:PORT, as
+		// Docker's docker-proxy does (network_proxy_linux.go).
 		{chainPre, "fib daddr type local jump " + chainPublish, join(fibDaddrLocal(), jump(chainPublish))},
-		{chainOutput, "fib daddr type local jump " + chainPublish, join(fibDaddrLocal(), jump(chainPublish))},
+		{chainOutput, fmt.Sprintf("ip daddr != %s fib daddr type local jump %s", loopback, chainPublish),
+			join(ipMatchOp(16, loopback, false), fibDaddrLocal(), jump(chainPublish))},
 		// Outbound: the containers' packets leave with the host's address.
 		{chainPost, fmt.Sprintf(`ip saddr %s oifname != "%s" counter masquerade`, subnet, br),
 			join(ipMatch(12, subnet), ifname(expr.MetaKeyOIFNAME, false, br), counter(), &expr.Masq{})},
-		// The host's 127.0.0.1:PORT sent to a container: the container
-		// could not answer 127.0.0.1 (its own lo), so it is the gateway's.
-		{chainPost, fmt.Sprintf(`oifname "%s" ip saddr %s masquerade`, br, loopback),
-			join(ifname(expr.MetaKeyOIFNAME, true, br), ipMatch(12, loopback), &expr.Masq{})},
 		// A container reaching a published port through the host's
 		// address: the answer must come back through the host too.
 		{chainPost, fmt.Sprintf(`oifname "%s" ip saddr %s ct status dnat masquerade`, br, subnet),
@@ -222,6 +237,12 @@ func ifnameBytes(name string) []byte {
 }
 
 // ifname matches iifname or oifname equal (or not) to name.
+// ifnamePrefix matches an interface whose name starts with prefix (nft's
+// "name*"): the comparison takes only the prefix's bytes.
+func ifnamePrefix(key expr.MetaKey, prefix string) []expr.Any {
+	return []expr.Any{&expr.Meta{Key: key, Register: 1}, &expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte(prefix)}}
+}
+
 func ifname(key expr.MetaKey, equal bool, name string) []expr.Any {
 	op := expr.CmpOpEq
 	if !equal {
@@ -312,6 +333,15 @@ func publish(id string, addr netip.Addr, ports []PortMapping, logf func(string, 
 	if err != nil {
 		return err
 	}
+	addPublished(c, id, addr, ports, logf)
+	if err := c.Flush(); err != nil {
+		return fmt.Errorf("nft add rule ip %s %s: %w", nftTableName, chainPublish, err)
+	}
+	return nil
+}
+
+// addPublished adds container id's published ports to the batch c.
+func addPublished(c *nftables.Conn, id string, addr netip.Addr, ports []PortMapping, logf func(string, ...any)) {
 	chain := &nftables.Chain{Table: nftTable, Name: chainPublish}
 	comment := commentPrefix + id
 	for _, p := range ports {
@@ -320,15 +350,10 @@ func publish(id string, addr netip.Addr, ports []PortMapping, logf func(string, 
 			UserData: userdata.AppendString(nil, userdata.TypeComment, comment)})
 		logf(`nft add rule ip %s %s %s comment "%s"`, nftTableName, chainPublish, r.words, comment)
 	}
-	if err := c.Flush(); err != nil {
-		return fmt.Errorf("nft add rule ip %s %s: %w", nftTableName, chainPublish, err)
-	}
-	return nil
 }
 
-// unpublish deletes the rules of every container for which gone says
-// true: its published ports (table ip vme50) and its port's rules (table
-// bridge vme50), each found by its comment "container ID".
+// unpublish deletes the published ports of every container for which
+// gone says true, each rule found by its comment "container ID".
 func unpublish(gone func(id string) bool, logf func(string, ...any)) error {
 	c, err := nftConn()
 	if err != nil {
@@ -339,7 +364,7 @@ func unpublish(gone func(id string) bool, logf func(string, ...any)) error {
 		table *nftables.Table
 		chain string
 		fam   string
-	}{{nftTable, chainPublish, "ip"}, {nftBridgeTable, chainPorts, "bridge"}} {
+	}{{nftTable, chainPublish, "ip"}} {
 		if ok, err := familyTableExists(c, where.table.Family); !ok || err != nil {
 			if err != nil {
 				return err
@@ -423,7 +448,7 @@ func listUplinks() ([]string, error) {
 	return names, nil
 }
 
-// deleteTable deletes table ip vme50 and table bridge vme50, their
+// deleteTable deletes table ip vme50 and table netdev vme50, their
 // chains, rules and set with them.
 func deleteTable(logf func(string, ...any)) error {
 	c, err := nftConn()
@@ -431,7 +456,7 @@ func deleteTable(logf func(string, ...any)) error {
 		return err
 	}
 	var gone []string
-	for _, t := range []*nftables.Table{nftTable, nftBridgeTable} {
+	for _, t := range []*nftables.Table{nftTable, nftPortTable} {
 		if ok, err := familyTableExists(c, t.Family); err != nil {
 			return err
 		} else if ok {
@@ -453,8 +478,8 @@ func deleteTable(logf func(string, ...any)) error {
 
 // familyWord is how nft names a table's family.
 func familyWord(f nftables.TableFamily) string {
-	if f == nftables.TableFamilyBridge {
-		return "bridge"
+	if f == nftables.TableFamilyNetdev {
+		return "netdev"
 	}
 	return "ip"
 }

@@ -63,10 +63,7 @@ config_wanted=(
 # a network interface besides lo (see scripts/vm-init); virtio's and
 # ext4's: the virtio disk with a filesystem, for the io.max tests; veth,
 # the bridge and nftables with conntrack, NAT, masquerade, ct and fib: the
-# bridge network (--network bridge, the default), and nft_meta_bridge for
-# the rules of table bridge vme50 (meta in the bridge family: a kernel
-# that has it as a module loads it when such a rule is added; the VM
-# cannot load modules by itself). br_netfilter is left
+# bridge network (--network bridge, the default). br_netfilter is left
 # out on purpose: this host has it built in, the VM proves the bridge
 # without it. vm-init loads them in rounds, so a module may come before
 # one it needs.
@@ -99,7 +96,6 @@ declare -A modules_wanted=(
   [NFT_CT]=net/netfilter/nft_ct.ko
   [NFT_FIB]=net/netfilter/nft_fib.ko
   [NFT_FIB_IPV4]=net/ipv4/netfilter/nft_fib_ipv4.ko
-  [NFT_BRIDGE_META]=net/bridge/netfilter/nft_meta_bridge.ko
 )
 
 # modules_cached tells whether kdir holds every module wanted that its
