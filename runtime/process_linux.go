@@ -37,7 +37,7 @@ func (c *Container) startInit() error {
 	}
 	bornIn := false
 	if err == nil {
-		bornIn, err = c.startInCgroup(cmd)
+		bornIn, err = startInCgroup(cmd, c.cg, func(format string, args ...any) { c.logf(FromParent, format, args...) })
 	}
 	// The child has its own copies now (or failed to start); ours would
 	// keep the pipes (and the terminal) open after the child is gone.
@@ -166,14 +166,15 @@ func startLocked(cmd *exec.Cmd) error {
 	return cmd.Start()
 }
 
-// startInCgroup starts cmd so that init is born in its cgroup on v1 too,
-// as clone3(CLONE_INTO_CGROUP) makes it on v2: the thread that forks it
-// steps into the leaf for the fork and back out (cgroup.ThreadMover),
-// which spares the container's start the grace period that moving a
-// process costs on v1. It says whether it did; if not, the caller moves
-// init in.
-func (c *Container) startInCgroup(cmd *exec.Cmd) (bool, error) {
-	mover, ok := c.cg.(cgroup.ThreadMover)
+// startInCgroup starts cmd so that it is born in cg on v1 too, as
+// clone3(CLONE_INTO_CGROUP) makes it on v2: the thread that forks it steps
+// into the leaf for the fork and back out (cgroup.ThreadMover), which
+// spares the start the grace period that moving a process costs on v1. It
+// says whether it did; if not (v2, or a host where the thread cannot
+// move, which logf tells), the caller moves the child in. Init uses it;
+// so can exec's helper.
+func startInCgroup(cmd *exec.Cmd, cg cgroup.Manager, logf func(format string, args ...any)) (bool, error) {
+	mover, ok := cg.(cgroup.ThreadMover)
 	if !ok || cmd.SysProcAttr.UseCgroupFD {
 		return false, startLocked(cmd)
 	}
@@ -189,14 +190,14 @@ func (c *Container) startInCgroup(cmd *exec.Cmd) (bool, error) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			bornIn, err = c.startInCgroup(cmd)
+			bornIn, err = startInCgroup(cmd, cg, logf)
 		}()
 		<-done
 		return bornIn, err
 	}
 	leave, err := mover.EnterThread()
 	if err != nil {
-		c.logf(FromParent, "%v: init is moved in after its start instead", err)
+		logf("%v: moved in after its start instead", err)
 		return false, cmd.Start()
 	}
 	err = cmd.Start()
