@@ -9,7 +9,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -180,15 +179,7 @@ func commandColumn(args []string) string {
 	}
 	// What a terminal would act on (an escape sequence in an argument:
 	// a title, a cleared screen) is shown as ps(1) shows it, a '?'.
-	s := strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return ' '
-		}
-		if !unicode.IsPrint(r) {
-			return '?'
-		}
-		return r
-	}, strings.Join(words, " "))
+	s := runtime.Printable(strings.Join(words, " "))
 	if utf8.RuneCountInString(s) <= commandWidth {
 		return s
 	}
