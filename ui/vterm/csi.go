@@ -63,9 +63,9 @@ func (t *Terminal) csi(cmd ansi.Cmd, ps ansi.Params) {
 	switch cmd.Final() {
 	case 'A': // CUU
 		t.up(n)
-	case 'B', 'e': // CUD, VPR
+	case 'B': // CUD (tmux ignores VPR, CSI e)
 		t.down(n)
-	case 'C', 'a': // CUF, HPR
+	case 'C': // CUF (tmux ignores HPR, CSI a)
 		t.right(n)
 	case 'D': // CUB
 		t.left(n)

@@ -43,6 +43,7 @@ func TestScreenCases(t *testing.T) {
 		{"cup", 10, 3, "\x1b[2;3HX", "|  X|", 3, 1},
 		{"cup clamps", 10, 3, "\x1b[99;99HX", "||         X", 9, 2},
 		{"relative moves", 10, 4, "\x1b[3B\x1b[4CX\x1b[2AY\x1b[3DZ", "|   Z Y||    X", 4, 1},
+		{"hpr vpr ignored as in tmux", 6, 4, "ab\x1b[2ax\x1b[2ey", "abxy|||", 4, 0},
 		{"cnl cpl", 10, 4, "ab\x1b[2Ec\x1b[Fd", "ab|d|c|", 1, 1},
 		{"cha vpa", 10, 4, "\x1b[5G\x1b[3dX", "||    X|", 5, 2},
 		{"el 0 1 2", 6, 3, "abcdef\x1b[1;3H\x1b[K\r\nabcdef\x1b[2;3H\x1b[1K\r\nabcdef\x1b[2K", "ab|   def|", 5, 2},
