@@ -187,11 +187,11 @@ func memoryOnce(b *testing.B) [2]float64 {
 	fresh := rssMiB(b, pid)
 	// The line's number and four runs of colour: 200 columns a line.
 	fill := `e=$(printf '\033'); l=$(printf "${e}[31m%-50s${e}[32m%-50s${e}[34m%-50s${e}[35m%-45s${e}[0m" red green blue magenta); ` +
-		`seq 1 10000 | sed "s/.*/&$l/"; echo filled-$((%d+2))`
+		`seq 1 10000 | sed "s/.*/&$l/"`
 	for n := 1; n <= 4; n++ {
 		x.keys("mem", "C-g", strconv.Itoa(n))
 		time.Sleep(300 * time.Millisecond)
-		x.line("mem", fmt.Sprintf(fill, 10*n))
+		x.line("mem", fill+fmt.Sprintf("; echo filled-$((%d+2))", 10*n))
 		x.waitFor("mem", fmt.Sprintf(`filled-%d`, 10*n+2), 2*time.Minute)
 	}
 	time.Sleep(time.Second)
