@@ -72,6 +72,11 @@ func (t *Terminal) sgr(ps ansi.Params) {
 		case n >= 100 && n <= 107:
 			p.bg = colourBasic | uint32(n-100+8)
 		case n == 38 || n == 48 || n == 58:
+			if c, used, ok := semicolonColour(ps[i:]); ok {
+				i += used - 1
+				setColour(&p, n, c)
+				continue
+			}
 			var c color.Color
 			used := ansi.ReadStyleColor(ps[i:], &c)
 			if used == 0 {
@@ -85,15 +90,44 @@ func (t *Terminal) sgr(ps ansi.Params) {
 			if c == nil {
 				continue // "implementation defined": no change
 			}
-			switch n {
-			case 38:
-				p.fg = packColour(c)
-			case 48:
-				p.bg = packColour(c)
-			default:
-				p.ul = packColour(c)
-			}
+			setColour(&p, n, packColour(c))
 		}
 	}
 	t.setPen(p)
+}
+
+// setColour sets the colour SGR n (38, 48 or 58) names.
+func setColour(p *pen, n int, c uint32) {
+	switch n {
+	case 38:
+		p.fg = c
+	case 48:
+		p.bg = c
+	default:
+		p.ul = c
+	}
+}
+
+// semicolonColour reads the common forms 38;5;n and 38;2;r;g;b without
+// going through a color.Color (boxing one allocates, once per coloured
+// line of a flood); ok is false for any other form, which x/ansi reads.
+func semicolonColour(ps ansi.Params) (c uint32, used int, ok bool) {
+	if len(ps) < 3 || ps[0].HasMore() || ps[1].HasMore() {
+		return 0, 0, false
+	}
+	switch param(ps, 1, 0) {
+	case 5:
+		if v := param(ps, 2, 0); v <= 255 && !ps[2].HasMore() {
+			return colourIndexed | uint32(v), 3, true
+		}
+	case 2:
+		if len(ps) < 5 {
+			return 0, 0, false
+		}
+		r, g, b := param(ps, 2, 0), param(ps, 3, 0), param(ps, 4, 0)
+		if r <= 255 && g <= 255 && b <= 255 && !ps[2].HasMore() && !ps[3].HasMore() {
+			return colourRGB | uint32(r)<<16 | uint32(g)<<8 | uint32(b), 5, true
+		}
+	}
+	return 0, 0, false
 }
