@@ -192,7 +192,8 @@ func memoryOnce(b *testing.B) [2]float64 {
 		x.keys("mem", "C-g", strconv.Itoa(n))
 		time.Sleep(300 * time.Millisecond)
 		x.line("mem", fill+fmt.Sprintf("; echo filled-$((%d+2))", 10*n))
-		x.waitFor("mem", fmt.Sprintf(`filled-%d`, 10*n+2), 2*time.Minute)
+		// The lines' last run on the screen: the fill printed what it should.
+		x.waitFor("mem", fmt.Sprintf(`magenta[\s\S]*filled-%d`, 10*n+2), 2*time.Minute)
 	}
 	time.Sleep(time.Second)
 	memoryDone = &[2]float64{fresh, rssMiB(b, pid)}
