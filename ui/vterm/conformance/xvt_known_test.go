@@ -14,5 +14,5 @@ var xvtKnown = map[string]string{
 	"insert-mode":         "insert mode (IRM, CSI 4 h) is ignored: characters overwrite",
 	"index-nel":           "NEL (ESC E) is ignored",
 	"erase-scrollback":    "ED 3 (erase the scrollback) erases the screen too",
-	"resize-shrink":       "fewer rows cut the rows below instead of moving the rows above the cursor off the top (the pane works round it: scrollForShrink)",
+	"resize-shrink":       "fewer rows cut the rows below instead of moving the rows above the cursor off the top (the pane, while on x/vt, worked round it)",
 }
