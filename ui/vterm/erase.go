@@ -17,6 +17,9 @@ func (t *Terminal) eraseCells(y, from, to int) {
 // eraseDisplay is ED: 0 from the cursor on, 1 up to the cursor, 2 all,
 // 3 the history (tmux leaves the screen alone for 3).
 func (t *Terminal) eraseDisplay(n int) {
+	if n == 2 || n == 0 && t.x == 0 && t.y == 0 {
+		t.clearIntoHistory()
+	}
 	switch n {
 	case 0:
 		t.eraseCells(t.y, t.x, t.cols)
@@ -36,6 +39,33 @@ func (t *Terminal) eraseDisplay(n int) {
 	case 3:
 		t.hist.clear()
 	}
+}
+
+// clearIntoHistory keeps what a whole-screen clear (`clear`, ctrl+l)
+// would wipe out: like tmux (its scroll-on-clear option), the main
+// screen's rows down to the last one with text scroll into the history
+// first, so scrolling back still finds them.
+func (t *Terminal) clearIntoHistory() {
+	if t.scr != t.main || t.hist.max == 0 {
+		return
+	}
+	for y := t.rows - 1; y >= 0; y-- {
+		if hasText(t.scr.row(y).cells) {
+			t.scrollUp(0, t.rows-1, y+1)
+			return
+		}
+	}
+}
+
+// hasText says whether any cell of cs was written (an erased cell,
+// even with a background colour, was not).
+func hasText(cs []cell) bool {
+	for _, c := range cs {
+		if c.r != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // eraseLine is EL: 0 from the cursor on, 1 up to the cursor, 2 the line.

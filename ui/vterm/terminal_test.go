@@ -254,3 +254,30 @@ func TestHugeCountsClamp(t *testing.T) {
 		}
 	}
 }
+
+// A whole-screen clear keeps the cleared rows in the history, as tmux
+// does: down to the last row with text, and not on the alternate screen.
+func TestClearKeepsHistory(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		hist int
+	}{
+		{"l1\r\nl2\r\nl3\x1b[2J", 3},
+		{"l1\r\nl2\r\nl3\x1b[H\x1b[J", 3},
+		{"l1\r\nl2\r\nl3\x1b[H\x1b[J\x1b[3J", 0},
+		{"l1\r\n\x1b[41m\x1b[K\x1b[m\r\n\x1b[2J", 1},
+		{"\x1b[?1049hl1\r\nl2\x1b[2J", 0},
+		{"l1\r\nl2\x1b[2;1H\x1b[J", 0},
+	} {
+		term := feed(6, 4, tc.in)
+		if n := term.ScrollbackLen(); n != tc.hist {
+			t.Errorf("%q: history %d lines, want %d", tc.in, n, tc.hist)
+		}
+	}
+	term := feed(6, 4, "l1\r\nl2\x1b[2J")
+	if got := lineText(term.ScrollbackLine(1)); got != "l2" {
+		t.Errorf("history line 1 %q, want l2", got)
+	}
+	wantScreen(t, term, "|||")
+	wantCursor(t, term, 2, 1)
+}
