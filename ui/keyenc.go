@@ -24,8 +24,9 @@ import (
 //     ESC [ 1 ; m A for letter-final keys, ESC [ n ; m ~ for tilde keys,
 //     where m = 1 + shift(1) + alt(2) + ctrl(4) + meta(8).
 //
-// x/vt's own encoder (Emulator.SendKey) sends nothing at all for modified
-// special keys (ctrl+right, shift+F5, ...), which is why this file exists.
+// The pane's first emulator, x/vt, had an encoder (Emulator.SendKey) that
+// sent nothing at all for modified special keys (ctrl+right, shift+F5,
+// ...), which is why this file exists; ui/vterm has none.
 
 // Modifier bits as xterm counts them in the "m" parameter.
 const (
