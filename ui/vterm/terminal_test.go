@@ -156,7 +156,7 @@ func TestScrollback(t *testing.T) {
 	wantScreen(t, term, "liner|lines|linet")
 	// A region's scroll does not feed the history.
 	_, _ = term.WriteString("\x1b[1;2r\x1b[2H\n\n")
-	if n := term.lineCount(); n != 5 {
+	if n := term.ScrollbackLen(); n != 5 {
 		t.Errorf("region scroll changed the history to %d lines", n)
 	}
 	_, _ = term.WriteString("\x1b[3J")
@@ -164,8 +164,6 @@ func TestScrollback(t *testing.T) {
 		t.Errorf("ED 3 left %d lines", n)
 	}
 }
-
-func (t *Terminal) lineCount() int { return t.ScrollbackLen() }
 
 func TestResize(t *testing.T) {
 	term := feed(6, 4, "1\r\n2\r\n3\r\n4中x")
