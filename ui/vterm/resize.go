@@ -52,9 +52,9 @@ func (t *Terminal) resizeScreen(s *screen, cols, rows, curY int, main bool) (*sc
 			lines = lines[:len(lines)-1]
 		}
 		if extra := len(lines) - rows; extra > 0 {
-			for _, l := range lines[:extra] {
+			for i := range lines[:extra] {
 				if main {
-					t.hist.push(l)
+					t.hist.push(t.keepLine(&lines[i]))
 				}
 			}
 			lines = lines[extra:]

@@ -34,12 +34,7 @@ func (t *Terminal) scrollUp(top, bot, n int) {
 	whole := top == 0 && bot == t.rows-1
 	if whole && s == t.main && t.hist.max > 0 {
 		for i := range n {
-			l := s.row(i)
-			spare := t.hist.push(*l)
-			if cap(spare.cells) < t.cols {
-				spare.cells = t.newCells(t.cols)
-			}
-			*l = spare
+			t.hist.push(t.keepLine(s.row(i)))
 		}
 	}
 	s.rotateUp(top, bot, n)
@@ -81,14 +76,34 @@ func (t *Terminal) deleteLines(n int) {
 	t.x = 0
 }
 
-// newCells is storage for a line of n cells, cut from a slab of about 64
-// lines: allocated one by one, a 200-cell line (1600 bytes) would take
-// 1792, the allocator's next size, 12% more for the whole history. A
-// slab is a whole number of 8 KB pages, so nothing is lost there either.
+// keepLine is a copy of l for the history, without its blank end (blank
+// cells in the default style, which the pane draws anyway): a line of
+// `seq` keeps 6 cells, not the screen's width.
+func (t *Terminal) keepLine(l *line) line {
+	end := len(l.cells)
+	for end > 0 && l.cells[end-1] == (cell{}) {
+		end--
+	}
+	cells := t.newCells(end)
+	copy(cells, l.cells)
+	return line{cells: cells, wrapped: l.wrapped}
+}
+
+// slabCells is how many cells a slab holds: 64 KB, a whole number of
+// the allocator's 8 KB pages.
+const slabCells = 8192
+
+// newCells is storage for a history line of n cells, cut from a slab:
+// allocated one by one, a 200-cell line (1600 bytes) would take 1792,
+// the allocator's next size, and short lines would cost an allocation
+// each. The history drops its lines in the order they came, so a slab is
+// freed once its last line is gone.
 func (t *Terminal) newCells(n int) []cell {
+	if n == 0 {
+		return nil
+	}
 	if len(t.slab) < n {
-		const page = 8192 / 8 // cells
-		t.slab = make([]cell, (n*64+page-1)/page*page)
+		t.slab = make([]cell, max(slabCells, n))
 	}
 	c := t.slab[:n:n]
 	t.slab = t.slab[n:]
