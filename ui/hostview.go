@@ -506,7 +506,7 @@ func (h *HostView) table(rows []HostRow, w int) []string {
 	now := h.now()
 	for _, r := range rows {
 		cells := []string{shortID(r.ID), rowName(r), r.State, runtime.FormatUptime(now.Sub(r.Created)),
-			memoryCell(r.Stats), h.coresCell(r), pidsCell(r.Stats), h.owner(r), joinWords(r.Args)}
+			memoryCell(r.Stats), h.coresCell(r), pidsCell(r.Stats), h.owner(r), runtime.Printable(joinWords(r.Args))}
 		for i := range cols {
 			cols[i].cells = append(cols[i].cells, cells[i])
 		}

@@ -228,3 +228,22 @@ func TestHostViewEmptyAndError(t *testing.T) {
 		t.Errorf("enter on no row: %v", msg)
 	}
 }
+
+// A command line is anyone's to choose: one holding escape sequences (a
+// window title, a cleared screen) is shown as ps shows it, never sent to
+// the terminal.
+func TestHostViewCommandPrintable(t *testing.T) {
+	v := NewHostView(1)
+	v.SetSize(120, 20)
+	v.SetClock(func() time.Time { return time.Unix(3000, 0) })
+	rows, _ := hostRows()
+	rows[0].Args = []string{"/bin/sh", "-c", "echo \x1b]0;owned\a\x1b[2J"}
+	v.SetRows(rows, nil)
+	s := v.View()
+	if strings.Contains(s, "\x1b]0;owned") || strings.Contains(s, "\x1b[2J") {
+		t.Errorf("the command's escape sequences reached the screen: %q", s)
+	}
+	if !strings.Contains(ansi.Strip(s), "?]0;owned??[2J") {
+		t.Errorf("the command is not shown with '?' for what a terminal acts on:\n%s", ansi.Strip(s))
+	}
+}
