@@ -263,28 +263,40 @@ func (l *v1Leaf) OpenDir() (int, error) { return -1, ErrNoCloneInto }
 // missing reads as Unlimited. On error, Stats holds what was read.
 func (l *v1Leaf) Stats() (Stats, error) {
 	s := Stats{Time: time.Now()}
-	if err := leafExists(l.paths...); err != nil {
-		return s, err
+	var errs []error
+	missing := false
+	// read fills s from one hierarchy's leaf.
+	read := func(controller string, fill func(r *statsReader)) {
+		r := statsReader{dir: l.dirs[controller]}
+		fill(&r)
+		errs = append(errs, r.err)
+		missing = missing || r.missing
 	}
-	pids := statsReader{dir: l.dirs["pids"]}
 	s.Pids.Max = Unlimited
-	pids.value("pids.current", &s.Pids.Current)
-	pids.value("pids.max", &s.Pids.Max)
+	read("pids", func(r *statsReader) {
+		r.value("pids.current", &s.Pids.Current)
+		r.value("pids.max", &s.Pids.Max)
+	})
 	s.IO.ReadBpsMax, s.IO.WriteBpsMax = Unlimited, Unlimited
-	var ioErr, freezeErr error
-	if dir, ok := l.dirs["blkio"]; ok {
-		ioErr = v1IOStats(dir, &s.IO)
+	if _, ok := l.dirs["blkio"]; ok {
+		read("blkio", func(r *statsReader) { v1IOStats(r, &s.IO) })
 	}
+	read("memory", func(r *statsReader) { v1MemoryStats(r, &s.Memory) })
+	read("cpu", func(r *statsReader) { v1CPUStats(r, &s.CPU) })
+	read("cpuacct", func(r *statsReader) { v1CPUAcctStats(r, &s.CPU) })
+	if missing {
+		// Files were missing: the leaf may be gone, and then its
+		// all-zero reading is no reading.
+		if err := leafExists(l.paths...); err != nil {
+			return Stats{Time: s.Time}, err
+		}
+	}
+	var freezeErr error
 	s.Frozen, freezeErr = l.Frozen()
-	return s, errors.Join(
-		v1MemoryStats(l.dirs["memory"], &s.Memory),
-		v1CPUStats(l.dirs["cpu"], &s.CPU),
-		v1CPUAcctStats(l.dirs["cpuacct"], &s.CPU),
-		pids.err, ioErr, freezeErr)
+	return s, errors.Join(append(errs, freezeErr)...)
 }
 
-func v1IOStats(dir string, io *IOStats) error {
-	r := statsReader{dir: dir}
+func v1IOStats(r *statsReader, io *IOStats) {
 	if text, ok := r.read("blkio.throttle.io_service_bytes"); ok {
 		if err := parseBlkioBytes(text, io); err != nil {
 			r.fail("blkio.throttle.io_service_bytes", err)
@@ -302,11 +314,9 @@ func v1IOStats(dir string, io *IOStats) error {
 			*f.dst = v
 		}
 	}
-	return r.err
 }
 
-func v1MemoryStats(dir string, m *MemoryStats) error {
-	r := statsReader{dir: dir}
+func v1MemoryStats(r *statsReader, m *MemoryStats) {
 	m.Max = Unlimited
 	r.value("memory.usage_in_bytes", &m.Current)
 	r.value("memory.limit_in_bytes", &m.Max)
@@ -333,11 +343,9 @@ func v1MemoryStats(dir string, m *MemoryStats) error {
 		"total_rss":   &m.Anon,
 		"total_cache": &m.File,
 	})
-	return r.err
 }
 
-func v1CPUStats(dir string, c *CPUStats) error {
-	r := statsReader{dir: dir}
+func v1CPUStats(r *statsReader, c *CPUStats) {
 	var shares, throttledNs uint64
 	r.keyed("cpu.stat", map[string]*uint64{
 		"nr_periods":     &c.NrPeriods,
@@ -351,7 +359,6 @@ func v1CPUStats(dir string, c *CPUStats) error {
 	c.QuotaUsec, c.PeriodUsec = Unlimited, defaultPeriodUsec
 	r.value("cpu.cfs_quota_us", &c.QuotaUsec) // -1 reads as Unlimited
 	r.value("cpu.cfs_period_us", &c.PeriodUsec)
-	return r.err
 }
 
 // usecPerUserTick converts cpuacct.stat, which counts clock ticks of
@@ -359,8 +366,7 @@ func v1CPUStats(dir string, c *CPUStats) error {
 // own HZ.
 const usecPerUserTick = 1_000_000 / 100
 
-func v1CPUAcctStats(dir string, c *CPUStats) error {
-	r := statsReader{dir: dir}
+func v1CPUAcctStats(r *statsReader, c *CPUStats) {
 	var usageNs, userNs, systemNs uint64
 	r.value("cpuacct.usage", &usageNs)
 	c.UsageUsec = usageNs / 1000
@@ -368,10 +374,9 @@ func v1CPUAcctStats(dir string, c *CPUStats) error {
 	// older kernels only have cpuacct.stat, in clock ticks.
 	if r.value("cpuacct.usage_user", &userNs) && r.value("cpuacct.usage_sys", &systemNs) {
 		c.UserUsec, c.SystemUsec = userNs/1000, systemNs/1000
-		return r.err
+		return
 	}
 	var userTicks, systemTicks uint64
 	r.keyed("cpuacct.stat", map[string]*uint64{"user": &userTicks, "system": &systemTicks})
 	c.UserUsec, c.SystemUsec = userTicks*usecPerUserTick, systemTicks*usecPerUserTick
-	return r.err
 }

@@ -308,9 +308,6 @@ func (l *v2Leaf) OpenDir() (int, error) {
 // read before it.
 func (l *v2Leaf) Stats() (Stats, error) {
 	s := Stats{Time: time.Now()}
-	if err := leafExists(l.dir); err != nil {
-		return s, err
-	}
 	r := statsReader{dir: l.dir}
 	v2MemoryStats(&r, &s.Memory)
 	v2CPUStats(&r, &s.CPU)
@@ -321,6 +318,13 @@ func (l *v2Leaf) Stats() (Stats, error) {
 	var frozen uint64
 	r.keyed("cgroup.events", map[string]*uint64{"frozen": &frozen})
 	s.Frozen = frozen == 1
+	if r.missing {
+		// Files were missing: the leaf may be gone, and then its
+		// all-zero reading is no reading.
+		if err := leafExists(l.dir); err != nil {
+			return Stats{Time: s.Time}, err
+		}
+	}
 	if r.err == nil {
 		s.Pressure = readPressure(l.dir)
 	}
