@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,22 +38,35 @@ func TestRecord(t *testing.T) {
 			rec := startRecording(t, bin, rootfs)
 			rec.settle(0)
 			rec.mark() // the stream starts at the first prompt
-			for _, k := range r.keys {
-				rec.typ(k)
+			file := r.name + ".bin"
+			for i, k := range r.keys {
+				var cols, rows uint16
+				if _, err := fmt.Sscanf(k, resizeKey+"%dx%d", &cols, &rows); err != nil {
+					rec.typ(k)
+					continue
+				}
+				// A resize: what came before is a part; the program's
+				// answer to the new size starts the next one.
+				rec.save(t, file)
+				rec.mark()
+				file = fmt.Sprintf("%s.part%d-%dx%d.bin", r.name, i, cols, rows)
+				if err := pty.Setsize(rec.master, &pty.Winsize{Cols: cols, Rows: rows}); err != nil {
+					t.Fatal(err)
+				}
+				rec.settle(len(rec.saved()))
 			}
-			data := rec.saved()
+			rec.save(t, file)
 			for _, k := range r.quit {
 				rec.typ(k)
 			}
 			rec.typ("exit\r")
 			rec.wait()
-			if err := os.WriteFile(filepath.Join("testdata", r.name+".bin"), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("%s: %d bytes", r.name, len(data))
 		})
 	}
 }
+
+// resizeKey, followed by COLSxROWS, is not typed: the pty is resized.
+const resizeKey = "\x00resize "
 
 // recordings: what is typed, and what quits the program afterwards.
 var recordings = []struct {
@@ -80,6 +94,12 @@ var recordings = []struct {
 		"printf 'alpha\\nbeta\\n' > /tmp/two\r",
 		"vi /tmp/two\r", "A", " appended", "\x1b", ":q!\r", "echo back\r",
 	}},
+	{name: "vi-resize", keys: []string{
+		"seq 1 100 > /tmp/r; clear\r",
+		"vi /tmp/r\r", "10j",
+		resizeKey + "100x30", "5j",
+		resizeKey + "60x16", "otyped after two resizes", "\x1b",
+	}, quit: []string{":q!\r"}},
 	{name: "less", keys: []string{
 		"seq 1 500 | sed 's/^/line /' > /tmp/long\r",
 		"less /tmp/long\r",
@@ -169,6 +189,16 @@ func (r *recording) mark() {
 	r.mu.Lock()
 	r.from = len(r.out)
 	r.mu.Unlock()
+}
+
+// save writes what was read since mark into testdata/file.
+func (r *recording) save(t *testing.T, file string) {
+	t.Helper()
+	data := r.saved()
+	if err := os.WriteFile(filepath.Join("testdata", file), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: %d bytes", file, len(data))
 }
 
 func (r *recording) saved() []byte {

@@ -156,6 +156,13 @@ func handStreams() []stream {
 			// rows back from its history then, xterm adds blank rows.
 			{40, 6, []byte(csi + "1;30H" + "top right")},
 		}},
+		// A resize while a program (vi, less) has the alternate screen:
+		// it stays on, and leaving it shows the main screen as it was.
+		{name: "alternate-resize", parts: []part{
+			{20, 6, []byte("main text" + crlf + "more main" + csi + "?1049h" + csi + "H" + "on the alternate")},
+			{24, 8, []byte(csi + "H" + csi + "2J" + "redrawn at 24x8")},
+			{24, 8, []byte(csi + "?1049l" + "back")},
+		}},
 		{name: "resize-grow", parts: []part{
 			{20, 5, []byte("one" + crlf + "two" + crlf + csi + "41mred" + csi + "m")},
 			// Narrower only where no row has text beyond the new width:
