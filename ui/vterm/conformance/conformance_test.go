@@ -20,7 +20,7 @@ func TestConformance(t *testing.T) {
 	streams := append(handStreams(), recordedStreams(t)...)
 	for _, st := range streams {
 		t.Run(st.name, func(t *testing.T) {
-			o.t = t
+			o.t = t // tmux failures and its session's cleanup belong to this stream
 			var datas [][]byte
 			for _, p := range st.parts {
 				datas = append(datas, p.data)
