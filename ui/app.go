@@ -69,9 +69,10 @@ type App struct {
 	keys keyMap
 	help help.Model
 
-	frame memoOf[frameKey]  // the last screen, to skip composing an equal one
-	side  memoOf[[2]string] // the last terminal+panels join
-	cmp   Compare
+	frame  memoOf[frameKey]  // the last screen, to skip composing an equal one
+	frames int               // screens composed, for the tests
+	side   memoOf[[2]string] // the last terminal+panels join
+	cmp    Compare
 
 	// hostForLessons tells what the lessons need of this host, for a
 	// rootfs (HostForLessons; tests replace it); lessonsOn is the last
@@ -151,7 +152,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.hostDone(msg)
 	case ExecChosenMsg, ExecPromptClosedMsg:
 		return a, a.execDone(msg)
-	case startedMsg, attachedMsg, execStartedMsg, endedMsg, statsMsg, sampleTickMsg, PaneOutputMsg, PaneClosedMsg,
+	case startedMsg, attachedMsg, execStartedMsg, endedMsg, statsMsg, statsBatchMsg, sampleTickMsg, PaneOutputMsg, PaneClosedMsg,
 		errMsg, shutdownMsg:
 		return a, tea.Batch(a.lifecycle(msg), a.afterNews(msg))
 	case procsMsg:
@@ -168,7 +169,7 @@ func (a *App) afterNews(msg tea.Msg) tea.Cmd {
 	case sampleTickMsg:
 		a.noteOOMKills()
 		return a.readShownProcs(false)
-	case statsMsg:
+	case statsMsg, statsBatchMsg:
 		a.noteOOMKills()
 	case endedMsg:
 		a.noteOOMKills()

@@ -27,10 +27,10 @@ func (a *App) lifecycle(msg tea.Msg) tea.Cmd {
 			a.finish(t, msg.result)
 		}
 	case statsMsg:
-		if t := a.tabByKey(msg.id); t != nil && !t.ended {
-			a.take(t, msg.stats)
-			t.panels.PushDisk(msg.disk)
-			t.panels.PushNet(msg.net)
+		a.takeStats(msg)
+	case statsBatchMsg:
+		for _, m := range msg {
+			a.takeStats(m)
 		}
 	case sampleTickMsg:
 		return a.sample()
@@ -50,14 +50,28 @@ func (a *App) lifecycle(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// sample reads every running container's cgroup files, each in a Cmd of
-// its own, and ticks again.
+// takeStats gives a reading to its tab, if that still runs.
+func (a *App) takeStats(msg statsMsg) {
+	if t := a.tabByKey(msg.id); t != nil && !t.ended {
+		a.take(t, msg.stats)
+		t.panels.PushDisk(msg.disk)
+		t.panels.PushNet(msg.net)
+	}
+}
+
+// sample reads every running container's cgroup files, all in one Cmd,
+// and ticks again.
 func (a *App) sample() tea.Cmd {
 	cmds := []tea.Cmd{sampleEvery(a.cfg.Interval)}
+	var keys []string
+	var cs []Container
 	for _, t := range a.tabs {
 		if !t.ended {
-			cmds = append(cmds, readStats(t.key, t.c))
+			keys, cs = append(keys, t.key), append(cs, t.c)
 		}
+	}
+	if len(cs) > 0 {
+		cmds = append(cmds, readAllStats(keys, cs))
 	}
 	if a.overlay == overlayHost {
 		cmds = append(cmds, a.listHost())

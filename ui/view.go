@@ -184,6 +184,7 @@ type frameKey struct {
 func (a *App) compose(bar, body, bottom string) string {
 	h := a.height
 	return a.frame.get(frameKey{a.width, h, bar, body, bottom}, func() string {
+		a.frames++
 		return bar + "\n" + fitLines(body, h-2) + "\n" + bottom
 	})
 }

@@ -1,0 +1,105 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"vme50-tui/cgroup"
+	"vme50-tui/runtime"
+)
+
+// The idle TUI's cost (issue 13): what a tick reads, lays out and draws.
+
+// withTabs gives the app n containers' tabs, the last one shown.
+func withTabs(t *testing.T, a *App, n int) []*fakeContainer {
+	t.Helper()
+	var fs []*fakeContainer
+	for i := range n {
+		spec := runtime.Spec{Rootfs: testRootfs(t), Args: []string{"/bin/sh"}, Hostname: "box"}
+		id := []string{"aaaaaaaa0001", "bbbbbbbb0002", "cccccccc0003"}[i]
+		fs = append(fs, withPlannedTab(t, a, plan{FormValues{Options: prefilled(t)}, spec}, id))
+	}
+	return fs
+}
+
+// One tick reads every running container in one Cmd, whose one message
+// brings all the readings: one Update and one View a tick, not one per
+// container.
+func TestTickReadsEveryContainerInOneMessage(t *testing.T) {
+	a, _ := onContainerScreen(t, 200, 50)
+	withTabs(t, a, 3)
+	msgs := runAll(a, a.sample())
+	if len(msgs) != 1 {
+		t.Fatalf("a tick brought %d messages, want 1: %#v", len(msgs), msgs)
+	}
+	batch, ok := msgs[0].(statsBatchMsg)
+	if !ok || len(batch) != 3 {
+		t.Fatalf("a tick brought %#v, want the readings of 3 containers", msgs[0])
+	}
+	for i, id := range []string{"aaaaaaaa0001", "bbbbbbbb0002", "cccccccc0003"} {
+		if batch[i].id != id {
+			t.Errorf("reading %d is %s's, want %s's", i, batch[i].id, id)
+		}
+	}
+}
+
+// idleReading is the reading of an idle container at second sec: the
+// same numbers every time.
+func idleReading(at time.Time) cgroup.Stats {
+	st := cgroup.Stats{Time: at}
+	st.Memory = cgroup.MemoryStats{Current: 12 << 20, Max: 48 << 20, Peak: 13 << 20, Anon: 10 << 20, File: 2 << 20}
+	st.CPU = cgroup.CPUStats{Weight: 100, QuotaUsec: cgroup.Unlimited, PeriodUsec: 100000, UsageUsec: 5000}
+	st.Pids = cgroup.PidsStats{Current: 1, Max: cgroup.Unlimited}
+	st.IO = cgroup.IOStats{ReadBpsMax: cgroup.Unlimited, WriteBpsMax: cgroup.Unlimited}
+	return st
+}
+
+// A tick whose readings change no number changes no frame: the app's View
+// is the very same string, and neither the panels nor the screen are
+// laid out again. A hidden tab's panels are never laid out at all.
+func TestIdleTickKeepsTheFrame(t *testing.T) {
+	a, _ := onContainerScreen(t, 200, 50)
+	fs := withTabs(t, a, 2)
+	shown, hidden := a.tabs[1], a.tabs[0]
+	hiddenRenders := hidden.panels.renders // drawn while it was the newest
+	clock := time.Unix(1000, 0)
+	tick := func() {
+		clock = clock.Add(250 * time.Millisecond)
+		for _, f := range fs {
+			f.setStats(idleReading(clock))
+		}
+		drive(a, sampleTickMsg{})
+	}
+	// The graphs fill with the idle readings.
+	for range HistoryLen + 2 {
+		tick()
+		a.View()
+	}
+	before := a.View().Content
+	renders, frames := shown.panels.renders, a.frames
+	for range 8 {
+		tick()
+		if got := a.View().Content; got != before {
+			t.Fatalf("an idle tick changed the frame")
+		}
+	}
+	if shown.panels.renders != renders || a.frames != frames {
+		t.Errorf("idle ticks laid out again: %d panel renders, %d screens",
+			shown.panels.renders-renders, a.frames-frames)
+	}
+	if hidden.panels.renders != hiddenRenders {
+		t.Errorf("a hidden tab's panels were laid out %d times", hidden.panels.renders-hiddenRenders)
+	}
+	if n := len(hidden.panels.Readings().Memory().values); n < HistoryLen {
+		t.Errorf("the hidden tab kept %d readings: it must read on (recordings, OOM news)", n)
+	}
+	// A changed number is drawn at the next tick.
+	clock = clock.Add(250 * time.Millisecond)
+	st := idleReading(clock)
+	st.Pids.Current = 2
+	fs[1].setStats(st)
+	drive(a, sampleTickMsg{})
+	if a.View().Content == before || shown.panels.renders != renders+1 {
+		t.Errorf("a new number was not drawn")
+	}
+}
