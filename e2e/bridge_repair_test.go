@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/binary"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/nftables"
+	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
 	"vme50-tui/runtime"
@@ -205,4 +207,81 @@ func sendARPReply(claimed, to netip.Addr, toMAC net.HardwareAddr) error {
 	copy(arp[24:], tpa[:])
 	frame := append(append(append(append([]byte{}, toMAC...), eth0.HardwareAddr...), 0x08, 0x06), arp...)
 	return unix.Sendto(fd, frame, 0, ll)
+}
+
+// localhost:PORT is the container's over IPv6 too (::1, which many
+// clients try first: a local user listening there would get them); and
+// the port can be published again at once after a container that had a
+// connection open ends (its TIME-WAIT once refused the next start).
+func TestBridgeLocalhostBothWaysAndAgain(t *testing.T) {
+	clean(t)
+	port := freePort(t)
+	pub := startBridged(t, "bridge-lo6", []string{"-p", fmt.Sprintf("%d:80", port)}, serveCmd(serveMark+"-lo6"))
+	if l, err := net.Listen("tcp6", fmt.Sprintf("[::1]:%d", port)); err == nil {
+		l.Close()
+		t.Errorf("[::1]:%d could be taken beside the published port", port)
+	}
+	if _, err := os.Stat("/proc/net/if_inet6"); err == nil {
+		body, err := httpGet6(fmt.Sprintf("[::1]:%d", port))
+		if !strings.Contains(body, serveMark+"-lo6") {
+			t.Errorf("[::1]:%d does not reach the container: %q %v", port, body, err)
+		}
+	}
+	idle, err := net.Dial("tcp4", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	time.Sleep(200 * time.Millisecond)
+	pub.end(t)
+	r := run(t, "--network", "bridge", "-p", fmt.Sprintf("%d:80", port), "/bin/true")
+	if r.code != 0 {
+		t.Errorf("-p %d again right after: status %d, stderr %q", port, r.code, r.stderr)
+	}
+	wantNetGone(t, pub.id)
+}
+
+// A live container whose veth is gone (deleted by hand, or its network
+// namespace ending before its owner noticed) cannot have its chain made
+// again: the watchers must not try for ever (an attack review saw them
+// make the tables 57 times in 3 s).
+func TestBridgeRepairEndsWithoutVeth(t *testing.T) {
+	clean(t)
+	c := startBridged(t, "bridge-noveth", []string{"-v"}, "sleep 1000")
+	l, err := netlink.LinkByName(runtime.VethName(c.id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := netlink.LinkDel(l); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := nftables.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.DelTable(&nftables.Table{Family: nftables.TableFamilyNetdev, Name: "vme50"})
+	if err := conn.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	c.end(t)
+	if n := strings.Count(c.cmd.Stderr.(fmt.Stringer).String(), "made again"); n > 2 {
+		t.Errorf("the tables were made again %d times in 2 s", n)
+	}
+	wantNetGone(t, c.id)
+}
+
+// httpGet6 asks for / over IPv6 and returns the answer.
+func httpGet6(addr string) (string, error) {
+	conn, err := net.DialTimeout("tcp6", addr, 5*time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(conn, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+		return "", err
+	}
+	body, err := io.ReadAll(conn)
+	return string(body), err
 }

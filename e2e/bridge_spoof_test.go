@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -130,8 +131,67 @@ func TestBridgeSpoofingRefused(t *testing.T) {
 	if got["sibling-mac"] {
 		t.Errorf("a frame with another container's MAC (%s) as its source reached the host", bMAC)
 	}
+	// A VLAN tag around its own IPv4: nothing of a container's is tagged,
+	// and a tag would carry it past rules that read the inner protocol
+	// onto a VLAN an admin adds to the bridge. Counted on the sibling's
+	// eth0: twenty tagged frames sent to it, none received.
+	rxBefore := rxPackets(t, "spoof-b")
+	inNetNSOf(t, pid, func() error {
+		for range 20 {
+			if err := sendTaggedFrame(bMAC, a.addr, b.addr); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	time.Sleep(300 * time.Millisecond)
+	if got := rxPackets(t, "spoof-b") - rxBefore; got >= 20 {
+		t.Errorf("20 VLAN-tagged frames sent to a sibling, %d received", got)
+	}
 	a.end(t)
 	b.end(t)
+}
+
+// rxPackets is what the container's eth0 has received, in frames.
+func rxPackets(t *testing.T, name string) int {
+	t.Helper()
+	r := execIn(t, name, "/bin/cat", "/sys/class/net/eth0/statistics/rx_packets")
+	n, err := strconv.Atoi(strings.TrimSpace(r.stdout))
+	if err != nil {
+		t.Fatalf("rx_packets of %s: %q", name, r.stdout)
+	}
+	return n
+}
+
+// sendTaggedFrame sends on eth0 to dstMAC a frame tagged VLAN 5 holding
+// an IPv4 UDP datagram from src (the container's own) to dst.
+func sendTaggedFrame(dstMAC net.HardwareAddr, src, dst netip.Addr) error {
+	eth0, err := net.InterfaceByName("eth0")
+	if err != nil {
+		return err
+	}
+	proto := uint16(unix.ETH_P_ALL&0xff)<<8 | uint16(unix.ETH_P_ALL>>8)
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, int(proto))
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	ll := &unix.SockaddrLinklayer{Protocol: proto, Ifindex: eth0.Index, Halen: 6}
+	copy(ll.Addr[:], dstMAC)
+	s, d := src.As4(), dst.As4()
+	ip := make([]byte, 28)
+	ip[0] = 0x45
+	binary.BigEndian.PutUint16(ip[2:], 28)
+	ip[8], ip[9] = 64, unix.IPPROTO_UDP
+	copy(ip[12:], s[:])
+	copy(ip[16:], d[:])
+	binary.BigEndian.PutUint16(ip[10:], checksum(ip[:20]))
+	binary.BigEndian.PutUint16(ip[20:], 40000)
+	binary.BigEndian.PutUint16(ip[22:], 9)
+	binary.BigEndian.PutUint16(ip[24:], 8)
+	frame := append(append([]byte{}, dstMAC...), eth0.HardwareAddr...)
+	frame = append(frame, 0x81, 0x00, 0x00, 0x05, 0x08, 0x00) // 802.1Q, VLAN 5, then IPv4
+	return unix.Sendto(fd, append(frame, ip...), 0, ll)
 }
 
 // sendUDPFrom sends, from the network namespace of process pid, a UDP

@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -53,9 +54,34 @@ func (l *kernelLog) add(t time.Time, from LogSource, text string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.entries = append(l.entries, e)
+	if len(l.entries) > maxLogEntries {
+		l.leaveOut(t)
+	}
 	if l.onLog != nil {
 		l.onLog(e)
 	}
+}
+
+// A container that runs for days, or whose network is made again and
+// again, must not grow its log without end. The first lines (how it was
+// made, what a student reads) and the newest stay; those between go, and
+// one line says how many.
+const (
+	maxLogEntries = 5000
+	logHead       = 500
+	logCut        = 1000 // lines left out at once
+)
+
+func (l *kernelLog) leaveOut(t time.Time) {
+	gone := l.entries[logHead : logHead+logCut]
+	n := logCut
+	if first := gone[0]; first.From == FromParent && strings.HasPrefix(first.Text, "# ") && strings.HasSuffix(first.Text, " lines left out") {
+		var before int
+		fmt.Sscanf(first.Text, "# %d lines", &before)
+		n += before - 1
+	}
+	marker := LogEntry{Time: t, From: FromParent, Text: fmt.Sprintf("# %d lines left out", n)}
+	l.entries = append(append(l.entries[:logHead:logHead], marker), l.entries[logHead+logCut:]...)
 }
 
 // lines returns the log so far.

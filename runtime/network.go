@@ -84,14 +84,21 @@ type attachment struct {
 	Ports   []PortMapping `json:"ports,omitempty"`
 }
 
+// heldPort is a socket holding the host's port of a -p.
+type heldPort struct {
+	f *os.File
+	p PortMapping
+}
+
 // bridgeLink is what a container holds on the bridge while it runs.
 type bridgeLink struct {
 	att attachment
-	// reserved holds each published host port: a socket bound to it, not
-	// listening, so that no host service and no other container can take
-	// the port while the DNAT rule sends its connections here.
-	reserved []*os.File
-	// stopProxies stop the servers of 127.0.0.1:PORT, one per port.
+	// reserved holds each published host port: the sockets listening on
+	// it (IPv4, and IPv6 where the host has it), so that no host service
+	// and no other container can take the port while the DNAT rule sends
+	// its connections here; they serve the host's localhost:PORT.
+	reserved []heldPort
+	// stopProxies stop the servers of localhost:PORT, one per socket.
 	stopProxies []func()
 	left        bool // disconnectNetwork has run
 }

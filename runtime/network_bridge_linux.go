@@ -129,11 +129,11 @@ func (c *Container) attach(br netlink.Link, subnet netip.Prefix, logf func(strin
 		return err
 	}
 	for _, p := range c.spec.Ports {
-		f, err := reservePort(p)
+		held, err := reservePort(p)
+		b.reserved = append(b.reserved, held...)
 		if err != nil {
 			return err
 		}
-		b.reserved = append(b.reserved, f)
 	}
 	pid := c.init.Pid
 	la := netlink.NewLinkAttrs()
@@ -172,8 +172,8 @@ func (c *Container) attach(br netlink.Link, subnet netip.Prefix, logf func(strin
 	if err := publish(c.id, addr, c.spec.Ports, logf); err != nil {
 		return err
 	}
-	for i, p := range c.spec.Ports {
-		pp, err := servePort(b.reserved[i], addr.AsSlice(), p, logf)
+	for _, h := range b.reserved {
+		pp, err := servePort(h.f, addr.AsSlice(), h.p, logf)
 		if err != nil {
 			return err
 		}
@@ -306,23 +306,59 @@ func configureEth0(pid int, addr netip.Addr, subnet netip.Prefix, gw netip.Addr,
 	})
 }
 
-// reservePort binds a TCP socket to the host's port p.Host on every
-// address, without listening: the port is then ours (no SO_REUSEADDR, so
-// no one may bind it beside us), and one in use already is an error,
-// not a DNAT that silently steals a host service's connections.
-func reservePort(p PortMapping) (*os.File, error) {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+// reservePort takes the host's port p.Host on every address: a TCP socket
+// listening on 0.0.0.0:PORT, and one on [::]:PORT (IPv6 only) where the
+// host has IPv6, since a client may try localhost's ::1 first and a local
+// user could otherwise listen there in the container's place (an attack
+// review's finding). The port is then ours, and one in use already is an
+// error, not a DNAT that silently steals a host service's connections.
+// SO_REUSEADDR, as every server sets it, lets the port be taken again while
+// the connections of the last container to hold it end (TIME-WAIT); a
+// socket listening on it still refuses us.
+func reservePort(p PortMapping) ([]heldPort, error) {
+	var held []heldPort
+	for _, family := range []int{unix.AF_INET, unix.AF_INET6} {
+		f, err := listenPort(family, p)
+		if family == unix.AF_INET6 && errors.Is(err, unix.EAFNOSUPPORT) {
+			break // no IPv6 on this host: nothing can listen there
+		}
+		if err != nil {
+			return held, err
+		}
+		held = append(held, heldPort{f: f, p: p})
+	}
+	return held, nil
+}
+
+// listenPort listens on port p.Host of family's every address.
+func listenPort(family int, p PortMapping) (*os.File, error) {
+	fd, err := unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, err
 	}
-	if err := unix.Bind(fd, &unix.SockaddrInet4{Port: int(p.Host)}); err != nil {
+	var sa unix.Sockaddr = &unix.SockaddrInet4{Port: int(p.Host)}
+	name := fmt.Sprintf("tcp:0.0.0.0:%d", p.Host)
+	if family == unix.AF_INET6 {
+		sa, name = &unix.SockaddrInet6{Port: int(p.Host)}, fmt.Sprintf("tcp:[::]:%d", p.Host)
+		err = unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 1)
+	}
+	if err == nil {
+		err = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+	}
+	if err == nil {
+		err = unix.Bind(fd, sa)
+	}
+	if err == nil {
+		err = unix.Listen(fd, 128)
+	}
+	if err != nil {
 		unix.Close(fd)
 		if errors.Is(err, unix.EADDRINUSE) {
 			return nil, fmt.Errorf("-p %s: port %d is in use on the host (by a service of the host's, or another container's -p)", p, p.Host)
 		}
-		return nil, fmt.Errorf("-p %s: bind port %d: %w", p, p.Host, err)
+		return nil, fmt.Errorf("-p %s: %s: %w", p, name, err)
 	}
-	return os.NewFile(uintptr(fd), fmt.Sprintf("tcp:%d", p.Host)), nil
+	return os.NewFile(uintptr(fd), name), nil
 }
 
 // ensureBridge finds the bridge, or makes it with its address, its
@@ -604,8 +640,8 @@ func (c *Container) disconnectNetwork() error {
 		for _, stop := range b.stopProxies {
 			stop()
 		}
-		for _, f := range b.reserved {
-			f.Close()
+		for _, h := range b.reserved {
+			h.f.Close()
 		}
 		b.reserved, b.stopProxies = nil, nil
 	}()
@@ -708,7 +744,8 @@ func sweepNetwork() error {
 	if c, err := nftConn(); err == nil {
 		ip, _ := tableExists(c)
 		ports, _ := familyTableExists(c, nftables.TableFamilyNetdev)
-		tableThere = ip || ports
+		legacy, _ := familyTableExists(c, nftables.TableFamilyBridge)
+		tableThere = ip || ports || legacy
 	}
 	_, uplinksErr := os.Stat(uplinksPath())
 	if brErr != nil && errors.Is(lockErr, os.ErrNotExist) && !tableThere && !anyVeth() && errors.Is(uplinksErr, os.ErrNotExist) {

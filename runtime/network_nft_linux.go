@@ -456,7 +456,7 @@ func deleteTable(logf func(string, ...any)) error {
 		return err
 	}
 	var gone []string
-	for _, t := range []*nftables.Table{nftTable, nftPortTable} {
+	for _, t := range []*nftables.Table{nftTable, nftPortTable, legacyBridgeTable} {
 		if ok, err := familyTableExists(c, t.Family); err != nil {
 			return err
 		} else if ok {
@@ -476,10 +476,18 @@ func deleteTable(logf func(string, ...any)) error {
 	return nil
 }
 
+// legacyBridgeTable is where a version of vme50-tui of December 2026
+// kept the ports' rules: deleted with the others, so that an upgrade
+// leaves nothing behind.
+var legacyBridgeTable = &nftables.Table{Family: nftables.TableFamilyBridge, Name: nftTableName}
+
 // familyWord is how nft names a table's family.
 func familyWord(f nftables.TableFamily) string {
-	if f == nftables.TableFamilyNetdev {
+	switch f {
+	case nftables.TableFamilyNetdev:
 		return "netdev"
+	case nftables.TableFamilyBridge:
+		return "bridge"
 	}
 	return "ip"
 }

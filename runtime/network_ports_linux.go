@@ -25,7 +25,7 @@ import (
 //		chain vme503f2a9c1d0b {          # type filter hook ingress device "vme503f2a9c1d0b" priority filter
 //			ether saddr != 02:76:0a:58:00:02 drop
 //			ether daddr & ff:ff:ff:ff:ff:f0 == 01:80:c2:00:00:00 drop
-//			meta protocol != ip meta protocol != arp drop
+//			ether type != ip ether type != arp drop
 //			meta protocol ip ip saddr != 10.88.0.2 drop
 //			meta protocol arp arp saddr ip != 10.88.0.2 drop
 //			meta protocol arp arp saddr ether != 02:76:0a:58:00:02 drop
@@ -77,9 +77,13 @@ func portRules(addr netip.Addr, mac net.HardwareAddr) []nftRule {
 		// pass it to this port's own stack, past every other rule.
 		{"", "ether daddr & ff:ff:ff:ff:ff:f0 == 01:80:c2:00:00:00 drop", join(linkLocal, drop())},
 		// IPv4 and ARP only: the containers have no IPv6, and nothing
-		// else is theirs to send (a VLAN tag included).
-		{"", "meta protocol != ip meta protocol != arp drop",
-			join(protocolIs(ethIP, false), protocolIs(ethARP, false), drop())},
+		// else is theirs to send. The frame's own type field, not the
+		// packet's protocol: the kernel takes a VLAN tag off before this
+		// hook (and the protocol is then the one inside), while nft's
+		// view of the Ethernet header puts it back, so a tagged frame is
+		// 8021q here and dropped.
+		{"", "ether type != ip ether type != arp drop",
+			join(payloadIs(expr.PayloadBaseLLHeader, 12, ethIP, false), payloadIs(expr.PayloadBaseLLHeader, 12, ethARP, false), drop())},
 		{"", "meta protocol ip ip saddr != " + addr.String() + " drop",
 			join(protocolIs(ethIP, true), payloadIs(expr.PayloadBaseNetworkHeader, 12, a[:], false), drop())},
 		// ARP: the sender's address and MAC (offsets 14 and 8 of the ARP

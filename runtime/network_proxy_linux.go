@@ -1,14 +1,13 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"sync"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // The host's own 127.0.0.1:PORT of a published port. A packet from
@@ -17,15 +16,16 @@ import (
 // host's loopback services whenever the guard rule is missing (a
 // firewall's reload flushes it: an attack review sent a thousand
 // datagrams to 127.0.0.1 in the second before the table came back). So
-// vme50-tui serves 127.0.0.1:PORT itself, as Docker's docker-proxy
-// does: the socket that holds the host's port listens, and each
-// connection to it is copied to the container's port over the bridge.
-// Connections to the host's other addresses are DNAT'ed by the kernel
-// and never reach this socket; with the table flushed, they do, so the
-// port keeps answering.
+// vme50-tui serves localhost:PORT itself, as Docker's docker-proxy does:
+// the sockets that hold the host's port (0.0.0.0 and [::]) listen, and
+// each connection to them is copied to the container's port over the
+// bridge. Connections to the host's other IPv4 addresses are DNAT'ed by
+// the kernel and never reach these sockets; with the table flushed, they
+// do, so the port keeps answering.
 
-// maxProxyConns bounds the connections served at once per port, so that
-// no client of the host can spend the process's file descriptors.
+// maxProxyConns bounds the connections served at once per socket: each
+// costs two descriptors, so a local user who opens many can take this
+// port's localhost (as docker-proxy's), never the process's descriptors.
 const maxProxyConns = 256
 
 // portProxy serves one published port's listening socket.
@@ -35,37 +35,50 @@ type portProxy struct {
 	mu    sync.Mutex
 	conns map[net.Conn]bool // open on either side, to close at the end
 	done  sync.WaitGroup
+	logf  func(string, ...any)
 }
 
-// servePort makes the reserved socket f of port p listen and serves it
-// for the container at addr.
+// servePort serves the listening socket f of port p for the container at
+// addr.
 func servePort(f *os.File, addr net.IP, p PortMapping, logf func(string, ...any)) (*portProxy, error) {
-	if err := unix.Listen(int(f.Fd()), 128); err != nil {
-		return nil, fmt.Errorf("-p %s: listen on port %d: %w", p, p.Host, err)
-	}
 	l, err := net.FileListener(f) // a copy of the descriptor: f stays the reservation
 	if err != nil {
 		return nil, err
 	}
-	pp := &portProxy{l: l, to: net.JoinHostPort(addr.String(), fmt.Sprint(p.Container)), conns: map[net.Conn]bool{}}
-	logf("# 127.0.0.1:%d is served by vme50-tui itself, copied to %s (route_localnet stays off)", p.Host, pp.to)
+	pp := &portProxy{l: l, to: net.JoinHostPort(addr.String(), fmt.Sprint(p.Container)), conns: map[net.Conn]bool{}, logf: logf}
+	logf("# %s is served by vme50-tui itself, copied to %s (route_localnet stays off)", f.Name(), pp.to)
 	pp.done.Add(1)
 	go pp.accept()
 	return pp, nil
 }
 
+// accept serves connections until the listener is closed. Any other
+// error (no descriptor left: EMFILE) is waited out, as net/http does: a
+// proxy that gave up would leave the port listening and never answering.
 func (pp *portProxy) accept() {
 	defer pp.done.Done()
 	slots := make(chan struct{}, maxProxyConns)
+	var wait time.Duration
+	var full time.Time // when a refusal was last logged
 	for {
 		in, err := pp.l.Accept()
-		if err != nil {
-			return // closed
+		if errors.Is(err, net.ErrClosed) {
+			return
 		}
+		if err != nil {
+			wait = min(max(2*wait, 5*time.Millisecond), time.Second)
+			time.Sleep(wait)
+			continue
+		}
+		wait = 0
 		select {
 		case slots <- struct{}{}:
 		default:
 			in.Close()
+			if time.Since(full) > time.Minute {
+				full = time.Now()
+				pp.logf("# %s: %d connections open already: another refused", pp.l.Addr(), maxProxyConns)
+			}
 			continue
 		}
 		pp.done.Add(1)
@@ -95,7 +108,10 @@ func (pp *portProxy) relay(in net.Conn) {
 	both.Add(2)
 	copyHalf := func(dst, src net.Conn) {
 		defer both.Done()
-		io.Copy(dst, src)
+		// Through a buffer, hiding the sockets' ReadFrom and WriteTo: Go
+		// would splice, which costs a pipe (two more descriptors) each way.
+		buf := make([]byte, 32<<10)
+		io.CopyBuffer(struct{ io.Writer }{dst}, struct{ io.Reader }{src}, buf)
 		dst.(*net.TCPConn).CloseWrite() // the other way may still have more to say
 	}
 	go copyHalf(out, in)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/nftables"
+	"github.com/google/nftables/userdata"
 	"github.com/vishvananda/netlink"
 )
 
@@ -121,6 +122,13 @@ func listenDeletions(stop chan struct{}, changed chan<- struct{}) {
 			watchLogf("# nft monitor: %v: the tables are looked at every %s instead", err, tableCheckEvery)
 			said = true
 		}
+		if err == nil {
+			// A deletion before we listened went unheard: look now.
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		}
 		for open := events != nil; open; {
 			var ev *nftables.MonitorEvent
 			select {
@@ -146,7 +154,9 @@ func listenDeletions(stop chan struct{}, changed chan<- struct{}) {
 	}
 }
 
-// isDeletion tells the events that can leave our tables less than whole.
+// isDeletion tells the events that can leave our tables less than whole;
+// an out-of-band one is an error of the monitor's, after which an event
+// may have been lost.
 func isDeletion(t nftables.MonitorEventType) bool {
 	switch t {
 	case nftables.MonitorEventTypeDelTable, nftables.MonitorEventTypeDelChain, nftables.MonitorEventTypeDelRule,
@@ -221,15 +231,21 @@ func tablesWhole(live map[string]attachment) (bool, error) {
 	if err != nil {
 		return false, nil
 	}
-	want := 0
-	for _, a := range live {
-		if !portChainWhole(c, a.Veth) {
+	rulesOf := map[string]int{} // published rules by their comment
+	for _, r := range published {
+		comment, _ := userdata.GetString(r.UserData, userdata.TypeComment)
+		rulesOf[comment]++
+	}
+	for id, a := range live {
+		if _, err := netlink.LinkByName(a.Veth); err != nil {
+			// Ending: no chain can hook an interface that is gone, so
+			// no repair could make it whole (an attack review had the
+			// watchers make the tables again and again).
+			continue
+		}
+		if !portChainWhole(c, a.Veth) || rulesOf[commentPrefix+id] != len(a.Ports) {
 			return false, nil
 		}
-		want += len(a.Ports)
-	}
-	if len(published) < want {
-		return false, nil
 	}
 	uplinks, err := listUplinks()
 	if err != nil {
