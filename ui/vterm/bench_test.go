@@ -60,6 +60,13 @@ func BenchmarkColour(b *testing.B) {
 	benchFeed(b, colourStream(benchLines), benchLines, func() writer { return New(200, 50) })
 }
 
+// BenchmarkUnicode is text beyond ASCII: wide CJK, accents, a symbol
+// and an emoji on every line.
+func BenchmarkUnicode(b *testing.B) {
+	stream := []byte(strings.Repeat("中文字 héllo wörld ✓ 😀\r\n", benchLines/10))
+	benchFeed(b, stream, benchLines/10, func() writer { return New(200, 50) })
+}
+
 // x/vt needs its replies read, or a query would block it; these streams
 // have none, but the pipe is drained anyway.
 func newXVT() writer {

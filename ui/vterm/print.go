@@ -25,7 +25,7 @@ func (t *Terminal) print(r rune) {
 	if r < 0x7f && t.charset.graphics() {
 		r = decGraphic(r)
 	}
-	w := runeWidth(r)
+	w := t.widths.width(r)
 	if w == 0 || t.afterJoiner() {
 		t.combine(r)
 		return
@@ -148,9 +148,26 @@ func runeWidth(r rune) int {
 	if r < 0x300 {
 		return 1
 	}
-	var buf [utf8.UTFMax]byte
-	n := utf8.EncodeRune(buf[:], r)
-	return ansi.StringWidthWc(string(buf[:n]))
+	return ansi.StringWidthWc(string(r))
+}
+
+// widthCache remembers the widths of the last non-ASCII characters seen:
+// measuring one through x/ansi costs a string allocation, and text in
+// one language uses few characters over and over.
+type widthCache [256]struct {
+	r rune
+	w int8
+}
+
+func (c *widthCache) width(r rune) int {
+	if r < 0x300 {
+		return 1
+	}
+	e := &c[r&0xff]
+	if e.r != r {
+		e.r, e.w = r, int8(runeWidth(r))
+	}
+	return int(e.w)
 }
 
 // clusterTable interns grapheme clusters, the cells whose text is more

@@ -34,6 +34,7 @@ type Terminal struct {
 	penCache  [64]penCacheEntry
 	eraseID   uint16 // styles index of pen's background alone (erased cells)
 	clusters  clusterTable
+	widths    widthCache
 	slab      []cell // storage for new lines, see newCells
 	x, y      int    // cursor; x == cols means "wrap before the next character"
 	top, bot  int    // scroll region, inclusive rows
