@@ -11,8 +11,9 @@ func (t *Terminal) Resize(cols, rows int) {
 	if cols == t.cols && rows == t.rows {
 		return
 	}
+	alt := t.IsAltScreen() // asked once: the screens are replaced below
 	mainY, altY := t.y, t.y
-	if t.IsAltScreen() {
+	if alt {
 		mainY = t.rows - 1
 		if t.altSave.set {
 			mainY = t.altSave.y
@@ -20,13 +21,13 @@ func (t *Terminal) Resize(cols, rows int) {
 	}
 	var moved int
 	t.main, moved = t.resizeScreen(t.main, cols, rows, mainY, true)
-	if t.IsAltScreen() {
+	if alt {
 		t.altSave.y = min(max(t.altSave.y+moved, 0), rows-1)
 	} else {
 		t.y += moved
 	}
 	t.alt, moved = t.resizeScreen(t.alt, cols, rows, altY, false)
-	if t.IsAltScreen() {
+	if alt {
 		t.y += moved
 		t.scr = t.alt
 	} else {

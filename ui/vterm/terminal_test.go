@@ -136,6 +136,17 @@ func TestAltScreen(t *testing.T) {
 	_, _ = term.WriteString("\x1b[?1049l")
 	wantScreen(t, term, "main||")
 	wantCursor(t, term, 2, 1)
+
+	// A resize while on the alternate screen (vi open in a pane the
+	// user makes wider) stays on it, and the main screen comes back.
+	term = feed(6, 3, "main\x1b[?1049h\x1b[HALT")
+	term.Resize(8, 4)
+	if !term.IsAltScreen() {
+		t.Fatal("the resize left the alternate screen")
+	}
+	wantScreen(t, term, "ALT|||")
+	_, _ = term.WriteString("\x1b[?1049l")
+	wantScreen(t, term, "main|||")
 }
 
 func TestScrollback(t *testing.T) {
