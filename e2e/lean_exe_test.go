@@ -105,12 +105,10 @@ func grabMain() int {
 func TestLeanHostBinaryNotWritableFromContainer(t *testing.T) {
 	clean(t)
 	// Init runs from a read-only mount of our binary (readOnlySelf,
-	// runtime/mountfd_linux.go); exec's helper must too, which is one line
-	// in runtime/exec_linux.go's helperCommand (its file's owner's to
-	// make): exec.Command(readOnlySelf's path, "exec-init"), and the same
-	// path opened in nsenterFiles. With that line this test passes; without
-	// it the container rewrites the second binary (checked both ways).
-	t.Skip("exec's helper still runs from /proc/self/exe: see the comment above (issue 19)")
+	// runtime/mountfd_linux.go), and so does exec's helper
+	// (runtime/exec_linux.go's helperCommand and nsenterFiles). From
+	// /proc/self/exe instead, the container rewrites the second binary
+	// (checked both ways).
 	root := filepath.Join(t.TempDir(), "rootfs")
 	if out, err := exec.Command("cp", "-a", rootfsOK, root).CombinedOutput(); err != nil {
 		t.Fatalf("copying the rootfs: %v\n%s", err, out)

@@ -150,8 +150,12 @@ func (e *Exec) start(pidfd int) error {
 	if consoleSock != nil {
 		defer consoleSock.Close()
 	}
+	cg := e.host.Open(e.found.ID)
+	bornIn := false
 	if err == nil {
-		err = startLocked(cmd)
+		// On v1 too the helper is born in the container's cgroup
+		// (process_linux.go), not moved in: that costs a grace period.
+		bornIn, err = startInCgroup(cmd, cg, func(format string, args ...any) { e.logf(FromParent, format, args...) })
 	}
 	for _, f := range append(childFiles, cfgR, statusW) {
 		f.Close()
@@ -167,8 +171,7 @@ func (e *Exec) start(pidfd int) error {
 		e.closeCommand()
 		return err
 	}
-	cg := e.host.Open(e.found.ID)
-	if !cmd.SysProcAttr.UseCgroupFD {
+	if !cmd.SysProcAttr.UseCgroupFD && !bornIn {
 		// cgroup v1: in by hand, while the helper still waits for its
 		// config.
 		if err := cg.AddProc(e.proc.Pid); err != nil {
@@ -217,7 +220,14 @@ func (e *Exec) endedOr(err error) error {
 // childFiles are our copies of what the child inherits, to close once it
 // has started.
 func (e *Exec) helperCommand(pidfd int, cfgR, statusW *os.File) (cmd *exec.Cmd, childFiles []*os.File, consoleSock *os.File, err error) {
-	cmd = exec.Command("/proc/self/exe", "exec-init")
+	// Our binary on a read-only mount, as init's (readOnlySelf): a
+	// container that makes the helper run a "#!/proc/self/exe" script
+	// cannot write the host's file through its /proc/PID/exe.
+	self, err := readOnlySelf()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cmd = exec.Command(self, "exec-init")
 	cmd.Args[0] = "vme50-exec"
 	cmd.Env = []string{}
 	var console *os.File // consoleFD: the slot stays empty without a terminal
@@ -285,7 +295,11 @@ func (e *Exec) nsenterFiles() (userns, self *os.File, err error) {
 	if now, err := identify(e.found.Init.PID); err != nil || now != e.found.Init {
 		return userns, nil, &EndedError{ID: e.found.ID}
 	}
-	self, err = os.Open("/proc/self/exe")
+	path, err := readOnlySelf()
+	if err != nil {
+		return userns, nil, err
+	}
+	self, err = os.Open(path)
 	return userns, self, err
 }
 
