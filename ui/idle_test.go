@@ -103,3 +103,47 @@ func TestIdleTickKeepsTheFrame(t *testing.T) {
 		t.Errorf("a new number was not drawn")
 	}
 }
+
+// Before the graphs are full, an idle container's graphs scroll: once a
+// second, not at every reading; a changed number is drawn at once, and a
+// replay (whose readings come as fast as it is stepped) at every reading.
+func TestIdleGraphsScrollOnceASecond(t *testing.T) {
+	p := NewPanels(cgroup.Files{}, cgroup.V1)
+	p.SetSize(60, 40)
+	at := time.Unix(1000, 0)
+	for range 3 { // the rates need two readings
+		at = at.Add(250 * time.Millisecond)
+		p.Push(idleReading(at))
+		p.View()
+	}
+	before := p.renders
+	for range 16 { // four seconds
+		at = at.Add(250 * time.Millisecond)
+		p.Push(idleReading(at))
+		p.View()
+	}
+	if n := p.renders - before; n < 3 || n > 5 {
+		t.Errorf("four idle seconds drew the panels %d times, want one a second", n)
+	}
+	before = p.renders
+	at = at.Add(250 * time.Millisecond)
+	st := idleReading(at)
+	st.Memory.Current += 4096
+	p.Push(st)
+	p.View()
+	if p.renders != before+1 {
+		t.Errorf("a changed number was not drawn at once")
+	}
+
+	replay := NewPanels(cgroup.Files{}, cgroup.V1)
+	replay.SetSize(60, 40)
+	at = time.Unix(1000, 0)
+	for i := range 8 {
+		at = at.Add(250 * time.Millisecond)
+		replay.PushRecorded(idleReading(at), nil)
+		replay.View()
+		if i >= 2 && replay.renders != i+1 {
+			t.Fatalf("a replay's reading %d was not drawn (%d renders)", i, replay.renders)
+		}
+	}
+}

@@ -49,6 +49,9 @@ type Readings struct {
 	recorded    bool
 	files       cgroup.Files // the names limit changes are told in
 	rev         uint64       // counts the changes a view would draw
+	// drawn is the time of the reading rev last counted: an idle
+	// container's graphs scroll once a second (Push).
+	drawn time.Time
 }
 
 // FlashFor is how long a counter stays highlighted after it went up: long
@@ -77,6 +80,7 @@ func (r *Readings) Push(s cgroup.Stats, now time.Time) bool {
 	// The first sample is only a baseline: counters that were already
 	// above zero (a restarted container, panels opened late) are no event.
 	prevCPU, prevRates := r.cpu, r.rates
+	events, pending := len(r.events), r.hasPending()
 	if r.have {
 		r.cpu = cpuBetween(r.last, s)
 		r.rates = ratesBetween(r.last, s)
@@ -95,12 +99,35 @@ func (r *Readings) Push(s cgroup.Stats, now time.Time) bool {
 	for _, pt := range points {
 		pt.hist.add(s.Time, pt.value, pt.limit)
 	}
+	// Only the graphs would move: the same numbers as the last reading,
+	// no event to mark.
+	scrolls := !same && r.sameNumbers(s, prevCPU, prevRates) && !pending && len(r.events) == events
 	r.peakSeen = max(r.peakSeen, s.Memory.Current)
 	r.last, r.have = s, true
-	if !same {
+	switch {
+	case same:
+	case scrolls && !r.recorded && s.Time.Unix() == r.drawn.Unix():
+		// The graphs of an idle container scroll once a second, not at
+		// every reading: a reading that changes no number changes no
+		// frame, and every changed frame costs the terminal renderer a
+		// whole screen's work (issue 13). A changed number is drawn at
+		// once.
+	default:
 		r.rev++
+		r.drawn = s.Time
 	}
 	return true
+}
+
+// sameNumbers tells whether sample s shows the numbers the last reading
+// showed: the same values and the same rates.
+func (r *Readings) sameNumbers(s cgroup.Stats, prevCPU cpuRate, prevRates rates) bool {
+	return r.have && r.cpu.ok && prevCPU.ok && sameReading(r.last, s) && r.cpu.sameAs(prevCPU) && r.rates == prevRates
+}
+
+// hasPending tells whether an event waits for a reading to be marked at.
+func (r *Readings) hasPending() bool {
+	return len(r.events) > 0 && r.events[len(r.events)-1].At.IsZero()
 }
 
 // drawsTheSame tells whether a view of the readings with sample s would
@@ -109,7 +136,7 @@ func (r *Readings) Push(s cgroup.Stats, now time.Time) bool {
 // sample and adding an equal one moves nothing). An idle container is like
 // that most of the time; then Rev stays, and nothing is drawn again.
 func (r *Readings) drawsTheSame(s cgroup.Stats, prevCPU cpuRate, prevRates rates, points []point) bool {
-	if !r.have || !r.cpu.ok || !prevCPU.ok || !sameReading(r.last, s) || !r.cpu.sameAs(prevCPU) || r.rates != prevRates {
+	if !r.sameNumbers(s, prevCPU, prevRates) {
 		return false
 	}
 	for _, pt := range points {
