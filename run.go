@@ -89,10 +89,11 @@ func runContainer(spec runtime.Spec, flags runFlags) error {
 		}
 		recording = f
 	}
-	host, err := hostSwept()
+	host, swept, err := hostSweeping()
 	if err != nil {
 		return err
 	}
+	defer swept()
 
 	t := ourTerminal(term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd())))
 	spec.Tty, spec.TtyRows, spec.TtyCols = t.tty, t.rows, t.cols
@@ -142,6 +143,28 @@ func runContainer(spec runtime.Spec, flags runFlags) error {
 	}
 	reportEnd(c, result)
 	return &exitError{code: result.ExitCode}
+}
+
+// hostSweeping is hostSwept with the sweep beside the start instead of
+// before it: the sweep (1-2 ms, more while the bridge exists) only removes
+// what dead owners left, and a start is safe against it, as it is against
+// another vme50-tui's sweep: the container's state directory appears whole,
+// with its live owner, before its cgroups do, so no sweep takes it for a
+// dead one's. swept waits for the sweep's end (and its warning): called
+// before run exits, so that a sweep is never cut short.
+func hostSweeping() (host *cgroup.Host, swept func(), err error) {
+	host, err = cgroup.Detect()
+	if err != nil {
+		return nil, nil, &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := runtime.Sweep(host); err != nil {
+			warn("warning: removing leftovers of earlier containers: %v", err)
+		}
+	}()
+	return host, func() { <-done }, nil
 }
 
 // sample reads the container's cgroup every interval until it ends, into

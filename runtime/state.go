@@ -170,11 +170,15 @@ func Sweep(host *cgroup.Host) error {
 		ids[id] = true
 	}
 	var errs []error
+	var live []string
+	dead := false
 	for id := range ids {
 		dir := filepath.Join(StateDir, id)
 		if ownerAlive(dir) {
+			live = append(live, id)
 			continue
 		}
+		dead = true
 		cg := host.Open(id)
 		errs = append(errs, cg.Kill(), cg.Destroy(), removeAll(dir))
 	}
@@ -183,7 +187,9 @@ func Sweep(host *cgroup.Host) error {
 	// another state directory (a test's) would take every container on
 	// it for dead, and did, running as root (an attack review saw its
 	// containers lose their network).
-	if StateDir == defaultStateDir {
+	// Only when something of a dead container may be left on it
+	// (networkLeftovers): the full look costs 1-2 ms of every start.
+	if StateDir == defaultStateDir && networkLeftovers(dead, live) {
 		errs = append(errs, sweepNetwork())
 	}
 	return errors.Join(errs...)
