@@ -57,9 +57,10 @@ func fill(cs []cell, c cell) {
 }
 
 // A screen is rows lines kept as a ring: row y is lines[(top+y) % rows].
-// Scrolling the whole screen up by a line moves top, not a single cell;
-// that is what makes a flood of output cheap (x/vt moved every cell of
-// the screen up for each new line).
+// Scrolling the whole screen up by a line moves top, and the screen's
+// cells stay where they are (only the line that leaves is copied, text
+// only, into the history); that is what makes a flood of output cheap
+// (x/vt moved every cell of the screen up for each new line).
 type screen struct {
 	lines []line
 	top   int

@@ -5,8 +5,8 @@
 // off the top.
 //
 // It is built to keep up with a flood: the screen is a ring of lines, so
-// a scroll moves an index and no cells; a cell is 8 bytes (a rune and a
-// style index); plain text skips the parser. And to bound what any escape
+// a scroll moves an index, not the screen's cells; a cell is 8 bytes (a
+// rune and a style index); plain text skips the parser. And to bound what any escape
 // sequence can cost: every count is clamped to the screen, so no sequence
 // does more than about a screenful of work.
 package vterm
