@@ -59,7 +59,7 @@ func (t *Terminal) insertLines(n int) {
 		return
 	}
 	t.scrollDown(t.y, t.bot, n)
-	t.x = 0
+	// tmux leaves the cursor where it was (xterm goes to column 0).
 }
 
 // deleteLines is DL: the region's lines below the cursor move up over it.
@@ -73,7 +73,6 @@ func (t *Terminal) deleteLines(n int) {
 	for y := t.bot - n + 1; y <= t.bot; y++ {
 		t.scr.row(y).clear(t.cols, t.eraseID)
 	}
-	t.x = 0
 }
 
 // keepLine is a copy of l for the history, without its blank end (blank

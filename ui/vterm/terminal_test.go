@@ -55,6 +55,7 @@ func TestScreenCases(t *testing.T) {
 		{"dch", 6, 1, "abcdef\x1b[2G\x1b[2P", "adef", 1, 0},
 		{"insert mode", 6, 1, "abcd\x1b[2G\x1b[4hXY\x1b[4l", "aXYbcd", 3, 0},
 		{"il dl", 4, 4, "1\r\n2\r\n3\r\n4\x1b[2H\x1b[L\x1b[4H\x1b[M", "1||2|", 0, 3},
+		{"il dl keep the column, as in tmux", 6, 3, "abcde\x1b[2Lx\x1b[My", "|ybcde|", 1, 1},
 		{"su sd", 4, 3, "1\r\n2\r\n3\x1b[S", "2|3|", 1, 2},
 		{"sd", 4, 3, "1\r\n2\r\n3\x1b[T", "|1|2", 1, 2},
 		{"region scroll", 4, 4, "1\r\n2\r\n3\r\n4\x1b[2;3r\x1b[3H\n", "1|3||4", 0, 2},
