@@ -107,6 +107,12 @@ var recordings = []struct {
 		"/line 42\r", // search
 		"n",
 	}, quit: []string{"q"}},
+	{name: "less-quit", keys: []string{
+		"seq 1 100 > /tmp/s\r", "less /tmp/s\r", " ", "/5\r", "q", "echo after less\r",
+	}},
+	{name: "top-quit", keys: []string{
+		"top -d 1\r", "", "q", "echo after top\r",
+	}},
 	{name: "top", keys: []string{
 		"top -d 1\r", "",
 	}, quit: []string{"q"}},
