@@ -107,8 +107,9 @@ func readPids(path string) ([]int, error) {
 // other trouble, such as text that is not a number, is an error; the first
 // one is kept in err and stops further reading.
 type statsReader struct {
-	dir string
-	err error
+	dir   string
+	files *openFiles // the leaf's open files, or nil: open each file
+	err   error
 	// missing: a file was not there. An old kernel, a controller that is
 	// off, or the leaf itself gone: Stats then looks whether the leaf is
 	// there (leafExists), and spares that look when every file was.
@@ -120,7 +121,7 @@ func (r *statsReader) read(name string) (string, bool) {
 	if r.err != nil {
 		return "", false
 	}
-	data, err := readSmall(filepath.Join(r.dir, name))
+	data, err := r.files.read(filepath.Join(r.dir, name))
 	if errors.Is(err, fs.ErrNotExist) {
 		r.missing = true
 		return "", false

@@ -34,7 +34,9 @@ func (h *Host) createV1(id string) (Manager, error) {
 			return nil, made.undo(err)
 		}
 	}
-	return h.openV1(id), nil
+	l := h.openV1(id)
+	l.files = newOpenFiles() // ours: Destroy closes them
+	return l, nil
 }
 
 func (h *Host) openV1(id string) *v1Leaf {
@@ -54,6 +56,7 @@ type v1Leaf struct {
 	dirs  map[string]string // controller -> the leaf in its hierarchy
 	paths []string          // each distinct leaf directory once
 	fs    cgfs
+	files *openFiles // kept open between readings (Create's leaf only)
 }
 
 // file is a controller's file in the leaf, e.g. file("cpu", "cpu.shares").
@@ -249,6 +252,7 @@ func (l *v1Leaf) Kill() error {
 // Destroy removes the leaf from every hierarchy, going on past a failure
 // so as to remove as much as it can.
 func (l *v1Leaf) Destroy() error {
+	l.files.close()
 	var errs []error
 	for _, dir := range l.paths {
 		errs = append(errs, l.fs.rmdir(dir))
@@ -267,7 +271,7 @@ func (l *v1Leaf) Stats() (Stats, error) {
 	missing := false
 	// read fills s from one hierarchy's leaf.
 	read := func(controller string, fill func(r *statsReader)) {
-		r := statsReader{dir: l.dirs[controller]}
+		r := statsReader{dir: l.dirs[controller], files: l.files}
 		fill(&r)
 		errs = append(errs, r.err)
 		missing = missing || r.missing

@@ -52,7 +52,9 @@ func (h *Host) createV2(id string) (Manager, error) {
 	if err := made.mkdir(filepath.Join(parent, id), false); err != nil {
 		return nil, made.undo(err)
 	}
-	return h.openV2(id), nil
+	l := h.openV2(id)
+	l.files = newOpenFiles() // ours: Destroy closes them
+	return l, nil
 }
 
 // enableControllers writes +cpu, +memory and +pids into dir's
@@ -103,9 +105,10 @@ func (h *Host) openV2(id string) *v2Leaf {
 
 // v2Leaf is a container's cgroup on a v2 host.
 type v2Leaf struct {
-	id  string
-	dir string
-	fs  cgfs
+	id    string
+	dir   string
+	fs    cgfs
+	files *openFiles // kept open between readings (Create's leaf only)
 }
 
 func (l *v2Leaf) file(name string) string { return filepath.Join(l.dir, name) }
@@ -289,7 +292,10 @@ func (l *v2Leaf) empty() (bool, error) {
 }
 
 // Destroy removes the leaf; rmdir retries while it is busy.
-func (l *v2Leaf) Destroy() error { return l.fs.rmdir(l.dir) }
+func (l *v2Leaf) Destroy() error {
+	l.files.close()
+	return l.fs.rmdir(l.dir)
+}
 
 // OpenDir opens the leaf for clone3(CLONE_INTO_CGROUP), which starts the
 // child in the leaf: under its limits from its first instruction, with no
@@ -308,7 +314,7 @@ func (l *v2Leaf) OpenDir() (int, error) {
 // read before it.
 func (l *v2Leaf) Stats() (Stats, error) {
 	s := Stats{Time: time.Now()}
-	r := statsReader{dir: l.dir}
+	r := statsReader{dir: l.dir, files: l.files}
 	v2MemoryStats(&r, &s.Memory)
 	v2CPUStats(&r, &s.CPU)
 	s.Pids.Max = Unlimited

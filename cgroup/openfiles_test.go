@@ -1,0 +1,70 @@
+package cgroup
+
+import (
+	"errors"
+	"os"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// openFDs counts this process's open file descriptors.
+func openFDs(t *testing.T) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(fds)
+}
+
+// A leaf made by Create keeps its files open between readings, and each
+// reading is the kernel's text of now (a limit changed between two shows
+// in the second); Destroy closes every file; a leaf removed under its
+// open files reads as gone, not as zeros. Kernel test (VME50_E2E=1).
+func TestKernelOpenFiles(t *testing.T) {
+	if os.Getenv("VME50_E2E") != "1" {
+		t.Skip("uses the real cgroup tree: run as root with VME50_E2E=1")
+	}
+	h, err := Detect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := openFDs(t)
+	m := createTestLeaf(t, h)
+	for _, max := range []uint64{40, 50} {
+		if err := m.Set(Limits{PidsMax: max}); err != nil {
+			t.Fatal(err)
+		}
+		s, err := m.Stats()
+		if err != nil || s.Pids.Max != max {
+			t.Fatalf("pids.max %d read back as %d, %v", max, s.Pids.Max, err)
+		}
+	}
+	if open := openFDs(t) - before; open < 5 {
+		t.Errorf("%d files kept open after two readings", open)
+	}
+	if err := m.Destroy(); err != nil {
+		t.Fatal(err)
+	}
+	if open := openFDs(t) - before; open != 0 {
+		t.Errorf("%d files left open after Destroy", open)
+	}
+	if _, err := m.Stats(); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Stats after Destroy: %v", err)
+	}
+
+	// Removed under its open files (as another vme50-tui's sweep would).
+	m = createTestLeaf(t, h)
+	if _, err := m.Stats(); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range m.Paths() {
+		if err := unix.Rmdir(dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s, err := m.Stats(); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Stats of a removed leaf: %+v, %v", s, err)
+	}
+}
