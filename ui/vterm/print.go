@@ -31,6 +31,7 @@ func (t *Terminal) print(r rune) {
 		return
 	}
 	t.put(r, w)
+	t.last = -1 // tmux repeats (REP) only ASCII characters
 }
 
 // put writes r, w columns wide, at the cursor and moves the cursor on.

@@ -65,6 +65,7 @@ func TestScreenCases(t *testing.T) {
 		{"csi s u", 6, 2, "ab\x1b[s\x1b[2;5Hc\x1b[ud", "abd|    c", 3, 0},
 		{"rep", 6, 1, "a\x1b[3b", "aaaa", 4, 0},
 		{"rep stops at the line end", 4, 2, "a\x1b[99999999b", "aaaa|", 3, 0},
+		{"rep repeats only ascii", 6, 1, "é\x1b[3b", "é", 1, 0},
 		{"ind nel ri", 6, 3, "a\x1bDb\x1bEc\x1bMd", "a| d|c", 2, 1},
 		{"dec graphics", 6, 1, "\x1b(0lqk\x1b(Bq", "┌─┐q", 4, 0},
 		{"so si", 6, 1, "\x1b)0a\x0eq\x0fq", "a─q", 3, 0},
