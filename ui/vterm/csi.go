@@ -176,10 +176,8 @@ func (t *Terminal) cursorReport(prefix string) {
 // setRegion is DECSTBM: the rows that scroll. An empty or inverted
 // region is ignored; a valid one homes the cursor.
 func (t *Terminal) setRegion(top, bot int) {
-	top = max(top, 1)
-	if bot == 0 || bot > t.rows {
-		bot = t.rows
-	}
+	// A 0 counts as 1, as in tmux: CSI 0;0 r is an empty region.
+	top, bot = max(top, 1), min(max(bot, 1), t.rows)
 	if top >= bot {
 		return
 	}

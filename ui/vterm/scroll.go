@@ -53,24 +53,29 @@ func (t *Terminal) scrollDown(top, bot, n int) {
 }
 
 // insertLines is IL: blank lines at the cursor, pushing the region's
-// lines below it down. Outside the region it does nothing.
+// lines below it down. tmux leaves the cursor where it was (xterm goes
+// to column 0).
 func (t *Terminal) insertLines(n int) {
+	t.scrollDown(t.y, t.lineOpBottom(), n)
+}
+
+// lineOpBottom is the last row IL and DL move: the region's bottom, or,
+// with the cursor outside the region, the screen's (as tmux does; xterm
+// ignores them there).
+func (t *Terminal) lineOpBottom() int {
 	if t.y < t.top || t.y > t.bot {
-		return
+		return t.rows - 1
 	}
-	t.scrollDown(t.y, t.bot, n)
-	// tmux leaves the cursor where it was (xterm goes to column 0).
+	return t.bot
 }
 
 // deleteLines is DL: the region's lines below the cursor move up over it.
 func (t *Terminal) deleteLines(n int) {
-	if t.y < t.top || t.y > t.bot {
-		return
-	}
+	bot := t.lineOpBottom()
 	// Through rotateUp directly: deleted lines never go to the history.
-	n = min(max(n, 1), t.bot-t.y+1)
-	t.scr.rotateUp(t.y, t.bot, n)
-	for y := t.bot - n + 1; y <= t.bot; y++ {
+	n = min(max(n, 1), bot-t.y+1)
+	t.scr.rotateUp(t.y, bot, n)
+	for y := bot - n + 1; y <= bot; y++ {
 		t.scr.row(y).clear(t.cols, t.eraseID)
 	}
 }
