@@ -116,6 +116,11 @@ func (t *Terminal) decMode(m int) int {
 // on entering and restored on leaving.
 func (t *Terminal) altScreen(on, cursor bool) {
 	if on == t.IsAltScreen() {
+		// Leaving with 1049 restores a saved cursor even when not on the
+		// alternate screen, as tmux does.
+		if !on && cursor && t.altSave.set {
+			t.restoreCursor(&t.altSave)
+		}
 		return
 	}
 	if on {

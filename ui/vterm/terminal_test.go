@@ -58,6 +58,7 @@ func TestScreenCases(t *testing.T) {
 		{"il dl keep the column, as in tmux", 6, 3, "abcde\x1b[2Lx\x1b[My", "|ybcde|", 1, 1},
 		{"il outside the region moves the screen below, as in tmux", 4, 4, "1\r\n2\r\n3\r\n4\x1b[2;3r\x1b[1;1H\x1b[Lx", "x|1|2|3", 1, 0},
 		{"dl outside the region", 4, 4, "1\r\n2\r\n3\r\n4\x1b[1;2r\x1b[3;1H\x1b[Mx", "1|2|x|", 1, 2},
+		{"1049l off the alternate screen restores its cursor", 6, 3, "\x1b[2;1H\x1b[?1049h\x1b[?1049labc\x1bM\x1b[?1049lX", "|Xbc|", 1, 1},
 		{"csi 0;0 r is ignored", 4, 3, "ab\x1b[3;3H\x1b[0;0rX", "ab||  X", 3, 2},
 		{"su sd", 4, 3, "1\r\n2\r\n3\x1b[S", "2|3|", 1, 2},
 		{"sd", 4, 3, "1\r\n2\r\n3\x1b[T", "|1|2", 1, 2},
