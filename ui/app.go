@@ -129,7 +129,7 @@ func New(cfg Config) *App {
 }
 
 func (a *App) Init() tea.Cmd {
-	return tea.Batch(a.form.Init(), sampleEvery(a.cfg.Interval))
+	return tea.Batch(a.form.Init(), sampleEvery(a.cfg.Interval, nil, nil))
 }
 
 // Update routes each message, as list.Update does by its state: the
@@ -169,7 +169,12 @@ func (a *App) afterNews(msg tea.Msg) tea.Cmd {
 	case sampleTickMsg:
 		a.noteOOMKills()
 		return a.readShownProcs(false)
-	case statsMsg, statsBatchMsg:
+	case statsBatchMsg:
+		a.noteOOMKills()
+		if msg.tick {
+			return a.readShownProcs(false)
+		}
+	case statsMsg:
 		a.noteOOMKills()
 	case endedMsg:
 		a.noteOOMKills()

@@ -29,8 +29,11 @@ func (a *App) lifecycle(msg tea.Msg) tea.Cmd {
 	case statsMsg:
 		a.takeStats(msg)
 	case statsBatchMsg:
-		for _, m := range msg {
+		for _, m := range msg.readings {
 			a.takeStats(m)
+		}
+		if msg.tick {
+			return a.nextTick()
 		}
 	case sampleTickMsg:
 		return a.sample()
@@ -59,27 +62,45 @@ func (a *App) takeStats(msg statsMsg) {
 	}
 }
 
-// sample reads every running container's cgroup files, all in one Cmd,
-// and ticks again.
+// sample reads every running container's cgroup files now, all in one
+// Cmd, and does the rest of a tick's work.
 func (a *App) sample() tea.Cmd {
-	cmds := []tea.Cmd{sampleEvery(a.cfg.Interval)}
-	var keys []string
-	var cs []Container
-	for _, t := range a.tabs {
-		if !t.ended {
-			keys, cs = append(keys, t.key), append(cs, t.c)
-		}
-	}
-	if len(cs) > 0 {
+	cmds := a.tickWork()
+	if keys, cs := a.runningContainers(); len(cs) > 0 {
 		cmds = append(cmds, readAllStats(keys, cs))
 	}
+	return tea.Batch(cmds...)
+}
+
+// nextTick follows the sampler's tick, whose readings were just taken:
+// the rest of a tick's work, and the next tick, which reads the
+// containers that run now.
+func (a *App) nextTick() tea.Cmd {
+	keys, cs := a.runningContainers()
+	return tea.Batch(append(a.tickWork(), sampleEvery(a.cfg.Interval, keys, cs))...)
+}
+
+// tickWork is what a tick does besides reading the containers: the host
+// view's listing, the kernel log's new lines.
+func (a *App) tickWork() []tea.Cmd {
+	var cmds []tea.Cmd
 	if a.overlay == overlayHost {
 		cmds = append(cmds, a.listHost())
 	}
 	if t := a.current(); t != nil && a.views.log {
 		t.log.SetEntries(t.c.Log()) // the events the readings found
 	}
-	return tea.Batch(cmds...)
+	return cmds
+}
+
+// runningContainers names the containers whose tabs run.
+func (a *App) runningContainers() (keys []string, cs []Container) {
+	for _, t := range a.tabs {
+		if !t.ended {
+			keys, cs = append(keys, t.key), append(cs, t.c)
+		}
+	}
+	return keys, cs
 }
 
 // failed shows an error: a container that did not start, a form whose

@@ -33,13 +33,41 @@ func TestTickReadsEveryContainerInOneMessage(t *testing.T) {
 		t.Fatalf("a tick brought %d messages, want 1: %#v", len(msgs), msgs)
 	}
 	batch, ok := msgs[0].(statsBatchMsg)
-	if !ok || len(batch) != 3 {
+	if !ok || len(batch.readings) != 3 {
 		t.Fatalf("a tick brought %#v, want the readings of 3 containers", msgs[0])
 	}
 	for i, id := range []string{"aaaaaaaa0001", "bbbbbbbb0002", "cccccccc0003"} {
-		if batch[i].id != id {
-			t.Errorf("reading %d is %s's, want %s's", i, batch[i].id, id)
+		if batch.readings[i].id != id {
+			t.Errorf("reading %d is %s's, want %s's", i, batch.readings[i].id, id)
 		}
+	}
+}
+
+// The sampler's tick reads on its timer's goroutine and is itself the
+// message with the readings; taking it schedules the next tick, for the
+// containers that run then, and nothing else: one goroutine a tick.
+func TestSamplerTickIsItsReadings(t *testing.T) {
+	a, _ := onContainerScreen(t, 200, 50)
+	fs := withTabs(t, a, 2)
+	keys, cs := a.runningContainers()
+	st := idleReading(time.Unix(5000, 0))
+	st.Pids.Current = 7
+	fs[0].setStats(st)
+	msg := sampleEvery(time.Millisecond, keys, cs)()
+	batch, ok := msg.(statsBatchMsg)
+	if !ok || !batch.tick || len(batch.readings) != 2 {
+		t.Fatalf("the tick brought %#v, want the readings of 2 containers", msg)
+	}
+	_, cmd := a.Update(batch)
+	if a.tabs[0].panels.Readings().Last().Pids.Current != 7 {
+		t.Errorf("the tick's reading was not taken")
+	}
+	if cmd == nil || !nameHas(cmdName(cmd), timerCmds) {
+		t.Fatalf("after a tick: %v, want the next tick alone", cmdName(cmd))
+	}
+	next, ok := runNow(cmd).(statsBatchMsg)
+	if !ok || !next.tick || len(next.readings) != 2 {
+		t.Errorf("the next tick brought %#v", next)
 	}
 }
 

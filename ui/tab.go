@@ -118,6 +118,8 @@ type (
 		disk  diskReading
 		net   netSample
 	}
+	// sampleTickMsg asks for a reading of every container now, as a
+	// tick would (the tests' tick: the sampler's own is a statsBatchMsg).
 	sampleTickMsg struct{}
 	shutdownMsg   struct{}
 )
@@ -149,9 +151,17 @@ func waitContainer(key string, c Container) tea.Cmd {
 	return func() tea.Msg { return endedMsg{id: key, result: c.Wait()} }
 }
 
-// sampleEvery ticks the sampler.
-func sampleEvery(d time.Duration) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return sampleTickMsg{} })
+// sampleEvery ticks the sampler: after d it reads the containers named
+// (those that ran at the last tick), on the timer's own goroutine, and
+// brings their readings as the tick. One goroutine and one message a
+// tick: on a virtual machine every wakeup of a thread is dear, and a tick
+// that woke the app, which then started a Cmd to read, which then woke
+// it again, cost three (issue 13). A container started since has its
+// first reading read by showTab, and joins at the next tick.
+func sampleEvery(d time.Duration, keys []string, cs []Container) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg {
+		return statsBatchMsg{readings: readAll(keys, cs), tick: true}
+	})
 }
 
 // readStats reads the cgroup files of tab key's container, its layer's
@@ -165,23 +175,30 @@ func readStats(key string, c Container) tea.Cmd {
 	}
 }
 
-// statsBatchMsg is one tick's readings of every running container.
-type statsBatchMsg []statsMsg
+// statsBatchMsg is the readings of every running container, read in
+// one go: one message, so one Update and one View a tick however many
+// containers run (a Cmd each woke a goroutine and drew a View each).
+type statsBatchMsg struct {
+	readings []statsMsg
+	tick     bool // the sampler's tick (sampleEvery): the next one is due
+}
 
-// readAllStats reads every container of a tick in one Cmd: one message,
-// so one Update and one View a tick however many containers run (a Cmd
-// each woke a goroutine and drew a View each). A reading takes some
-// twenty small files, tens of microseconds: ten in a row hold nothing up.
+// readAllStats reads the containers now, in a Cmd.
 func readAllStats(keys []string, cs []Container) tea.Cmd {
-	return func() tea.Msg {
-		var batch statsBatchMsg
-		for i, c := range cs {
-			if m, ok := statsOf(keys[i], c); ok {
-				batch = append(batch, m)
-			}
+	return func() tea.Msg { return statsBatchMsg{readings: readAll(keys, cs)} }
+}
+
+// readAll reads every container, one after another: a reading takes some
+// twenty small files, tens of microseconds, so ten in a row hold nothing
+// up.
+func readAll(keys []string, cs []Container) []statsMsg {
+	var out []statsMsg
+	for i, c := range cs {
+		if m, ok := statsOf(keys[i], c); ok {
+			out = append(out, m)
 		}
-		return batch
 	}
+	return out
 }
 
 // statsOf reads one container; false when it ended between the tick and
