@@ -14,10 +14,25 @@ export PATH := $(PATH):/usr/local/go/bin
 # Static, so the re-exec'd init needs nothing from the container's rootfs.
 export CGO_ENABLED := 0
 
-.PHONY: build run rootfs deps test vmtest unit bench install clean soak man deb debcheck
+.PHONY: build init run rootfs deps test vmtest unit bench install clean soak man deb debcheck
 
-build:
-	go build -ldflags '$(LDFLAGS)' -o $(BIN) .
+# vme50-init, the container's init alone (cmd/vme50-init), is built first,
+# static and stripped, and carried inside vme50-tui (runtime/initbin):
+# go build's -overlay puts it in place of runtime/initbin/bin/vme50-init,
+# so nothing is written into the source tree. A plain `go build .` makes a
+# vme50-tui without it, which runs its own binary as init (slower start).
+INIT_OVERLAY := .cache/init-overlay.json
+
+build: init
+	go build -overlay $(INIT_OVERLAY) -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+# .cache/vme50-init and the overlay that carries it into a build; other
+# builds of vme50-tui (packaging, the VM's) use it as
+# `go build -overlay .cache/init-overlay.json`.
+init:
+	mkdir -p .cache
+	go build -trimpath -ldflags '-s -w' -o .cache/vme50-init ./cmd/vme50-init
+	printf '{"Replace":{"%s":"%s"}}\n' '$(CURDIR)/runtime/initbin/bin/vme50-init' '$(CURDIR)/.cache/vme50-init' > $(INIT_OVERLAY)
 
 deps:
 	scripts/install-deps.sh

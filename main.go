@@ -48,7 +48,7 @@ func main() {
 	if len(os.Args) == 2 && os.Args[1] == "init" {
 		runtime.Init()
 	}
-	// An exec's helper (runtime/execinit_linux.go), likewise; under
+	// An exec's helper (runtime/initproc/execinit_linux.go), likewise; under
 	// nsenter its argv[0] is a /proc/self/fd path.
 	if len(os.Args) == 2 && os.Args[1] == "exec-init" {
 		runtime.ExecInit()

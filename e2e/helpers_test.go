@@ -279,6 +279,11 @@ func commandRuns(pids []int) bool {
 			continue // gone meanwhile
 		}
 		args := strings.Split(string(cmdline), "\x00")
+		// vme50-init, the small init vme50-tui carries, is another file
+		// than ours: it is init by its command line.
+		if string(cmdline) == "vme50-init\x00init\x00" {
+			continue
+		}
 		if !os.SameFile(exe, self) || filepath.Base(args[0]) == hog.Name {
 			return true
 		}

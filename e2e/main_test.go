@@ -10,6 +10,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -62,10 +63,8 @@ func setup(m *testing.M) int {
 	bin = os.Getenv("VME50_BIN")
 	if bin == "" {
 		bin = filepath.Join(tmp, "vme50-tui")
-		build := exec.Command("go", "build", "-o", bin, "..")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "building vme50-tui: %v\n%s", err, out)
+		if err := buildWithInit(tmp, bin); err != nil {
+			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
 	}
@@ -90,4 +89,36 @@ func needKernel(t testing.TB) {
 		t.Fatalf("VME50_E2E=1 but %s", skipWhy)
 	}
 	t.Skip(skipWhy)
+}
+
+// buildWithInit builds vme50-tui as make build does: vme50-init first
+// (cmd/vme50-init), carried inside vme50-tui through go build's -overlay
+// in place of runtime/initbin's placeholder. The kernel tests then run
+// the small init, as an installed vme50-tui does (TestLeanSmallInit
+// checks that they do).
+func buildWithInit(tmp, bin string) error {
+	init := filepath.Join(tmp, "vme50-init")
+	placeholder, err := filepath.Abs(filepath.Join("..", "runtime", "initbin", "bin", "vme50-init"))
+	if err != nil {
+		return err
+	}
+	overlay := filepath.Join(tmp, "init-overlay.json")
+	data, err := json.Marshal(map[string]map[string]string{"Replace": {placeholder: init}})
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(overlay, data, 0o644); err != nil {
+		return err
+	}
+	for _, args := range [][]string{
+		{"build", "-trimpath", "-ldflags", "-s -w", "-o", init, "../cmd/vme50-init"},
+		{"build", "-overlay", overlay, "-o", bin, ".."},
+	} {
+		build := exec.Command("go", args...)
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			return fmt.Errorf("go %v: %v\n%s", args, err, out)
+		}
+	}
+	return nil
 }

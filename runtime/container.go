@@ -33,6 +33,8 @@ type Container struct {
 	// consoleSock receives pty from init.
 	consoleSock *os.File
 	init        *os.Process
+	// initHow says, for the kernel log, which program init runs.
+	initHow string
 	// bridge is what it holds on the bridge network (network.go), if on it.
 	bridge *bridgeLink
 

@@ -14,10 +14,11 @@ import (
 	"golang.org/x/sys/unix"
 
 	"vme50-tui/cgroup"
+	"vme50-tui/runtime/initproc"
 )
 
 // The parent side of an exec. The child is this binary again,
-// "/proc/self/exe exec-init" (execinit_linux.go), as init is for run.
+// "/proc/self/exe exec-init" (initproc/execinit_linux.go), as init is for run.
 //
 // Why a helper process: joining a mount namespace needs a thread whose
 // root and working directory no other thread shares, and joining a user
@@ -35,12 +36,12 @@ import (
 // there, with PID 1's capabilities, no_new_privs and seccomp from its
 // first instruction.
 
-// Descriptors an exec's helper gets, after initConfigFD, initStatusFD and
-// consoleFD (init.go, console_linux.go).
+// Descriptors an exec's helper gets, after initproc.ConfigFD, StatusFD and
+// ConsoleFD (initproc).
 const (
-	execPidFD    = 6 // a pidfd of the container's PID 1: the namespaces to join
-	execUserNSFD = 7 // under --userns: the container's user namespace (for nsenter)
-	execSelfFD   = 8 // under --userns: this binary (for nsenter to run)
+	execPidFD    = initproc.ExecPidFD // a pidfd of the container's PID 1: the namespaces to join
+	execUserNSFD = 7                  // under --userns: the container's user namespace (for nsenter)
+	execSelfFD   = 8                  // under --userns: this binary (for nsenter to run)
 )
 
 // Exec runs spec.Args in the container f, which any vme50-tui process on

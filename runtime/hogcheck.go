@@ -13,7 +13,7 @@ import (
 )
 
 // vme50-hog is this very binary, bound into every container
-// (hog_linux.go), and it runs there on the container's files: a binary
+// (initproc/hog_linux.go), and it runs there on the container's files: a binary
 // built with a plain `go build` on a host where cgo is on (Debian's Go
 // with gcc installed) is dynamically linked, asks for the host's loader
 // (/lib64/ld-linux-x86-64.so.2) and libc, and a busybox rootfs has
@@ -118,7 +118,7 @@ func loaderOf(path string) (string, error) {
 // a container of spec: this binary is dynamically linked and the rootfs
 // lacks its loader. "" when vme50-hog will run (a static binary, as make
 // build makes, or a rootfs that has the loader: glibc's images do) or is
-// not bound in at all (a command keeping CAP_SYS_ADMIN, hog_linux.go).
+// not bound in at all (a command keeping CAP_SYS_ADMIN, initproc/hog_linux.go).
 func HogProblem(spec Spec) string {
 	if slices.Contains(spec.Capabilities, capNamed("SYS_ADMIN")) {
 		return ""

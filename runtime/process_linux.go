@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"vme50-tui/cgroup"
+	"vme50-tui/runtime/initproc"
 )
 
 // Starting init: the clone into new namespaces, its config, its status.
@@ -49,12 +50,8 @@ func (c *Container) startInit() error {
 	}
 	c.init = cmd.Process
 	c.stdio.start()
-	how := ""
-	if cmd.Path != "/proc/self/exe" {
-		how = " (as " + cmd.Path + ", our binary on a read-only mount)"
-	}
-	c.logf(FromParent, "clone(%s) = %d, which runs /proc/self/exe init%s",
-		cloneFlagNames(cmd.SysProcAttr.Cloneflags, cmd.SysProcAttr.UseCgroupFD), c.init.Pid, how)
+	c.logf(FromParent, "clone(%s) = %d, which runs %s",
+		cloneFlagNames(cmd.SysProcAttr.Cloneflags, cmd.SysProcAttr.UseCgroupFD), c.init.Pid, c.initHow)
 	if m := c.spec.UserNS; m != nil {
 		c.logf(FromParent, "/proc/%d/uid_map <- %s, gid_map <- %s (container id 0 is host id %d)", c.init.Pid, m, m, m.HostID)
 	}
@@ -95,16 +92,17 @@ func (c *Container) startInit() error {
 // initCommand prepares the child. childFiles are the parent's copies of the
 // descriptors the child inherits, to close once it has started.
 func (c *Container) initCommand(cfgR, statusW *os.File) (*exec.Cmd, []*os.File, error) {
-	// /proc/self/exe is this very binary, whatever path or name it was
-	// started by (os.Args[0] may be a bare name found through PATH); we
-	// start it through a read-only mount of it, so that no container can
-	// write to it (mountfd_linux.go).
-	exe, err := readOnlySelf()
+	// vme50-init, the small init we carry, or this very binary
+	// (/proc/self/exe, whatever path or name it was started by), each
+	// through a read-only mount of its own: no container can write to
+	// what it runs (initexe_linux.go, self_linux.go).
+	prog, err := initExe()
 	if err != nil {
 		c.logf(FromParent, "# %v: init runs from /proc/self/exe, which a container could write once it stops running", err)
-		exe = "/proc/self/exe"
+		prog = initProgram{path: "/proc/self/exe", how: "/proc/self/exe init"}
 	}
-	cmd := exec.Command(exe, "init")
+	cmd := exec.Command(prog.path, "init")
+	c.initHow = prog.how
 	cmd.Args[0] = "vme50-init"
 	cmd.Env = []string{} // init builds the command's environment itself
 	cmd.ExtraFiles = []*os.File{cfgR, statusW}
@@ -246,6 +244,7 @@ func (c *Container) initConfig() *initConfig {
 		Env:       c.environment(),
 		Caps:      c.spec.Capabilities,
 		Layer:     filepath.Join(c.dir, "layer"),
+		CacheDir:  StateDir,
 		DiskLimit: c.spec.DiskLimit,
 	}
 	cfg.Self, _ = os.Readlink("/proc/self/exe") // none: the container has no vme50-hog
@@ -264,10 +263,10 @@ func (c *Container) initConfig() *initConfig {
 // rootfsID is the identity of the rootfs directory as the parent finds
 // it, through no symlink, for init to check its own against.
 func rootfsID(path string) (fileID, error) {
-	f, err := openRootfs(path)
+	f, err := initproc.OpenRootfs(path)
 	if err != nil {
 		return fileID{}, err
 	}
 	defer f.Close()
-	return idOf(f)
+	return initproc.IDOf(f)
 }

@@ -5,11 +5,12 @@
 // The story is told in two halves, as in runc's libcontainer:
 //
 //   - the parent side (container.go, process_linux.go): create the cgroup, start
-//     "/proc/self/exe init" in new namespaces, put it in the cgroup, wait,
-//     clean up;
-//   - the init side (init_linux.go, newroot_linux.go, network_linux.go):
-//     runs inside the new namespaces, builds the container's filesystem,
-//     then execs the user's command so that it becomes PID 1.
+//     init in new namespaces (vme50-init, initexe_linux.go), born in the
+//     cgroup, wait, clean up;
+//   - the init side (package initproc, run as the small program
+//     cmd/vme50-init): runs inside the new namespaces, builds the
+//     container's filesystem, then execs the user's command so that it
+//     becomes PID 1.
 package runtime
 
 import (
@@ -21,13 +22,15 @@ import (
 
 	"vme50-tui/cgroup"
 	"vme50-tui/hog"
+	"vme50-tui/runtime/initproc"
 )
 
 // Exit statuses of the CLI contract, for failures before the command runs.
+// (Init, package initproc, gives them too.)
 const (
-	ExitRuntimeFailed = 125 // vme50 itself failed: bad flag, bad rootfs, cgroup error
-	ExitCannotExec    = 126 // the command was found but cannot be executed
-	ExitNotFound      = 127 // the command is not in the container's PATH
+	ExitRuntimeFailed = initproc.ExitRuntimeFailed // vme50 itself failed: bad flag, bad rootfs, cgroup error
+	ExitCannotExec    = initproc.ExitCannotExec    // the command was found but cannot be executed
+	ExitNotFound      = initproc.ExitNotFound      // the command is not in the container's PATH
 )
 
 // Network is the network a container sees.
@@ -45,13 +48,13 @@ const (
 // HogDir is the directory of vme50-hog, the lessons' workloads (package
 // hog), in every container. It is the last directory of the container's
 // PATH, so the rootfs's own commands come first.
-const HogDir = "/tmp/.vme50/bin"
+const HogDir = initproc.HogDir
 
 // HogPath is vme50-hog's full path in a container.
 const HogPath = HogDir + "/" + hog.Name
 
 // DefaultPath is the PATH the command is looked up in inside the container:
-// the usual directories, then the one vme50 binds vme50-hog into (hog_linux.go).
+// the usual directories, then the one vme50 binds vme50-hog into (initproc/hog_linux.go).
 const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:" + HogDir
 
 // StateDir holds one directory per container: the owner file and the
@@ -165,7 +168,7 @@ func ValidateRootfs(dir string) (string, error) {
 	}
 	// Symlinks on the way are followed here, once, as the path was
 	// meant; from then on the rootfs is the resolved path, and a symlink
-	// that appears on it later is refused (openRootfs).
+	// that appears on it later is refused (OpenRootfs).
 	return filepath.EvalSymlinks(abs)
 }
 

@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"vme50-tui/runtime/initproc"
+
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,7 +99,7 @@ func TestLookPath(t *testing.T) {
 		{filepath.Join(dir, "a/data"), "126"},
 	}
 	for _, c := range cases {
-		got, err := lookPath("/", c.name, path)
+		got, err := initproc.LookPath("/", c.name, path)
 		if se, ok := err.(*StartError); ok {
 			got = map[int]string{126: "126", 127: "127"}[se.Code]
 			if !strings.Contains(se.Message, c.name) && !strings.Contains(se.Message, filepath.Base(c.name)) {
@@ -107,7 +109,7 @@ func TestLookPath(t *testing.T) {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		if got != c.want {
-			t.Errorf("lookPath(%q) = %q, want %q", c.name, got, c.want)
+			t.Errorf("initproc.LookPath(%q) = %q, want %q", c.name, got, c.want)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vme50-tui/cgroup"
+	"vme50-tui/runtime/initproc"
 	"vme50-tui/runtime/rootfs"
 )
 
@@ -87,7 +88,7 @@ func (c *Container) removeStateDir() error {
 
 // tmpPrefix marks state directories still being made. A sweep removes them
 // only when they are old enough to be the remains of a crash.
-const tmpPrefix = ".new-"
+const tmpPrefix = initproc.TmpPrefix
 
 const tmpMaxAge = time.Minute
 

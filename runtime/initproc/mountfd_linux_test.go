@@ -1,4 +1,4 @@
-package runtime
+package initproc
 
 import (
 	"os"
@@ -71,7 +71,7 @@ func swapDuringStart(t *testing.T, dir string, swap func() error) error {
 	}
 	m := containerMounts{root: root}
 	defer m.Close()
-	if err := m.mountKernelFilesystems(&initConfig{Layer: filepath.Join(dir, "layer")}); err != nil {
+	if err := m.mountKernelFilesystems(&Config{Layer: filepath.Join(dir, "layer")}); err != nil {
 		return err
 	}
 	if err := swap(); err != nil {
@@ -115,13 +115,13 @@ func TestOpenRootfsRefusesSymlink(t *testing.T) {
 	os.Mkdir(real, 0o755)
 	os.Symlink(real, filepath.Join(dir, "link"))
 	os.Symlink(dir, filepath.Join(dir, "up"))
-	if f, err := openRootfs(real); err != nil {
+	if f, err := OpenRootfs(real); err != nil {
 		t.Errorf("a real directory: %v", err)
 	} else {
 		f.Close()
 	}
 	for _, p := range []string{filepath.Join(dir, "link"), filepath.Join(dir, "up", "real")} {
-		f, err := openRootfs(p)
+		f, err := OpenRootfs(p)
 		if err == nil {
 			f.Close()
 			t.Errorf("%s opened", p)
@@ -142,7 +142,12 @@ func TestBuildRootfsChecksTheRootfsIsTheOneChecked(t *testing.T) {
 	for _, d := range []string{"checked", "swapped", "layer"} {
 		os.Mkdir(filepath.Join(dir, d), 0o755)
 	}
-	checked, err := rootfsID(filepath.Join(dir, "checked"))
+	f, err := OpenRootfs(filepath.Join(dir, "checked"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, err := IDOf(f)
+	f.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +158,7 @@ func TestBuildRootfsChecksTheRootfsIsTheOneChecked(t *testing.T) {
 			done <- err
 			return
 		}
-		done <- buildRootfs(&initConfig{Rootfs: filepath.Join(dir, "swapped"), RootfsID: checked,
+		done <- buildRootfs(&Config{Rootfs: filepath.Join(dir, "swapped"), RootfsID: checked,
 			Layer: filepath.Join(dir, "layer")})
 	}()
 	err = <-done

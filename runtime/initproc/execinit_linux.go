@@ -1,4 +1,4 @@
-package runtime
+package initproc
 
 import (
 	"bufio"
@@ -29,8 +29,8 @@ func ExecInit() {
 	// command Go clones from us, which shares our memory until its
 	// execve; a container gets no CAP_SYS_PTRACE for an exec (Found.Exec).
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
-	status = bufio.NewWriterSize(os.NewFile(initStatusFD, "exec-status"), 16<<10)
-	unix.CloseOnExec(initStatusFD)
+	status = bufio.NewWriterSize(os.NewFile(StatusFD, "exec-status"), 16<<10)
+	unix.CloseOnExec(StatusFD)
 	// The command is started on a thread of its own, which ends with it
 	// (startCommand): the main goroutine only waits.
 	started := make(chan startResult, 1)
@@ -79,7 +79,7 @@ func startCommand() (*os.Process, error) {
 	}
 	// One call, through the pidfd: all the namespaces of that one process,
 	// or none.
-	if err := unix.Setns(execPidFD, flags); err != nil {
+	if err := unix.Setns(ExecPidFD, flags); err != nil {
 		return nil, fmt.Errorf("setns(pidfd, %s): %w", strings.Join(names, "|"), err)
 	}
 	logStep("setns(pidfd of PID 1, %s): its mounts, hostname, IPC and network", strings.Join(names, "|"))
@@ -88,7 +88,7 @@ func startCommand() (*os.Process, error) {
 	if err := unix.Chdir("/"); err != nil {
 		return nil, fmt.Errorf("chdir /: %w", err)
 	}
-	path, err := lookPath("/", cfg.Args[0], envValue(cfg.Env, "PATH"))
+	path, err := LookPath("/", cfg.Args[0], envValue(cfg.Env, "PATH"))
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func startCommand() (*os.Process, error) {
 		return nil, err
 	}
 	// Last, as late as can be: from here this thread can make no thread.
-	if err := unix.Setns(execPidFD, unix.CLONE_NEWPID); err != nil {
+	if err := unix.Setns(ExecPidFD, unix.CLONE_NEWPID); err != nil {
 		return nil, fmt.Errorf("setns(pidfd, CLONE_NEWPID): %w", err)
 	}
 	logStep("setns(pidfd of PID 1, CLONE_NEWPID): this thread's children are born in its PID namespace")
@@ -133,10 +133,10 @@ func startCommand() (*os.Process, error) {
 		return nil, &StartError{Code: code, Message: fmt.Sprintf("exec %s: %v", path, errors.Unwrap(err))}
 	}
 	// The parent learns the command's pid, then EOF: it runs.
-	_ = sendStatus(statusMessage{Step: fmt.Sprintf("clone() = %d in the container's PID namespace, execve %s",
+	_ = sendStatus(StatusMessage{Step: fmt.Sprintf("clone() = %d in the container's PID namespace, execve %s",
 		cmd.Pid, strings.Join(append([]string{path}, quoteArgs(cfg.Args[1:])...), " ")), PID: cmd.Pid})
 	status.Flush()
-	unix.Close(initStatusFD)
+	unix.Close(StatusFD)
 	return cmd, nil
 }
 

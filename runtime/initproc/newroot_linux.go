@@ -1,4 +1,4 @@
-package runtime
+package initproc
 
 import (
 	"errors"
@@ -17,7 +17,7 @@ import (
 // namespace, so none of them is ever seen by the host, and all of them
 // vanish when the last process of the container exits.
 
-func buildRootfs(cfg *initConfig) error {
+func buildRootfs(cfg *Config) error {
 	// Mask the umask while we create device nodes and directories with the
 	// exact modes we ask for; the command gets the usual 022 back.
 	defer unix.Umask(unix.Umask(0))
@@ -25,12 +25,12 @@ func buildRootfs(cfg *initConfig) error {
 	if err := makeMountsPrivate(); err != nil {
 		return err
 	}
-	rootfs, err := openRootfs(cfg.Rootfs)
+	rootfs, err := OpenRootfs(cfg.Rootfs)
 	if err != nil {
 		return err
 	}
 	defer rootfs.Close()
-	if id, err := idOf(rootfs); err != nil || id != cfg.RootfsID {
+	if id, err := IDOf(rootfs); err != nil || id != cfg.RootfsID {
 		return fmt.Errorf("rootfs %s: not the directory vme50 checked a moment ago (was it changed while the container started?)", cfg.Rootfs)
 	}
 	var m containerMounts
@@ -41,7 +41,7 @@ func buildRootfs(cfg *initConfig) error {
 	if err := m.mountKernelFilesystems(cfg); err != nil {
 		return err
 	}
-	if err := mountHog(m.tmp, cfg.Caps, cfg.Self); err != nil {
+	if err := mountHog(m.tmp, cfg.Caps, cfg.Self, cfg.CacheDir); err != nil {
 		return err
 	}
 	if err := mountResolvConf(m.root, cfg); err != nil {
@@ -63,7 +63,7 @@ func buildRootfs(cfg *initConfig) error {
 type containerMounts struct{ root, proc, sys, dev, tmp *os.File }
 
 // mountKernelFilesystems mounts /proc, /dev, /sys and /tmp in m.root.
-func (m *containerMounts) mountKernelFilesystems(cfg *initConfig) (err error) {
+func (m *containerMounts) mountKernelFilesystems(cfg *Config) (err error) {
 	if m.proc, err = mountProc(m.root); err != nil {
 		return err
 	}
@@ -107,9 +107,9 @@ func makeMountsPrivate() error {
 // its few nodes.
 //
 // The rootfs comes as the descriptor init opened and checked
-// (openRootfs): its path is never looked up again. The result is the
+// (OpenRootfs): its path is never looked up again. The result is the
 // descriptor of the new root mount.
-func mountRoot(cfg *initConfig, rootfs *os.File) (*os.File, error) {
+func mountRoot(cfg *Config, rootfs *os.File) (*os.File, error) {
 	if err := mountLayer(cfg); err != nil {
 		return nil, err
 	}
@@ -147,7 +147,7 @@ func mountRoot(cfg *initConfig, rootfs *os.File) (*os.File, error) {
 // It is mounted here, in the container's own mount namespace, so no host
 // process sees it and it is gone with the container's last process: no
 // tree of the container's making is ever left on the host's disk.
-func mountLayer(cfg *initConfig) error {
+func mountLayer(cfg *Config) error {
 	opts := "mode=755"
 	if cfg.DiskLimit > 0 {
 		opts += fmt.Sprintf(",size=%d,nr_inodes=%d", cfg.DiskLimit, layerInodes(cfg.DiskLimit))
@@ -164,7 +164,7 @@ func layerInodes(size uint64) uint64 { return max(size/(16<<10), 16384) }
 // The upper one is the root directory the container sees, so it takes
 // the rootfs root's mode and owner (a 0700 "/" would shut every user but
 // root out of the whole container).
-func makeUpper(cfg *initConfig, rootfs *os.File) (upper, work string, err error) {
+func makeUpper(cfg *Config, rootfs *os.File) (upper, work string, err error) {
 	var st unix.Stat_t
 	if err := unix.Fstat(int(rootfs.Fd()), &st); err != nil {
 		return "", "", fmt.Errorf("stat %s: %w", cfg.Rootfs, err)
@@ -219,7 +219,7 @@ func mountSys(root *os.File) (*os.File, error) {
 
 // mountTmp gives the container a fresh, empty, world-writable /tmp: a
 // directory of its layer, so that /tmp and / share the one --disk-limit.
-func mountTmp(root *os.File, cfg *initConfig) (*os.File, error) {
+func mountTmp(root *os.File, cfg *Config) (*os.File, error) {
 	tmp := filepath.Join(cfg.Layer, "tmp")
 	if err := unix.Mkdir(tmp, 0o1777); err != nil {
 		return nil, fmt.Errorf("mkdir %s: %w", tmp, err)

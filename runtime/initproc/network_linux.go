@@ -1,4 +1,4 @@
-package runtime
+package initproc
 
 import (
 	"errors"
@@ -50,7 +50,7 @@ func bringUpLoopback() error {
 
 // prepareResolvConf makes etc/resolv.conf, empty, in the overlay's upper
 // directory, and etc with the mode and owner of the rootfs's /etc.
-func prepareResolvConf(cfg *initConfig, upper string, rootfs *os.File) error {
+func prepareResolvConf(cfg *Config, upper string, rootfs *os.File) error {
 	if cfg.ResolvConf == "" || inUserNS() {
 		return nil
 	}
@@ -82,7 +82,7 @@ func prepareResolvConf(cfg *initConfig, upper string, rootfs *os.File) error {
 
 // mountResolvConf binds the container's resolv.conf, made in its layer,
 // over the root's /etc/resolv.conf.
-func mountResolvConf(root *os.File, cfg *initConfig) error {
+func mountResolvConf(root *os.File, cfg *Config) error {
 	if cfg.ResolvConf == "" {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package runtime
+package initproc
 
 import (
 	"testing"
@@ -13,7 +13,7 @@ func TestCapabilityNumbersAreTheKernels(t *testing.T) {
 		"MKNOD": unix.CAP_MKNOD, "SETFCAP": unix.CAP_SETFCAP, "AUDIT_READ": unix.CAP_AUDIT_READ,
 		"CHECKPOINT_RESTORE": unix.CAP_CHECKPOINT_RESTORE,
 	} {
-		if got := capNamed(name); int(got) != want {
+		if got := CapNamed(name); int(got) != want {
 			t.Errorf("%s is %d, the kernel's %d", name, got, want)
 		}
 	}

@@ -1,4 +1,4 @@
-package runtime
+package initproc
 
 import (
 	"errors"
@@ -9,13 +9,11 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
-
-	"vme50-tui/hog"
 )
 
 // mountHog makes vme50-hog a command of the container without changing its
-// rootfs, as Docker's --init binds docker-init in: the file is this very
-// binary (init is a re-exec of vme50-tui), bound read-only onto an empty
+// rootfs, as Docker's --init binds docker-init in: the file is vme50-tui's
+// binary (Config.Self, vme50-tui on the host), bound read-only onto an empty
 // file in a tiny tmpfs of its own.
 //
 // Why under /tmp: mountTmp has just mounted the container's own /tmp
@@ -28,16 +26,16 @@ import (
 // A command that keeps CAP_SYS_ADMIN (--cap-add SYS_ADMIN or ALL) could
 // remount a bind writable and chmod vme50-tui on the host, or fill the
 // host's disk through the cache file: it gets neither.
-func mountHog(tmp *os.File, caps []Capability, self string) error {
-	if slices.Contains(caps, capNamed("SYS_ADMIN")) {
+func mountHog(tmp *os.File, caps []Capability, self, cacheDir string) error {
+	if slices.Contains(caps, CapNamed("SYS_ADMIN")) {
 		logStep("# no %s and no %s in this container: with CAP_SYS_ADMIN it could remount them writable, and they are the host's files",
-			hog.Name, hog.CachePath)
+			HogName, HogCachePath)
 		return nil
 	}
 	binary, err := ownBinary(self)
 	if err != nil {
 		// The container works without it; the log says why it is missing.
-		logStep("# no %s in this container: %v", hog.Name, err)
+		logStep("# no %s in this container: %v", HogName, err)
 		return nil
 	}
 	// /tmp/.vme50: a tiny tmpfs in the container's /tmp (tmp).
@@ -57,7 +55,7 @@ func mountHog(tmp *os.File, caps []Capability, self string) error {
 	}
 	defer bin.Close()
 	// A bind mount needs a mount point of the same kind: a file for a file.
-	file, err := makeFileAt(bin, hog.Name, 0o755)
+	file, err := makeFileAt(bin, HogName, 0o755)
 	if err != nil {
 		return err
 	}
@@ -73,12 +71,12 @@ func mountHog(tmp *os.File, caps []Capability, self string) error {
 		// --userns: the container's root, an ordinary uid on the host,
 		// may not reach the binary (under /root, say). The container
 		// works without it.
-		logStep("# no %s in this container: %v", hog.Name, err)
-		if err := unix.Unlinkat(int(bin.Fd()), hog.Name, 0); err != nil {
+		logStep("# no %s in this container: %v", HogName, err)
+		if err := unix.Unlinkat(int(bin.Fd()), HogName, 0); err != nil {
 			return err
 		}
 	}
-	if err := mountCache(vme50); err != nil {
+	if err := mountCache(vme50, cacheDir); err != nil {
 		return err
 	}
 	// And the tmpfs read-only too: nothing can be added beside vme50-hog
@@ -90,10 +88,10 @@ func mountHog(tmp *os.File, caps []Capability, self string) error {
 // of the host's disk it never takes (it is all hole), page cache up to it.
 const cacheFileSize = 256 << 20
 
-// mountCache gives the container hog.CachePath, the file vme50-hog mem
+// mountCache gives the container HogCachePath, the file vme50-hog mem
 // --cache reads to hold page cache the kernel can drop (hog/cache.go):
-// a sparse file on the host's disk (in StateDir, which is on the host's
-// disk unless / is), bound read-only at /tmp/.vme50/cache. No other process
+// a sparse file on the host's disk (in the state directory, cacheDir,
+// which is on the host's disk unless / is), bound read-only at /tmp/.vme50/cache. No other process
 // has read it, so every page of it is charged to the container that reads
 // it first.
 //
@@ -106,11 +104,11 @@ const cacheFileSize = 256 << 20
 // The container works without it: where the kernel or the filesystem
 // refuses (--userns: the container's root may not write in StateDir),
 // the log says why, and vme50-hog says there is no page cache here.
-func mountCache(vme50 *os.File) error {
-	name := filepath.Base(hog.CachePath)
-	file, err := os.CreateTemp(StateDir, tmpPrefix+"cache-")
+func mountCache(vme50 *os.File, cacheDir string) error {
+	name := filepath.Base(HogCachePath)
+	file, err := os.CreateTemp(cacheDir, TmpPrefix+"cache-")
 	if err != nil {
-		logStep("# no %s in this container: %v", hog.CachePath, err)
+		logStep("# no %s in this container: %v", HogCachePath, err)
 		return nil
 	}
 	defer file.Close()
@@ -123,7 +121,7 @@ func mountCache(vme50 *os.File) error {
 		return err
 	}
 	if err := file.Truncate(cacheFileSize); err != nil {
-		logStep("# no %s in this container: %v", hog.CachePath, err)
+		logStep("# no %s in this container: %v", HogCachePath, err)
 		return nil
 	}
 	target, err := makeFileAt(vme50, name, 0o444)
@@ -133,16 +131,16 @@ func mountCache(vme50 *os.File) error {
 	defer target.Close()
 	bound, err := bindNew(file, "", target, false, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
 	if err != nil {
-		logStep("# no %s in this container: %v", hog.CachePath, err)
+		logStep("# no %s in this container: %v", HogCachePath, err)
 		return unix.Unlinkat(int(vme50.Fd()), name, 0)
 	}
 	bound.Close()
-	logStep("# %s: %d MiB of holes on the host's disk, page cache for vme50-hog mem --cache", hog.CachePath, cacheFileSize>>20)
+	logStep("# %s: %d MiB of holes on the host's disk, page cache for vme50-hog mem --cache", HogCachePath, cacheFileSize>>20)
 	return nil
 }
 
 // ownBinary is the path of the binary we run: self, the parent's
-// /proc/self/exe read as a path (initConfig.Self), or else our own. Not
+// /proc/self/exe read as a path (Config.Self), or else our own. Not
 // /proc/self/exe itself: that link leads into the host's mount namespace
 // (it was resolved when the parent started, before ours was made), or
 // into the read-only mount of it that init runs from (readOnlySelf), and

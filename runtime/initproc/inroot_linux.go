@@ -1,4 +1,4 @@
-package runtime
+package initproc
 
 import (
 	"errors"
@@ -115,13 +115,13 @@ func (e *symlinkError) Error() string {
 	return fmt.Sprintf("is a symlink in the rootfs (to %s); vme50 mounts only on real directories, never through a link", e.target)
 }
 
-// openRootfs opens the rootfs directory itself, refusing a symlink
+// OpenRootfs opens the rootfs directory itself, refusing a symlink
 // anywhere on its path. The parent resolved the path once, when it was
 // given (ValidateRootfs), so a symlink found now is one somebody put
 // there since: a rename of the rootfs's directory, or of one above it,
 // for a link to somewhere else on the host. From this descriptor on,
 // the rootfs is never looked up by name again.
-func openRootfs(path string) (*os.File, error) {
+func OpenRootfs(path string) (*os.File, error) {
 	f, err := openInRoot("/", path, false)
 	var pe *PathError
 	var se *symlinkError
@@ -135,11 +135,11 @@ func openRootfs(path string) (*os.File, error) {
 	return f, nil
 }
 
-// idOf is the fileID of the open file f.
-func idOf(f *os.File) (fileID, error) {
+// IDOf is the FileID of the open file f.
+func IDOf(f *os.File) (FileID, error) {
 	var st unix.Stat_t
 	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
-		return fileID{}, fmt.Errorf("stat %s: %w", f.Name(), err)
+		return FileID{}, fmt.Errorf("stat %s: %w", f.Name(), err)
 	}
-	return fileID{Dev: st.Dev, Ino: st.Ino}, nil
+	return FileID{Dev: st.Dev, Ino: st.Ino}, nil
 }

@@ -1,4 +1,4 @@
-package runtime
+package initproc
 
 import (
 	"bufio"
@@ -17,10 +17,10 @@ import (
 
 // Init is the whole life of the child before exec. It never returns.
 func Init() {
-	status = bufio.NewWriterSize(os.NewFile(initStatusFD, "init-status"), 16<<10)
+	status = bufio.NewWriterSize(os.NewFile(StatusFD, "init-status"), 16<<10)
 	// The status pipe closes itself when exec succeeds: that EOF is how the
 	// parent learns the command is running.
-	unix.CloseOnExec(initStatusFD)
+	unix.CloseOnExec(StatusFD)
 
 	finishInit(initContainer())
 }
@@ -32,7 +32,7 @@ func finishInit(err error) {
 	if !errors.As(err, &se) {
 		se = &StartError{Code: ExitRuntimeFailed, Message: err.Error()}
 	}
-	_ = json.NewEncoder(status).Encode(statusMessage{Code: se.Code, Message: se.Message})
+	_ = json.NewEncoder(status).Encode(StatusMessage{Code: se.Code, Message: se.Message})
 	_ = status.Flush()
 	os.Exit(se.Code)
 }
@@ -66,10 +66,10 @@ func initContainer() error {
 	return execCommand(cfg)
 }
 
-func readInitConfig() (*initConfig, error) {
-	f := os.NewFile(initConfigFD, "init-config")
+func readInitConfig() (*Config, error) {
+	f := os.NewFile(ConfigFD, "init-config")
+	var cfg Config
 	defer f.Close()
-	var cfg initConfig
 	if err := json.NewDecoder(f).Decode(&cfg); err != nil {
 		return nil, err
 	}
@@ -79,9 +79,9 @@ func readInitConfig() (*initConfig, error) {
 // execCommand looks the command up in the container's PATH (we are already
 // inside the new root, so this is the container's /bin, not the host's) and
 // replaces this process with it: the command becomes PID 1.
-func execCommand(cfg *initConfig) error {
+func execCommand(cfg *Config) error {
 	args, env := cfg.Args, cfg.Env
-	path, err := lookPath("/", args[0], envValue(env, "PATH"))
+	path, err := LookPath("/", args[0], envValue(env, "PATH"))
 	if err != nil {
 		return err
 	}
