@@ -145,7 +145,12 @@ func (c *Container) Start() (err error) {
 	}
 	c.watchOOMKills()
 	c.cg = cg
-	if err := cg.Set(c.spec.Limits); err != nil {
+	limits := c.spec.Limits
+	if holdsExec(limits.PidsMax) {
+		// Room for init's own threads; the limit comes before the exec.
+		limits.PidsMax = initPids
+	}
+	if err := cg.Set(limits); err != nil {
 		return runtimeError(err)
 	}
 	if err := cg.SetIO(c.spec.IO); err != nil {

@@ -159,3 +159,18 @@ func TestInitStepsKeepTheirTime(t *testing.T) {
 		t.Errorf("%+v", got)
 	}
 }
+
+// Init's hold before its exec (Config.HoldExec) is a step, not an error,
+// and reaches the parent's handler, which lowers pids.max then.
+func TestReadStatusHold(t *testing.T) {
+	var held []statusMessage
+	err := readStatus(strings.NewReader(`{"step":"execve /bin/true"}`+"\n"+`{"step":"# waits","hold":true}`+"\n"),
+		func(m statusMessage) {
+			if m.Hold {
+				held = append(held, m)
+			}
+		})
+	if err != nil || len(held) != 1 {
+		t.Errorf("readStatus: %v, holds seen %v", err, held)
+	}
+}

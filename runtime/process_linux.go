@@ -74,19 +74,47 @@ func (c *Container) startInit() error {
 	if err := json.NewEncoder(cfgW).Encode(cfg); err != nil {
 		return runtimeError(fmt.Errorf("send config to init: %w", err))
 	}
-	cfgW.Close()
+	onStep, holdErr := c.logInit, error(nil)
+	if cfg.HoldExec {
+		// Init waits before its exec for the end of the config pipe.
+		onStep = func(m statusMessage) {
+			c.logInit(m)
+			if m.Hold {
+				holdErr = c.releaseHold(cfgW)
+			}
+		}
+	} else {
+		cfgW.Close()
+	}
 	if c.consoleSock != nil {
 		master, err := receiveConsole(c.consoleSock)
 		if err != nil {
 			// Init died before sending it: its status says why.
-			if serr := readStatus(statusR, c.logInit); serr != nil {
+			if serr := readStatus(statusR, onStep); serr != nil {
 				return serr
 			}
 			return runtimeError(fmt.Errorf("receive the container's terminal: %w", err))
 		}
 		c.pty = master
 	}
-	return readStatus(statusR, c.logInit)
+	if err := readStatus(statusR, onStep); err != nil {
+		return err
+	}
+	return holdErr
+}
+
+// releaseHold writes the container's own pids.max while init holds
+// before its exec (Config.HoldExec), then lets it go on by closing the
+// config pipe. Should the write fail, init is killed first: its command
+// must never run above its limit.
+func (c *Container) releaseHold(cfgW *os.File) error {
+	err := c.cg.Set(cgroup.Limits{PidsMax: c.spec.Limits.PidsMax})
+	if err != nil {
+		c.init.Kill()
+		err = runtimeError(err)
+	}
+	cfgW.Close()
+	return err
 }
 
 // initCommand prepares the child. childFiles are the parent's copies of the
@@ -217,7 +245,7 @@ func readStatus(r io.Reader, logStep func(statusMessage)) error {
 		if err := json.Unmarshal(lines.Bytes(), &msg); err != nil {
 			return runtimeError(fmt.Errorf("init: %s", lines.Bytes()))
 		}
-		if msg.Step == "" {
+		if msg.Step == "" && !msg.Hold {
 			return &StartError{Code: msg.Code, Message: msg.Message}
 		}
 		logStep(msg)
@@ -245,6 +273,7 @@ func (c *Container) initConfig() *initConfig {
 		Caps:      c.spec.Capabilities,
 		Layer:     filepath.Join(c.dir, "layer"),
 		CacheDir:  StateDir,
+		HoldExec:  holdsExec(c.spec.Limits.PidsMax),
 		DiskLimit: c.spec.DiskLimit,
 	}
 	cfg.Self, _ = os.Readlink("/proc/self/exe") // none: the container has no vme50-hog

@@ -54,6 +54,11 @@ type Config struct {
 	// binds into the container as vme50-hog (hog_linux.go): init itself
 	// runs it from a mount that leads nowhere (readOnlySelf).
 	Self string `json:"self,omitempty"`
+	// HoldExec asks init to tell the parent when it is about to exec the
+	// command (a StatusMessage with Hold) and to wait for the end of the
+	// config pipe before it does: the parent lowers pids.max meanwhile to
+	// a limit smaller than init's own threads (holdexec_linux.go).
+	HoldExec bool `json:"hold_exec,omitempty"`
 	// CacheDir is where init makes vme50-hog's page-cache file: the
 	// state directory, on the host's disk (hog_linux.go).
 	CacheDir string `json:"cache_dir,omitempty"`
@@ -93,6 +98,9 @@ type StatusMessage struct {
 	Time    int64  `json:"time,omitempty"`
 	Code    int    `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
+	// Hold says that init waits, about to exec, for the config pipe's end
+	// (Config.HoldExec).
+	Hold bool `json:"hold,omitempty"`
 	// PID is the host's pid of the command an exec's helper started (its
 	// step says so), for the parent to signal it.
 	PID int `json:"pid,omitempty"`

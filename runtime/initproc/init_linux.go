@@ -69,9 +69,12 @@ func initContainer() error {
 func readInitConfig() (*Config, error) {
 	f := os.NewFile(ConfigFD, "init-config")
 	var cfg Config
-	defer f.Close()
 	if err := json.NewDecoder(f).Decode(&cfg); err != nil {
+		f.Close()
 		return nil, err
+	}
+	if !cfg.HoldExec {
+		f.Close() // else kept for holdExec, which waits for its end
 	}
 	return &cfg, nil
 }
@@ -105,6 +108,11 @@ func execCommand(cfg *Config) error {
 	}
 	// Said before it happens: a successful exec closes the status pipe.
 	logStep("execve %s", strings.Join(append([]string{path}, quoteArgs(args[1:])...), " "))
+	if cfg.HoldExec {
+		if err := holdExec(); err != nil {
+			return err
+		}
+	}
 	if err := status.Flush(); err != nil {
 		return fmt.Errorf("init: status pipe: %w", err)
 	}
