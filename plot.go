@@ -42,7 +42,9 @@ flat is where it bit.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := drawPlot(args, out, size); err != nil {
-				return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
+				// Names are anyone's (recordings handed in): stderr is
+				// the teacher's terminal too.
+				return &exitError{code: runtime.ExitRuntimeFailed, msg: runtime.Printable(err.Error())}
 			}
 			return nil
 		},
@@ -96,7 +98,7 @@ func readRecording(name string) (*record.Recording, error) {
 	rec, err := record.Read(f)
 	var cut *record.CutShortError
 	if errors.As(err, &cut) {
-		warn("warning: %s: %v; plotting the %d rows before it", name, err, len(rec.Samples))
+		warn("warning: %s: %v; plotting the %d rows before it", runtime.Printable(name), err, len(rec.Samples))
 		return rec, nil
 	}
 	if err != nil {

@@ -40,10 +40,12 @@ and the rows before it are played.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rec, note, err := readReplay(args[0])
 			if err != nil {
-				return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
+				// The file's name is anyone's (a recording handed in):
+				// stderr is the teacher's terminal too.
+				return &exitError{code: runtime.ExitRuntimeFailed, msg: runtime.Printable(err.Error())}
 			}
 			if note != "" {
-				warn("warning: %s", note)
+				warn("warning: %s", runtime.Printable(note))
 			}
 			if _, err := tea.NewProgram(ui.NewReplay(args[0], rec, note)).Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
 				return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}

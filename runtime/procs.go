@@ -122,15 +122,23 @@ func readCommand(path string) string {
 }
 
 // Printable is s as a terminal may show it: a process names itself, and
-// what a terminal would act on (an escape sequence that sets the title or
-// clears the screen) becomes a '?', as ps(1) shows it; tabs and newlines
-// become spaces, and broken UTF-8 (a name cut at maxCommand) a '?' too.
+// a student hands in a recording, and what a terminal would act on
+// becomes a '?', as ps(1) shows it: an escape sequence that sets the
+// title or clears the screen, C0 and C1 controls (U+0080-U+009F, which
+// VTE terminals take as CSI, OSC, ST when UTF-8 encoded), format
+// characters (category Cf: U+202E turns the rest of the line around,
+// zero-width ones hide words). Tabs and newlines become spaces, broken
+// UTF-8 (a name cut at maxCommand) a '?' too, and variation selectors,
+// which only change how the character before them looks (emoji or
+// text, and so its width), are dropped.
 func Printable(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n' || r == '\t':
 			return ' '
-		case r == utf8.RuneError || !unicode.IsPrint(r):
+		case unicode.Is(unicode.Variation_Selector, r):
+			return -1
+		case r == utf8.RuneError || !unicode.IsPrint(r) || unicode.Is(unicode.Cf, r):
 			return '?'
 		}
 		return r

@@ -71,3 +71,24 @@ func BenchmarkReadProcesses(b *testing.B) {
 		readProcesses(pids)
 	}
 }
+
+// A recording handed in, or a process's name, may carry what a terminal
+// acts on beyond ESC: C1 controls UTF-8 encoded (CSI U+009B, OSC U+009D,
+// ST U+009C), format characters that turn or hide text, variation
+// selectors that change a character's width.
+func TestPrintableC1FormatAndVariationSelectors(t *testing.T) {
+	for in, want := range map[string]string{
+		"\u009b31mred":           "?31mred",
+		"\u009d0;owned\u009c":    "?0;owned?",
+		"\u0085next line":        "?next line",
+		"abc\u202edcba":          "abc?dcba",
+		"a\u200bb\u200dc\ufeffd": "a?b?c?d",
+		"\U000e0041tag":          "?tag",
+		"x\ufe0fy\U000e0100z":    "xyz",
+		"oom_kill pid 7 é ü 中":   "oom_kill pid 7 é ü 中",
+	} {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

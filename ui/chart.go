@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+
+	"vme50-tui/runtime"
 )
 
 // A Chart draws a history of values as text, so a class can watch a number
@@ -314,7 +316,9 @@ func (c Chart) axisRow(series []float64) ([]cell, bool) {
 	if newest < 0 {
 		return nil, false
 	}
-	words := []rune(row[newest].mark.Words)
+	// The words may come from a file anyone wrote (a recording played
+	// back): what a terminal would act on is shown as '?'.
+	words := []rune(runtime.Printable(row[newest].mark.Words))
 	if lo, hi, ok := wordsGap(row, newest, len(words)); ok {
 		if lo != newest+2 && hi != newest-1 {
 			// Another mark between: the words say whose they are.

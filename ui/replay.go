@@ -18,6 +18,7 @@ import (
 
 	"vme50-tui/cgroup"
 	"vme50-tui/record"
+	"vme50-tui/runtime"
 )
 
 // replaySpeeds are the speeds + and - step through: 1x is the pace the
@@ -73,7 +74,10 @@ type Replay struct {
 func NewReplay(name string, rec *record.Recording, note string) *Replay {
 	v, _ := rec.Version()
 	r := &Replay{
-		name: name, note: note, samples: rec.Samples,
+		// The name and the note come from the file (a recording anyone
+		// may have made and named): shown as the terminal should show
+		// them, nothing it acts on.
+		name: runtime.Printable(name), note: runtime.Printable(note), samples: rec.Samples,
 		events:  slices.Contains(rec.Columns, "events"),
 		files:   rec.Files(),
 		version: v,

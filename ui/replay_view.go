@@ -12,6 +12,8 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"vme50-tui/runtime"
 )
 
 // replayPanelsWidth is the widest the panels are drawn: a graph of
@@ -55,7 +57,7 @@ func (r *Replay) StatusLine() string {
 		strings.TrimSuffix(fmt.Sprintf("%.2f", r.Speed()), ".00"), formatAt(at), formatAt(length), r.pos+1, len(r.samples))
 	if events := r.panels.Readings().Events(); len(events) > 0 {
 		// The graphs show the newest event's words where they have room.
-		line += " · last: " + events[len(events)-1].Words()
+		line += " · last: " + runtime.Printable(events[len(events)-1].Words())
 	}
 	if r.note != "" {
 		line = r.note + " · " + line

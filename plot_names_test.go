@@ -1,0 +1,37 @@
+package main
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A file's name is anyone's (a recording handed in): the error naming it
+// goes to the teacher's terminal without the C1 controls (U+009B is CSI)
+// or format characters it may hold.
+func TestPlotAndReplayErrorsNameFilesPrintably(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "hog\u009b2J\u202e.csv")
+	for name, err := range map[string]error{
+		"plot":   plotCmd(missing, "-o", filepath.Join(t.TempDir(), "out.svg")),
+		"replay": replayCmd(missing),
+	} {
+		var exit *exitError
+		if !errors.As(err, &exit) {
+			t.Fatalf("%s: %v, want an exitError", name, err)
+		}
+		if !strings.Contains(exit.msg, "hog?2J?.csv") || strings.ContainsAny(exit.msg, "\u009b\u202e") {
+			t.Errorf("%s: %q", name, exit.msg)
+		}
+	}
+}
+
+// replayCmd runs `vme50-tui replay ARGS` as main does (a missing or bad
+// file fails before the screen is taken).
+func replayCmd(args ...string) error {
+	root := newRootCommand()
+	root.SetArgs(append([]string{"replay"}, args...))
+	root.SetOut(new(strings.Builder))
+	root.SetErr(new(strings.Builder))
+	return root.Execute()
+}
