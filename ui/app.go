@@ -59,6 +59,10 @@ type App struct {
 	// runs at every message.
 	helpBox   memoOf[int]
 	startView memoOf[startKey] // the start screen (start.go)
+	// formRev counts the messages that may have reached the form (all
+	// but the containers' news), for the start screen's memo; startDraws
+	// counts its drawings, for the tests.
+	formRev, startDraws int
 
 	status string // one line: the last error or question
 
@@ -159,6 +163,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.procsRead(msg)
 		return a, nil
 	}
+	a.formRev++ // it may go to the form
 	return a, a.input(msg)
 }
 

@@ -140,9 +140,14 @@ func (f *Form) Rows(h int) (rows []string, above, below int) {
 	return all[f.top : f.top+h], f.top, len(all) - f.top - h
 }
 
+// formLinesDrawn counts the calls of lines, which draws every field: for
+// the tests, that an idle start screen draws none.
+var formLinesDrawn int
+
 // lines are every shown field's line and its error's, and the first and
 // last of the focused field's.
 func (f *Form) lines() (all []string, first, last int) {
+	formLinesDrawn++
 	focused := f.form.GetFocusedField()
 	for _, ff := range f.fields {
 		if ff.shown != nil && !ff.shown() {

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"vme50-tui/cgroup"
 	"vme50-tui/runtime"
 )
@@ -173,5 +175,28 @@ func TestIdleGraphsScrollOnceASecond(t *testing.T) {
 		if i >= 2 && replay.renders != i+1 {
 			t.Fatalf("a replay's reading %d was not drawn (%d renders)", i, replay.renders)
 		}
+	}
+}
+
+// The start screen is not drawn again while nothing reaches the form: a
+// tick leaves it as it was; a key redraws it.
+func TestStartScreenIdleIsNotRedrawn(t *testing.T) {
+	a, _ := newTestApp(t, prefilled(t))
+	drive(a, tea.WindowSizeMsg{Width: 200, Height: 50})
+	first := a.View().Content
+	draws, fields := a.startDraws, formLinesDrawn
+	for range 4 {
+		drive(a, sampleTickMsg{})
+		if a.View().Content != first {
+			t.Fatal("a tick changed the start screen")
+		}
+	}
+	if a.startDraws != draws || formLinesDrawn != fields {
+		t.Errorf("ticks drew the start screen %d times more, its fields %d times",
+			a.startDraws-draws, formLinesDrawn-fields)
+	}
+	drive(a, enter()) // to the next field
+	if a.View().Content == first || a.startDraws != draws+1 {
+		t.Errorf("a key did not redraw the start screen (%d draws)", a.startDraws-draws)
 	}
 }

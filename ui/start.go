@@ -69,21 +69,27 @@ func (a *App) titleLine() string {
 
 // ---- the screen ----
 
-// startKey is everything the start screen is drawn from: the size, the
-// fields as drawn (their values, errors, the focus, the cursor), what
-// the form holds, and its window's place.
+// startKey is everything the start screen is drawn from: the size, and
+// the form and how many messages it was given (App.formRev): the form
+// changes only by what it is given (keys, its cursor's blink, its
+// rootfs made), and its window's width, which w holds.
 type startKey struct {
-	w, h, top      int
-	fields, values string
+	w, h int
+	form *Form
+	rev  int
 }
 
 // startScreen draws the form's screen in the screen's width and h rows,
 // or returns the last drawing: View runs at every message, the sampler's
-// ticks too, and most leave the form as it was.
+// ticks too, and most leave the form as it was. The key costs nothing to
+// make: drawing every field to compare them was most of an idle start
+// screen's work.
 func (a *App) startScreen(h int) string {
-	all, _, _ := a.form.lines()
-	k := startKey{a.width, h, a.form.top, strings.Join(all, "\n"), fmt.Sprintf("%+v", a.form.Values())}
-	return a.startView.get(k, func() string { return a.drawStart(h) })
+	k := startKey{a.width, h, a.form, a.formRev}
+	return a.startView.get(k, func() string {
+		a.startDraws++
+		return a.drawStart(h)
+	})
 }
 
 // drawStart draws the start screen.
