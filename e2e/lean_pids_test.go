@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -36,4 +37,23 @@ func TestLeanPidsLimitBelowInitsThreads(t *testing.T) {
 	if hold < 0 || set < hold {
 		t.Errorf("the kernel log does not show pids.max written while init holds:\n%s", r.stderr)
 	}
+}
+
+// An exec into a container whose pids.max leaves its helper (a Go
+// program, born in the container's cgroup) too few tasks is refused in
+// one line that says how to make room; it crashed with the Go runtime's
+// dump ("failed to create new OS thread"). With room made, it runs.
+func TestLeanExecRefusedUnderTinyPidsLimit(t *testing.T) {
+	clean(t)
+	cmd, id := startContainer(t, "--pids-limit", "3", "/bin/sleep", "1000")
+	r := vme50(t, "exec", id, "/bin/true")
+	wantCode(t, r, 125)
+	oneLine(t, r, "pids.max 3")
+	if !strings.Contains(r.stderr, "update --pids-limit") || strings.Contains(r.stderr, "goroutine") {
+		t.Errorf("the refusal does not say how to make room:\n%s", r.stderr)
+	}
+	wantCode(t, vme50(t, "update", "--pids-limit", "16", id), 0)
+	wantCode(t, vme50(t, "exec", id, "/bin/true"), 0)
+	cmd.Process.Signal(syscall.SIGTERM)
+	finish(t, cmd, cmd.Wait())
 }

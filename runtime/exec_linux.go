@@ -152,6 +152,9 @@ func (e *Exec) start(pidfd int) error {
 		defer consoleSock.Close()
 	}
 	cg := e.host.Open(e.found.ID)
+	if err == nil {
+		err = roomForHelper(cg, e.found.ID)
+	}
 	bornIn := false
 	if err == nil {
 		// On v1 too the helper is born in the container's cgroup
@@ -160,6 +163,10 @@ func (e *Exec) start(pidfd int) error {
 	}
 	for _, f := range append(childFiles, cfgR, statusW) {
 		f.Close()
+	}
+	var se *StartError
+	if errors.As(err, &se) {
+		return se
 	}
 	if err != nil {
 		return runtimeError(fmt.Errorf("start the exec's helper: %w", err))
@@ -392,4 +399,24 @@ func (e *Exec) wait() {
 	e.result = r
 	e.mu.Unlock()
 	close(e.done)
+}
+
+// helperPids is what the exec's helper needs of the container's pids.max:
+// it is a Go program, born in the container's cgroup, whose threads are
+// tasks too (5 or 6 of them here), and it dies when one is refused
+// ("failed to create new OS thread"), as init did (holdexec.go).
+const helperPids = 8
+
+// roomForHelper refuses, in one line, an exec into a container whose
+// pids.max leaves the helper too few tasks, rather than letting the
+// helper die with the Go runtime's dump.
+func roomForHelper(cg cgroup.Manager, id string) error {
+	st, err := cg.Stats()
+	if err != nil || st.Pids.Max == cgroup.Unlimited || st.Pids.Current+helperPids <= st.Pids.Max {
+		return nil // no room found missing: the start says what fails
+	}
+	return &StartError{Code: ExitRuntimeFailed, Message: fmt.Sprintf(
+		"exec: container %s holds %d processes of its pids.max %d, and the exec's helper needs %d more tasks for its threads: "+
+			"raise the limit first (vme50-tui update --pids-limit %d %s)",
+		id, st.Pids.Current, st.Pids.Max, helperPids, st.Pids.Current+helperPids, id)}
 }
