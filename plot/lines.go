@@ -18,14 +18,14 @@ func (p *picture) solid(run int) chartdraw.Style {
 	return chartdraw.Style{StrokeColor: p.colours[run], StrokeWidth: 2}
 }
 
-// line is one value of every reading of a run.
+// line is one value of every reading of a run, thinned to what the
+// picture's columns show.
 func (p *picture) line(run int, name string, value func(cgroup.Stats) float64) chartdraw.ContinuousSeries {
-	cs := chartdraw.ContinuousSeries{Name: name, Style: p.solid(run)}
+	t := newThinner(p.columns, p.end, chartdraw.ContinuousSeries{Name: name, Style: p.solid(run)})
 	for _, s := range p.runs[run].Rec.Samples {
-		cs.XValues = append(cs.XValues, s.At.Seconds())
-		cs.YValues = append(cs.YValues, value(s.Stats))
+		t.add(s.At.Seconds(), value(s.Stats))
 	}
-	return cs
+	return t.series()
 }
 
 // limit is a limit of a run over time, divided by unit: one dashed line
@@ -35,10 +35,10 @@ func (p *picture) line(run int, name string, value func(cgroup.Stats) float64) c
 func (p *picture) limit(run int, dash []float64, value func(cgroup.Stats) uint64, unit float64) []chartdraw.Series {
 	style := chartdraw.Style{StrokeColor: p.colours[run], StrokeWidth: 1.5, StrokeDashArray: dash}
 	var lines []chartdraw.Series
-	var stretch *chartdraw.ContinuousSeries
+	var stretch *thinner
 	end := func() {
 		if stretch != nil {
-			lines = append(lines, *stretch)
+			lines = append(lines, stretch.series())
 			stretch = nil
 		}
 	}
@@ -49,10 +49,9 @@ func (p *picture) limit(run int, dash []float64, value func(cgroup.Stats) uint64
 			continue
 		}
 		if stretch == nil {
-			stretch = &chartdraw.ContinuousSeries{Style: style}
+			stretch = newThinner(p.columns, p.end, chartdraw.ContinuousSeries{Style: style})
 		}
-		stretch.XValues = append(stretch.XValues, s.At.Seconds())
-		stretch.YValues = append(stretch.YValues, float64(v)/unit)
+		stretch.add(s.At.Seconds(), float64(v)/unit)
 	}
 	end()
 	return lines

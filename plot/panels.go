@@ -52,7 +52,7 @@ func (p *picture) cpuPanel() *chartdraw.Chart {
 	quota := p.fileName(func(f cgroup.Files) string { return f.CPUMax })
 	var series []chartdraw.Series
 	for i, run := range p.runs {
-		if cores := coresUsed(run.Rec.Samples); len(cores.XValues) > 0 {
+		if cores := p.thinned(coresUsed(run.Rec.Samples)); len(cores.XValues) > 0 {
 			cores.Name = run.Name
 			cores.Style = p.solid(i)
 			series = append(series, cores)

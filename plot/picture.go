@@ -17,6 +17,7 @@ type picture struct {
 	runs    []Run
 	colours []drawing.Color
 	end     float64 // seconds
+	columns int     // pixel columns across the time axis: the series are thinned to them
 }
 
 // palette is Okabe and Ito's, told apart also by readers with a colour
@@ -31,7 +32,7 @@ var palette = []drawing.Color{
 }
 
 func newPicture(runs []Run) *picture {
-	p := &picture{runs: runs, end: 1}
+	p := &picture{runs: runs, end: 1, columns: DefaultSize.Width}
 	for i, run := range runs {
 		p.colours = append(p.colours, palette[i%len(palette)])
 		if n := len(run.Rec.Samples); n > 0 {

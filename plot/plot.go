@@ -29,6 +29,7 @@ type Run struct {
 // Draw writes the picture of runs to w, size pixels, as format.
 func Draw(w io.Writer, format Format, size Size, runs []Run) error {
 	p := newPicture(runs)
+	p.columns = size.Width
 	canvas := format.renderer()(size.Width, size.Height)
 	panels := []*chartdraw.Chart{p.memoryPanel(), p.cpuPanel(), p.pidsPanel()}
 	// The panels share the height; the last takes what division leaves.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +42,26 @@ func (e *CutShortError) Error() string {
 	return fmt.Sprintf("line %d is cut short (the recording stopped in the middle of a row)", e.Line)
 }
 
+// What a recording may hold. A recording may come from anyone (a student
+// hands it in), and replay and plot hold what they read: the caps bound
+// their memory whatever the file, far above what vme50-tui writes.
+const (
+	// MaxRows is a day of readings at the default 250 ms interval.
+	MaxRows = 24 * 60 * 60 * 4
+	// MaxRowEvents: the live readings keep the newest 100 events
+	// (ui's maxEvents), and a row records those of one reading.
+	MaxRowEvents = 100
+	// MaxEventsField is the longest events field, in bytes: a hundred
+	// events of some 300 characters each.
+	MaxEventsField = 32 << 10
+	// MaxLine is the longest line, in bytes: the numbers and the
+	// longest events field, CSV-quoted.
+	MaxLine = 2*MaxEventsField + 1024
+)
+
+// maxMs is the largest time_ms a time.Duration holds.
+const maxMs = math.MaxInt64 / int64(time.Millisecond)
+
 // Read reads a recording written by Recorder, or by an older version
 // (the contract's ten columns, or any number more). Columns are found by
 // name; ones it does not know are skipped.
@@ -52,14 +74,23 @@ func (e *CutShortError) Error() string {
 // it are whole (Recorder writes a row with one write) and are what
 // happened just before the crash, the part a student wants to see, so
 // a caller can warn and go on with them.
+//
+// Rows are parsed as they are read, one row behind (a row is whole once
+// the next one starts), so that what Read holds is the Samples alone;
+// MaxRows, MaxRowEvents, MaxEventsField and MaxLine bound them.
 func Read(r io.Reader) (*Recording, error) {
-	end := &lastByte{r: r}
+	end := &lineGuard{r: r, line: 1}
 	cr := csv.NewReader(end)
 	cr.FieldsPerRecord = -1 // a short row is told here, naming its line
+	cr.ReuseRecord = true   // parsed before the next is read
 	header, err := cr.Read()
+	if end.long > 0 {
+		return nil, end.tooLong()
+	}
 	if errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("not a recording: the file is empty; its first line should start with %s", strings.Join(contract, ","))
 	}
+	header = slices.Clone(header)
 	if len(header) > 0 {
 		// A spreadsheet that saved the file as "CSV UTF-8" put a byte
 		// order mark before it.
@@ -68,42 +99,86 @@ func Read(r io.Reader) (*Recording, error) {
 	if err != nil || !isRecordingHeader(header) {
 		return nil, fmt.Errorf("line 1: not a recording: the first line should start with %s", strings.Join(contract, ","))
 	}
-	rows, cut, err := readRows(cr, end)
+	rd := &reader{rec: &Recording{Columns: header}, cols: columnIndex(header)}
+	cut, err := readRows(cr, end, rd.take)
 	if err != nil {
 		return nil, err
 	}
-	rec := &Recording{Columns: header}
-	cols := columnIndex(header)
-	for _, raw := range rows {
-		if len(raw.fields) != len(header) {
-			return nil, fmt.Errorf("line %d has %d fields, the header %d", raw.line, len(raw.fields), len(header))
-		}
-		s, err := cols.sample(raw.fields)
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", raw.line, err)
-		}
-		if n := len(rec.Samples); n > 0 && s.At < rec.Samples[n-1].At {
-			return nil, fmt.Errorf("line %d: time goes backwards: time_ms %d after %d", raw.line, s.At.Milliseconds(), rec.Samples[n-1].At.Milliseconds())
-		}
-		rec.Samples = append(rec.Samples, s)
-	}
+	rd.rec.Samples = rd.samples()
 	if cut > 0 {
-		return rec, &CutShortError{Line: cut}
+		return rd.rec, &CutShortError{Line: cut}
 	}
-	return rec, nil
+	return rd.rec, nil
 }
 
-// A rawRow is one record of the file and the line it starts on.
-type rawRow struct {
-	line   int
-	fields []string
+// reader turns the rows, one at a time, into the recording's samples.
+// They are kept in chunks and put in one slice at the end: append would
+// copy a growing slice over and over, some five times a Sample's 288
+// bytes for each row of a long recording.
+type reader struct {
+	rec    *Recording
+	cols   columns
+	chunks [][]Sample
+	n      int
+	last   Sample // the sample taken last, to tell time going backwards
 }
 
-// readRows reads the rows after the header, and the line of a last row
-// cut short (0: none), which is left out.
-func readRows(cr *csv.Reader, end *lastByte) (rows []rawRow, cut int, err error) {
+const chunkLen = 4096
+
+// add keeps s.
+func (rd *reader) add(s Sample) {
+	if len(rd.chunks) == 0 || len(rd.chunks[len(rd.chunks)-1]) == chunkLen {
+		rd.chunks = append(rd.chunks, make([]Sample, 0, chunkLen))
+	}
+	c := &rd.chunks[len(rd.chunks)-1]
+	*c = append(*c, s)
+	rd.n++
+	rd.last = s
+}
+
+// samples are the samples kept, in one slice of their length.
+func (rd *reader) samples() []Sample {
+	if rd.n == 0 {
+		return nil
+	}
+	all := make([]Sample, 0, rd.n)
+	for i, c := range rd.chunks {
+		all = append(all, c...)
+		rd.chunks[i] = nil // garbage as soon as it is copied
+	}
+	return all
+}
+
+// take parses the row of the file that starts on line and adds it.
+func (rd *reader) take(line int, fields []string) error {
+	if len(fields) != len(rd.rec.Columns) {
+		return fmt.Errorf("line %d has %d fields, the header %d", line, len(fields), len(rd.rec.Columns))
+	}
+	if rd.n == MaxRows {
+		return fmt.Errorf("line %d: more than %d rows, a day of readings at 250 ms: the most a recording may hold", line, MaxRows)
+	}
+	s, err := rd.cols.sample(fields)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", line, err)
+	}
+	if rd.n > 0 && s.At < rd.last.At {
+		return fmt.Errorf("line %d: time goes backwards: time_ms %d after %d", line, s.At.Milliseconds(), rd.last.At.Milliseconds())
+	}
+	rd.add(s)
+	return nil
+}
+
+// readRows reads the rows after the header and gives each to take, once
+// the next has begun; it returns the line of a last row cut short (0:
+// none), which is left out.
+func readRows(cr *csv.Reader, end *lineGuard, take func(line int, fields []string) error) (cut int, err error) {
+	var held []string // the row read last, not yet taken
+	heldLine := 0
 	for {
 		fields, err := cr.Read()
+		if end.long > 0 {
+			return 0, end.tooLong()
+		}
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -112,22 +187,36 @@ func readRows(cr *csv.Reader, end *lastByte) (rows []rawRow, cut int, err error)
 			// An events field cut inside its quotes reaches the end of
 			// the file as an open quote.
 			if parseErr.Err == csv.ErrQuote && end.eof && end.last != '\n' {
-				return rows, parseErr.StartLine, nil
+				if held != nil {
+					if err := take(heldLine, held); err != nil {
+						return 0, err
+					}
+				}
+				return parseErr.StartLine, nil
 			}
-			return nil, 0, fmt.Errorf("line %d: %v", parseErr.StartLine, parseErr.Err)
+			return 0, fmt.Errorf("line %d: %v", parseErr.StartLine, parseErr.Err)
 		}
 		if err != nil {
-			return nil, 0, err
+			return 0, err
 		}
-		line, _ := cr.FieldPos(0)
-		rows = append(rows, rawRow{line: line, fields: fields})
+		if held != nil {
+			if err := take(heldLine, held); err != nil {
+				return 0, err
+			}
+		}
+		// ReuseRecord: fields' strings are new, the slice is reused.
+		held = append(held[:0], fields...)
+		heldLine, _ = cr.FieldPos(0)
+	}
+	if held == nil {
+		return 0, nil
 	}
 	// Recorder ends every row with a newline, in the same write: a last
 	// row without one is what was written when the writing stopped.
-	if n := len(rows); n > 0 && end.last != '\n' {
-		return rows[:n-1], rows[n-1].line, nil
+	if end.last != '\n' {
+		return heldLine, nil
 	}
-	return rows, 0, nil
+	return 0, take(heldLine, held)
 }
 
 // isRecordingHeader: the first ten names are the contract's.
@@ -143,16 +232,34 @@ func isRecordingHeader(header []string) bool {
 	return true
 }
 
-// lastByte remembers the last byte read, so that Read can tell a file
-// whose last row lacks its newline: the Recorder ends every row with one.
-type lastByte struct {
+// lineGuard remembers the last byte read, so that Read can tell a file
+// whose last row lacks its newline (the Recorder ends every row with
+// one), and stops at a line longer than MaxLine: encoding/csv holds a
+// whole record, and one line of a gigabyte would be held whole.
+type lineGuard struct {
 	r    io.Reader
 	last byte
 	eof  bool
+	line int // the line being read, from 1
+	run  int // bytes of it read so far
+	long int // the line found longer than MaxLine (0: none)
 }
 
-func (l *lastByte) Read(p []byte) (int, error) {
+func (l *lineGuard) Read(p []byte) (int, error) {
+	if l.long > 0 {
+		return 0, io.EOF
+	}
 	n, err := l.r.Read(p)
+	for _, b := range p[:n] {
+		if b == '\n' {
+			l.line, l.run = l.line+1, 0
+			continue
+		}
+		if l.run++; l.run > MaxLine {
+			l.long = l.line
+			return 0, io.EOF
+		}
+	}
 	if n > 0 {
 		l.last = p[n-1]
 	}
@@ -160,6 +267,10 @@ func (l *lastByte) Read(p []byte) (int, error) {
 		l.eof = true
 	}
 	return n, err
+}
+
+func (l *lineGuard) tooLong() error {
+	return fmt.Errorf("line %d: longer than %d bytes, the most a row of a recording may be", l.long, MaxLine)
 }
 
 // columns are where each known column is in a row (-1: the file has none).
@@ -184,6 +295,11 @@ func (c columns) sample(fields []string) (Sample, error) {
 	var st cgroup.Stats
 	p := parser{cols: c, fields: fields}
 	ms := p.number("time_ms", 0)
+	if ms > uint64(maxMs) {
+		// A Duration counts nanoseconds in an int64: more would wrap.
+		p.fail("time_ms", p.field("time_ms"), fmt.Sprintf("is more than %d (292 years)", maxMs))
+		ms = 0
+	}
 	s.At = time.Duration(ms) * time.Millisecond
 	st.Time = time.Unix(0, 0).Add(s.At)
 	st.Memory.Current = p.number("memory_current", 0)
@@ -215,7 +331,7 @@ func (c columns) sample(fields []string) (Sample, error) {
 	default:
 		p.fail("frozen", frozen, "is not 0 or 1")
 	}
-	s.Events = ParseEvents(p.field("events"))
+	s.Events = p.events()
 	s.Stats = st
 	return s, p.err
 }
@@ -250,6 +366,22 @@ func (p *parser) number(name string, empty uint64) uint64 {
 		p.fail(name, text, "is not a number")
 	}
 	return v
+}
+
+// events is the events column's events, MaxRowEvents at most in a field
+// of MaxEventsField bytes at most.
+func (p *parser) events() []Event {
+	field := p.field("events")
+	if len(field) > MaxEventsField {
+		p.fail("events", field[:20]+"...", fmt.Sprintf("is %d bytes long, more than %d", len(field), MaxEventsField))
+		return nil
+	}
+	events := ParseEvents(field)
+	if len(events) > MaxRowEvents {
+		p.fail("events", field[:min(len(field), 20)]+"...", fmt.Sprintf("holds %d events, more than %d", len(events), MaxRowEvents))
+		return nil
+	}
+	return events
 }
 
 func (p *parser) fail(name, value, why string) {
