@@ -80,10 +80,39 @@ func drawPlot(files []string, out, sizeFlag string) error {
 	if err := plot.Draw(&picture, format, size, runs); err != nil {
 		return fmt.Errorf("plot: drawing %s: %v", out, err)
 	}
-	if err := os.WriteFile(out, picture.Bytes(), 0o644); err != nil {
+	return writeAtomically(out, picture.Bytes())
+}
+
+// writeAtomically writes data to a new file beside name and renames it
+// over name: a reader sees the old picture or the new one, never half of
+// one, and a link at name (plot is often run with sudo) is replaced, not
+// written through to whatever it points at.
+func writeAtomically(name string, data []byte) (err error) {
+	dir, base := filepath.Split(name)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("plot: writing %s: %v", name, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			err = fmt.Errorf("plot: writing %s: %v", name, err)
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
 		return err
 	}
-	return nil
+	if err := f.Chmod(0o644); err != nil { // CreateTemp's is 0600: a picture is for others to see
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
 }
 
 // readRecording reads one file. A last line cut short (vme50-tui died
