@@ -6,8 +6,9 @@ package ui
 // the marks are the ones the class saw (vme50-tui replay FILE.csv).
 //
 // The panels only grow forwards, as they do live; a step back replays
-// the recording from its start up to the row before: some 20 ms for an
-// hour's recording (BenchmarkReplaySeekBack), a keystroke's cost.
+// the recording from the newest copy of the readings kept before the row
+// (replay_checkpoint.go): checkpointEvery rows at most, whatever the
+// length of the recording (BenchmarkReplaySeekBack), a keystroke's cost.
 
 import (
 	"slices"
@@ -57,8 +58,13 @@ type Replay struct {
 	version cgroup.Version
 
 	panels *Panels
-	pos    int       // the row shown last: the panels hold rows 0..pos
-	now    time.Time // the flash clock: the time of the row shown last
+	// checkpoints are copies of the readings every checkpointEvery
+	// rows, oldest first, for a step back; pushed counts the rows
+	// pushed, for the tests.
+	checkpoints []checkpoint
+	pushed      int
+	pos         int       // the row shown last: the panels hold rows 0..pos
+	now         time.Time // the flash clock: the time of the row shown last
 
 	playing bool
 	speed   int // index in replaySpeeds
@@ -169,19 +175,13 @@ func (r *Replay) pauseAt(i int) {
 	r.seek(i)
 }
 
-// seek shows the rows up to i: on from the row shown, or, backwards, from
-// the start again in fresh panels.
+// seek shows the rows up to i: on from the row shown, or, backwards, on
+// from the newest checkpoint before it in fresh panels.
 func (r *Replay) seek(i int) {
 	i = min(max(i, 0), max(len(r.samples)-1, 0))
 	from := r.pos + 1
 	if r.panels == nil || i < r.pos {
-		r.panels = NewPanels(r.files, r.version)
-		r.panels.SetClock(func() time.Time { return r.now })
-		r.panels.SetSize(r.panelsSize())
-		if r.version == cgroup.V1 {
-			r.panels.SetPressureNote("pressure: cgroup v2 only")
-		}
-		from = 0
+		from = r.restore(i)
 	}
 	for j := from; j <= i && j < len(r.samples); j++ {
 		s := r.samples[j]
@@ -191,6 +191,8 @@ func (r *Replay) seek(i int) {
 		} else {
 			r.panels.Push(s.Stats) // an older recording: the readings find what they can
 		}
+		r.pushed++
+		r.keepCheckpoint(j)
 	}
 	r.pos = i
 }

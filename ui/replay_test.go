@@ -171,34 +171,18 @@ func axisRowOf(t *testing.T, screen, title string) string {
 	return ""
 }
 
-// An hour's recording at 250 ms (14,400 rows): a step back replays it from
-// the start, and must stay a keystroke's cost.
+// A day's recording at 250 ms (record.MaxRows rows, the most a
+// recording holds): a step back plays on from the newest checkpoint, and
+// must stay a keystroke's cost.
 func BenchmarkReplaySeekBack(b *testing.B) {
-	start := time.Unix(5000, 0)
-	var buf bytes.Buffer
-	w := record.New(&buf, start)
-	for i := range 14400 {
-		st := cgroup.Stats{Time: start.Add(time.Duration(i) * 250 * time.Millisecond)}
-		st.Memory = cgroup.MemoryStats{Current: uint64(i%32) << 20, Max: 32 << 20}
-		st.CPU = cgroup.CPUStats{UsageUsec: uint64(i) * 100000, QuotaUsec: cgroup.Unlimited, PeriodUsec: 100000}
-		st.Pids = cgroup.PidsStats{Current: 1, Max: cgroup.Unlimited}
-		var events []record.Event
-		if i%40 == 39 {
-			st.Memory.Events.OOMKill = uint64(i / 40)
-			events = []record.Event{{Kind: record.EventOOMKill, Detail: "vme50-hog pid 7"}}
-		}
-		w.Write(st, events...)
-	}
-	rec, err := record.Read(&buf)
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := NewReplay("hour.csv", rec, "")
+	rec := generatedRecording(5, record.MaxRows, true)
+	r := NewReplay("day.csv", rec, "")
 	r.Update(tea.WindowSizeMsg{Width: 160, Height: 50})
-	r.seek(14399)
+	last := len(rec.Samples) - 1
+	r.seek(last)
 	for b.Loop() {
-		r.seek(14398) // back: from the start again
-		r.seek(14399)
+		r.seek(last - 1) // back: from the checkpoint before
+		r.seek(last)
 		r.View()
 	}
 }
