@@ -79,6 +79,10 @@ const maxMs = math.MaxInt64 / int64(time.Millisecond)
 // the next one starts), so that what Read holds is the Samples alone;
 // MaxRows, MaxRowEvents, MaxEventsField and MaxLine bound them.
 func Read(r io.Reader) (*Recording, error) {
+	room := 0
+	if f, ok := r.(io.ReadSeeker); ok {
+		room = countLines(f)
+	}
 	end := &lineGuard{r: r, line: 1}
 	cr := csv.NewReader(end)
 	cr.FieldsPerRecord = -1 // a short row is told here, naming its line
@@ -99,7 +103,7 @@ func Read(r io.Reader) (*Recording, error) {
 	if err != nil || !isRecordingHeader(header) {
 		return nil, fmt.Errorf("line 1: not a recording: the first line should start with %s", strings.Join(contract, ","))
 	}
-	rd := &reader{rec: &Recording{Columns: header}, cols: columnIndex(header)}
+	rd := &reader{rec: &Recording{Columns: header}, cols: columnIndex(header), room: room}
 	cut, err := readRows(cr, end, rd.take)
 	if err != nil {
 		return nil, err
@@ -112,12 +116,14 @@ func Read(r io.Reader) (*Recording, error) {
 }
 
 // reader turns the rows, one at a time, into the recording's samples.
-// They are kept in chunks and put in one slice at the end: append would
-// copy a growing slice over and over, some five times a Sample's 288
-// bytes for each row of a long recording.
+// A file's lines were counted (room): the samples go straight into a
+// slice of that length. Otherwise they are kept in chunks and put in one
+// slice at the end: append would copy a growing slice over and over,
+// some five times a Sample's 288 bytes for each row of a long recording.
 type reader struct {
 	rec    *Recording
 	cols   columns
+	room   int // the rows counted ahead (0: not counted)
 	chunks [][]Sample
 	n      int
 	last   Sample // the sample taken last, to tell time going backwards
@@ -127,19 +133,32 @@ const chunkLen = 4096
 
 // add keeps s.
 func (rd *reader) add(s Sample) {
+	rd.n++
+	rd.last = s
+	if rd.room > 0 {
+		if rd.rec.Samples == nil {
+			rd.rec.Samples = make([]Sample, 0, rd.room)
+		}
+		if len(rd.rec.Samples) < cap(rd.rec.Samples) {
+			rd.rec.Samples = append(rd.rec.Samples, s)
+			return
+		}
+		// More rows than lines counted: the file grew meanwhile.
+		rd.chunks = [][]Sample{rd.rec.Samples}
+		rd.rec.Samples = nil
+		rd.room = 0
+	}
 	if len(rd.chunks) == 0 || len(rd.chunks[len(rd.chunks)-1]) == chunkLen {
 		rd.chunks = append(rd.chunks, make([]Sample, 0, chunkLen))
 	}
 	c := &rd.chunks[len(rd.chunks)-1]
 	*c = append(*c, s)
-	rd.n++
-	rd.last = s
 }
 
 // samples are the samples kept, in one slice of their length.
 func (rd *reader) samples() []Sample {
-	if rd.n == 0 {
-		return nil
+	if rd.n == 0 || rd.rec.Samples != nil {
+		return rd.rec.Samples
 	}
 	all := make([]Sample, 0, rd.n)
 	for i, c := range rd.chunks {
@@ -230,6 +249,35 @@ func isRecordingHeader(header []string) bool {
 		}
 	}
 	return true
+}
+
+// countLines counts the lines of f ahead of reading it, up to one more
+// than the rows a recording may hold, and goes back to where f was: a
+// file is read twice (the second time from the page cache) so that its
+// samples are made once, in a slice of their number, and never copied.
+// 0 when f cannot seek or a line is longer than MaxLine (Read tells it).
+func countLines(f io.ReadSeeker) int {
+	at, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0
+	}
+	defer f.Seek(at, io.SeekStart)
+	buf := make([]byte, 64<<10)
+	lines, run := 0, 0
+	for lines <= MaxRows+1 {
+		n, err := f.Read(buf)
+		for _, b := range buf[:n] {
+			if b == '\n' {
+				lines, run = lines+1, 0
+			} else if run++; run > MaxLine {
+				return 0
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	return min(lines+1, MaxRows+1) // the header is one; a last line may lack its newline
 }
 
 // lineGuard remembers the last byte read, so that Read can tell a file
