@@ -33,9 +33,12 @@ are dashed vertical lines, labelled on the memory panel.
 Several recordings are drawn on the same panels, one colour each, named by
 their file in the legend: run a lesson twice with two settings and compare.
 
-The picture is SVG or PNG, chosen by the name given to -o. The CPU quota
+The picture is SVG or PNG, chosen by the name given to -o, written whole or
+not at all (a link at -o is replaced, not written through). The CPU quota
 (cpu.max) is not in a recording and has no line: where the cores used stay
-flat is where it bit.`,
+flat is where it bit. A recording holds at most a day of readings at 250 ms
+(345,600 rows); each line is drawn through two points per pixel column at
+most, and at most 24 events are labelled, OOM kills first.`,
 		Example: `  sudo vme50-tui run --memory-limit 32M --record hog.csv vme50-hog mem
   vme50-tui plot hog.csv -o hog.svg
   vme50-tui plot weight100.csv weight1000.csv -o weights.png --size 1600x1200`,

@@ -5,6 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
+
+	"vme50-tui/record"
 )
 
 // A file's name is anyone's (a recording handed in): the error naming it
@@ -34,4 +38,16 @@ func replayCmd(args ...string) error {
 	root.SetOut(new(strings.Builder))
 	root.SetErr(new(strings.Builder))
 	return root.Execute()
+}
+
+// The helps say the caps record.Read holds recordings to.
+func TestPlotAndReplayHelpSayTheCaps(t *testing.T) {
+	if record.MaxRows != 345600 || record.MaxRowEvents != 100 {
+		t.Fatalf("the caps changed (%d rows, %d events a row): say so in the helps", record.MaxRows, record.MaxRowEvents)
+	}
+	for _, cmd := range []*cobra.Command{newPlotCommand(), newReplayCommand()} {
+		if !strings.Contains(cmd.Long, "(345,600 rows)") {
+			t.Errorf("%s --help does not say the most rows a recording holds", cmd.Name())
+		}
+	}
 }

@@ -33,7 +33,10 @@ Keys:
 
 A file that is not a recording is refused with a line naming the file and
 its line. A last line cut short (vme50-tui died while writing it) is told,
-and the rows before it are played.`,
+and the rows before it are played. A recording holds at most a day of
+readings at 250 ms (345,600 rows), 100 events a row; what the file says
+(its name, the events' words) is shown without the characters a terminal
+would act on.`,
 		Example: `  sudo vme50-tui run --memory-limit 32M --record hog.csv vme50-hog mem
   vme50-tui replay hog.csv`,
 		Args: cobra.ExactArgs(1),
