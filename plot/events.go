@@ -7,6 +7,7 @@ import (
 	"github.com/go-analyze/charts/chartdraw"
 
 	"vme50-tui/record"
+	"vme50-tui/runtime"
 )
 
 // maxLabels bounds the events labelled with their words: beyond a few
@@ -117,10 +118,11 @@ func rank(e record.Event) int {
 }
 
 // label is an event as a few words: the kind and its detail, cut at a
-// length that stays readable beside the others.
+// length that stays readable beside the others. The words are anyone's
+// (a recording handed in): a control or format character is a '?'.
 func label(e record.Event) string {
 	const most = 60
-	s := []rune(e.String())
+	s := []rune(runtime.Printable(e.String()))
 	if len(s) > most {
 		return string(s[:most-1]) + "…"
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/go-analyze/charts/chartdraw/drawing"
 
 	"vme50-tui/cgroup"
+	"vme50-tui/runtime"
 )
 
 // picture is what the three panels share: the runs, each one's colour,
@@ -32,8 +33,12 @@ var palette = []drawing.Color{
 }
 
 func newPicture(runs []Run) *picture {
-	p := &picture{runs: runs, end: 1, columns: DefaultSize.Width}
+	p := &picture{end: 1, columns: DefaultSize.Width}
 	for i, run := range runs {
+		// A file's name is anyone's: the legend shows it as a terminal
+		// would (a control character as '?').
+		run.Name = runtime.Printable(run.Name)
+		p.runs = append(p.runs, run)
 		p.colours = append(p.colours, palette[i%len(palette)])
 		if n := len(run.Rec.Samples); n > 0 {
 			p.end = max(p.end, run.Rec.Samples[n-1].At.Seconds())
