@@ -59,7 +59,8 @@ func (t *Terminal) osc(cmd int, data []byte) {
 }
 
 // softReset is DECSTR: modes, pen, region and saved cursor to their
-// defaults, leaving the screen and the cursor's place alone.
+// defaults, leaving the screen, the cursor's place and the tab stops
+// alone (as xterm and tmux 3.3a do).
 func (t *Terminal) softReset() {
 	alt := t.IsAltScreen()
 	t.resetModes()
@@ -70,10 +71,15 @@ func (t *Terminal) softReset() {
 }
 
 // fullReset is RIS: everything to how it was at start, the screen
-// cleared; the history stays, as in tmux.
+// cleared; the history stays, as in tmux. So does the cluster table,
+// whose clusters the history's cells still name: it is bounded
+// (maxClusters of at most maxClusterBytes, 128 KB), and once full, new
+// clusters show their first character only. Emptying it would mean a
+// pass over the whole history for a two-byte ESC c.
 func (t *Terminal) fullReset() {
 	t.scr = t.main
 	t.resetModes()
+	t.resetTabs(0)
 	t.saved, t.altSave = savedCursor{}, savedCursor{}
 	t.title = ""
 	t.x, t.y = 0, 0

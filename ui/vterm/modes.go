@@ -33,7 +33,6 @@ func (t *Terminal) resetModes() {
 	t.charset = charsets{}
 	t.cursor, t.blink = CursorBlock, false
 	t.setPen(pen{})
-	t.resetTabs(0)
 }
 
 // setANSIMode is SM/RM (CSI 4 h): only insert mode matters on a screen.

@@ -1,6 +1,8 @@
 package vterm
 
 import (
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -25,13 +27,36 @@ func (t *Terminal) print(r rune) {
 	if r < 0x7f && t.charset.graphics() {
 		r = decGraphic(r)
 	}
+	if unprintable(r) {
+		return
+	}
 	w := t.widths.width(r)
 	if w == 0 || t.afterJoiner() {
-		t.combine(r)
+		t.combine(r, w)
 		return
 	}
 	t.put(r, w)
 	t.last = -1 // tmux repeats (REP) only ASCII characters
+}
+
+// unprintable says r must never be a cell's content: it is drawn on the
+// teacher's real terminal, which may act on it.
+//
+//   - Controls (C0, and C1 U+0080-U+009F as UTF-8): GNOME Terminal (VTE),
+//     screen and mosh take U+009B as CSI and U+009D as OSC, so a cell
+//     holding one would move the real cursor, set its title or its
+//     clipboard (OSC 52). tmux prints none of them either.
+//   - Format characters (Unicode category Cf) other than the joiners:
+//     U+202E and the other bidi controls reverse the text drawn after
+//     them, on the panels too; soft hyphens and the like have no agreed
+//     width. tmux 3.3a keeps them as a zero-width mark on the character
+//     before; we drop them, which differs from tmux on purpose (safety).
+//     ZWJ and ZWNJ stay: emoji sequences need ZWJ, and both are harmless.
+func unprintable(r rune) bool {
+	if r < 0xa0 {
+		return r < 0x20 || r >= 0x7f // C0, DEL, C1
+	}
+	return r != 0x200d && r != 0x200c && unicode.Is(unicode.Cf, r)
 }
 
 // put writes r, w columns wide, at the cursor and moves the cursor on.
@@ -108,14 +133,56 @@ func (t *Terminal) previousCell() *cell {
 	return &l[x]
 }
 
-// combine appends r to the character before the cursor.
-func (t *Terminal) combine(r rune) {
+// combine appends r, w columns wide (0 for a mark), to the character
+// before the cursor. A cell keeps its width whatever joins it, so what
+// would make the cluster wider or narrower than the cell, as lipgloss
+// and grapheme-aware terminals measure it, is not joined: the pane's
+// rows must be exactly their width, or the panels beside them shift.
+// tmux 3.3a joins anything after a ZWJ and keeps the width: there we
+// differ from it on purpose.
+//
+//   - A character after a joiner on a narrow one (a, ZWJ, 中 is one
+//     column to tmux, three to the real terminal) gets its own cell, and the joiner is taken off the cell before, so that the
+//     real terminal cannot join them either.
+//   - A mark that changes the width (VS16, emoji presentation, on a
+//     narrow ❤ makes it two columns wide) is dropped: the character is
+//     drawn as text, in its one column.
+func (t *Terminal) combine(r rune, w int) {
 	c := t.previousCell()
 	if c == nil {
 		return // nothing to join: a lone mark is dropped, as tmux does
 	}
 	s := t.content(*c) + string(r)
+	if len(s) > maxClusterBytes {
+		return // the table would refuse it; no need to measure
+	}
+	// Only emoji (wide) join what follows a ZWJ: after a narrow one,
+	// wcwidth terminals draw both characters, whatever lipgloss measures.
+	if (w > 0 && c.width() < 2) || ansi.StringWidth(s) != c.width() {
+		if w > 0 {
+			t.dropJoiner(c)
+			t.put(r, w)
+			t.last = -1
+		}
+		return
+	}
 	if id, ok := t.clusters.id(s); ok {
+		c.r = -(id + 1)
+	}
+}
+
+// dropJoiner takes the ZWJ off the end of c's cluster.
+func (t *Terminal) dropJoiner(c *cell) {
+	if c.r >= 0 {
+		return
+	}
+	s, ok := strings.CutSuffix(t.content(*c), "\u200d")
+	if !ok {
+		return
+	}
+	if r, n := utf8.DecodeRuneInString(s); n == len(s) {
+		c.r = r // back to a single character
+	} else if id, ok := t.clusters.id(s); ok {
 		c.r = -(id + 1)
 	}
 }

@@ -86,10 +86,20 @@ func newStyleTable() styleTable {
 // caller compacts it (see Terminal.compactStyles) and asks again; ok is
 // false only if the table is full.
 func (s *styleTable) id(p pen) (id uint16, ok bool) {
+	return s.add(p, maxStyles-quantisedRoom)
+}
+
+// quantisedRoom is the end of the table kept for what a compaction keeps
+// and for the palette colours of internFull, so that while the table is
+// full, a rainbow is still drawn in colours close to its own.
+const quantisedRoom = 4096
+
+// add is the index of p, adding it if the table has fewer than limit.
+func (s *styleTable) add(p pen, limit int) (id uint16, ok bool) {
 	if id, ok := s.ids[p]; ok {
 		return id, true
 	}
-	if len(s.pens) >= maxStyles {
+	if len(s.pens) >= limit {
 		return 0, false
 	}
 	id = uint16(len(s.pens))

@@ -28,19 +28,22 @@ type Terminal struct {
 	hist       history
 	p          *ansi.Parser
 
-	styles    styleTable
-	pen       pen
-	penID     uint16 // styles index of pen
-	penCache  [64]penCacheEntry
-	eraseID   uint16 // styles index of pen's background alone (erased cells)
-	clusters  clusterTable
-	widths    widthCache
-	slab      []cell // storage for new lines, see newCells
-	x, y      int    // cursor; x == cols means "wrap before the next character"
-	top, bot  int    // scroll region, inclusive rows
-	tabs      []bool
-	last      rune // last printed character, for REP; -1 after a control
-	lastWidth int
+	styles   styleTable
+	pen      pen
+	penID    uint16 // styles index of pen
+	penCache [64]penCacheEntry
+	// New pens since the last compaction of a full style table, and how
+	// many to wait for before the next one (see internFull).
+	fullMisses, compactWait int
+	eraseID                 uint16 // styles index of pen's background alone (erased cells)
+	clusters                clusterTable
+	widths                  widthCache
+	slab                    []cell // storage for new lines, see newCells
+	x, y                    int    // cursor; x == cols means "wrap before the next character"
+	top, bot                int    // scroll region, inclusive rows
+	tabs                    []bool
+	last                    rune // last printed character, for REP; -1 after a control
+	lastWidth               int
 
 	modes   modes
 	charset charsets
@@ -74,6 +77,7 @@ func New(cols, rows int) *Terminal {
 		HandleOsc: t.osc,
 	})
 	t.resetModes()
+	t.resetTabs(0)
 	return t
 }
 

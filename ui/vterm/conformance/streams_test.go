@@ -145,6 +145,18 @@ func handStreams() []stream {
 		one("full-reset", 20, 4, csi+"1;31mbefore"+csi+"3;5r\x1bcafter"),
 		// No soft reset (DECSTR, CSI ! p): tmux 3.3a ignores it, xterm
 		// resets the pen and insert mode.
+		// Tab stops survive DECSTR, as in xterm.
+		one("soft-reset-keeps-tabs", 20, 3, csi+"3G\x1bH"+csi+"!p\r\tX"),
+		// C1 controls sent as UTF-8 (U+009B is CSI to VTE, screen and
+		// mosh): tmux prints none, and neither may the pane, whose cells
+		// reach the teacher's real terminal. Where vterm differs from tmux
+		// on purpose, for the same reason, there is no stream here: bidi
+		// and other format characters (U+202E) are dropped, where tmux
+		// keeps them as marks; after a ZWJ on a narrow character, what
+		// follows gets its own cell (tmux joins a, ZWJ, 中 into one
+		// column); VS16 on a narrow character is dropped. See
+		// ui/vterm/print.go and safety_test.go.
+		one("c1-controls-utf8", 20, 3, "a\u009b31mb\u009d0;title\u009cc\u0085d"+crlf+"e\u0090x\u009cf"),
 		one("erase-scrollback", 20, 3, "a"+crlf+"b"+crlf+"c"+crlf+"d"+csi+"3Je"),
 		{name: "resize-shrink", parts: []part{
 			{30, 10, []byte("first line" + crlf + "second" + crlf + "third" + crlf + "4" + crlf + "5" + crlf +
