@@ -78,9 +78,10 @@ type Pane struct {
 	// mu guards the emulator and the fields the reader shares with the UI.
 	mu  sync.Mutex
 	emu *vterm.Terminal
-	// cols and rows are written only by SetSize, on the Bubble Tea
-	// goroutine, under mu: that goroutine may read them without it.
+	// cols and rows are the emulator's size; want is the size SetSize
+	// asked for (cols<<32 | rows), applied under mu by applySizeLocked.
 	cols, rows int
+	want       atomic.Uint64
 	gen        uint64 // bumped on every change that can alter the view
 	eof        bool   // the pty reached EOF
 	// failed says why the emulator panicked on the output; from then on
@@ -132,6 +133,7 @@ func NewPane(id string, pty io.ReadWriter, cols, rows int, resize func(rows, col
 		ended:  make(chan struct{}),
 		done:   make(chan struct{}),
 	}
+	p.want.Store(packSize(cols, rows))
 	p.write = p.emu.Write
 	p.emu.SetScrollbackSize(PaneScrollback)
 	// push copies and never blocks: the emulator may call it mid-Write.

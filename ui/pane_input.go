@@ -76,8 +76,12 @@ func (p *Pane) handleKey(msg tea.KeyPressMsg) {
 // paste sends pasted text the way a terminal does: line ends become
 // carriage returns (what the Enter key sends), and when the program asked
 // for bracketed paste the text is wrapped in ESC[200~ ... ESC[201~ so
-// that it is not run line by line. An end marker inside the text is
-// removed, so a paste cannot break out of the brackets.
+// that it is not run line by line. Every ESC (and U+009B, CSI in one
+// character) in the text is removed then, so that no end marker can be
+// in it, however nested: removing the marker itself left
+// ESC[20 ESC[201~ 1~ as a marker, a way out of the brackets. Pasted text
+// has no business holding escape sequences anyway (a paste that runs
+// commands in vi or the shell), and removing one byte cannot rebuild one.
 func (p *Pane) paste(text string) {
 	if text == "" {
 		return
@@ -85,11 +89,19 @@ func (p *Pane) paste(text string) {
 	text = strings.ReplaceAll(text, "\r\n", "\r")
 	text = strings.ReplaceAll(text, "\n", "\r")
 	if p.modes().bracketed {
-		text = strings.ReplaceAll(text, ansi.BracketedPasteEnd, "")
+		text = strings.Map(noEscape, text)
 		text = ansi.BracketedPasteStart + text + ansi.BracketedPasteEnd
 	}
 	p.offset = 0
 	p.input.push([]byte(text))
+}
+
+// noEscape drops ESC and U+009B, the characters an escape sequence starts with.
+func noEscape(r rune) rune {
+	if r == 0x1b || r == 0x9b {
+		return -1
+	}
+	return r
 }
 
 // wheel scrolls the history. In the alternate screen, which has no

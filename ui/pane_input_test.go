@@ -44,5 +44,8 @@ func TestPanePaste(t *testing.T) {
 	eventually(t, "bracketed paste on", func() bool { return p.modes().bracketed })
 	paste("rm -rf x\n", "\x1b[200~rm -rf x\r\x1b[201~")
 	// A pasted end marker must not end the bracket early.
-	paste("a\x1b[201~b", "\x1b[200~ab\x1b[201~")
+	paste("a\x1b[201~b", "\x1b[200~a[201~b\x1b[201~")
+	// Nor a nested one, which removing the marker once made whole.
+	paste("a\x1b[20\x1b[201~1~b", "\x1b[200~a[20[201~1~b\x1b[201~")
+	paste("a\u009b201~b", "\x1b[200~a201~b\x1b[201~")
 }

@@ -72,6 +72,7 @@ func (p *Pane) feedChunk(b []byte) (open bool) {
 			open = true // the reader goes on, to drain
 		}
 	}()
+	p.applySizeLocked() // the output lands on the size the UI asked for
 	_, _ = p.write(b)
 	p.gen++
 	p.publishLocked()

@@ -4,15 +4,32 @@ package ui
 // scroll offset into the scrollback, and the facts about the emulator
 // that keys read without its lock.
 
-// SetSize resizes the emulator first, then tells the pty (TIOCSWINSZ), so
-// that when the program redraws after SIGWINCH, its output lands on a
-// screen of the new size. A shorter screen keeps the cursor's line: like
-// tmux and xterm, vterm pushes the lines above it into the history.
+// SetSize asks for a new size and never waits for the emulator: while
+// the reader feeds it (a colour storm can keep it busy), a blocking Lock
+// here froze the whole TUI. The size wanted is recorded; whoever next
+// holds the lock applies it (applySizeLocked): at once if the lock is
+// free, else the reader before its next chunk, or the next View, which
+// until then fits the last frame to the new size.
 func (p *Pane) SetSize(cols, rows int) {
 	cols, rows = max(cols, 1), max(rows, 1)
-	p.mu.Lock()
-	if cols == p.cols && rows == p.rows {
+	if p.want.Swap(packSize(cols, rows)) == packSize(cols, rows) {
+		return
+	}
+	p.offset = min(p.offset, p.historyLen())
+	if p.mu.TryLock() {
+		p.applySizeLocked()
 		p.mu.Unlock()
+	}
+}
+
+// applySizeLocked resizes the emulator to the size SetSize asked for,
+// then tells the pty (TIOCSWINSZ), so that when the program redraws after
+// SIGWINCH, its output lands on a screen of the new size. A shorter
+// screen keeps the cursor's line: like tmux and xterm, vterm pushes the
+// lines above it into the history.
+func (p *Pane) applySizeLocked() {
+	cols, rows := unpackSize(p.want.Load())
+	if cols == p.cols && rows == p.rows {
 		return
 	}
 	if p.failed == "" {
@@ -21,18 +38,15 @@ func (p *Pane) SetSize(cols, rows int) {
 	p.cols, p.rows = cols, rows
 	p.gen++
 	p.publishLocked()
-	p.mu.Unlock()
-
-	p.offset = min(p.offset, p.historyLen())
 	p.setPtySize(cols, rows)
 }
 
-// Size is the pane's size in cells.
-func (p *Pane) Size() (cols, rows int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.cols, p.rows
-}
+// Size is the pane's size in cells, as last asked for.
+func (p *Pane) Size() (cols, rows int) { return unpackSize(p.want.Load()) }
+
+func packSize(cols, rows int) uint64 { return uint64(cols)<<32 | uint64(uint32(rows)) }
+
+func unpackSize(v uint64) (cols, rows int) { return int(v >> 32), int(uint32(v)) }
 
 // ScrollOffset is how many lines the view is scrolled back (0 = live).
 func (p *Pane) ScrollOffset() int {
@@ -77,8 +91,11 @@ func (p *Pane) scrolledLocked() int {
 
 func (p *Pane) altScreen() bool { return p.alt.Load() }
 
-// rowsNow reads rows without the lock: see the field.
-func (p *Pane) rowsNow() int { return p.rows }
+// rowsNow is the rows asked for, read without the lock.
+func (p *Pane) rowsNow() int {
+	_, rows := p.Size()
+	return rows
+}
 
 // setPtySize tells the pty the size. Errors are ignored: after the
 // container ended the pty is gone, and there is nothing left to resize.

@@ -3,6 +3,8 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -23,6 +25,18 @@ type paneFrame struct {
 	cursor *tea.Cursor
 	gen    uint64
 	off    int
+	// cols and rows are the size it was drawn at.
+	cols, rows int
+}
+
+// fitted is the frame's text in exactly cols x rows cells: after a
+// SetSize that the reader has not applied yet, the layout around the
+// pane still needs the new size.
+func (f *paneFrame) fitted(cols, rows int) string {
+	if f.cols == cols && f.rows == rows {
+		return f.text
+	}
+	return fitBlock(strings.Split(f.text, "\n"), cols, rows)
 }
 
 // View is exactly cols x rows cells, styled from the emulator's cells,
@@ -33,7 +47,7 @@ type paneFrame struct {
 func (p *Pane) View() string {
 	if !p.mu.TryLock() {
 		p.requestFrame()
-		return p.frame.Load().text
+		return p.frame.Load().fitted(p.Size())
 	}
 	defer p.mu.Unlock()
 	return p.frameLocked(p.offset).text
@@ -65,10 +79,11 @@ func (p *Pane) requestFrame() {
 // frameLocked is the frame at scroll offset off, rendered only if the
 // screen or the offset changed since the last one.
 func (p *Pane) frameLocked(off int) *paneFrame {
+	p.applySizeLocked()
 	if f := p.frame.Load(); f != nil && f.gen == p.gen && f.off == off {
 		return f
 	}
-	f := &paneFrame{text: p.render(off), cursor: p.cursorLocked(off), gen: p.gen, off: off}
+	f := &paneFrame{text: p.render(off), cursor: p.cursorLocked(off), gen: p.gen, off: off, cols: p.cols, rows: p.rows}
 	p.frame.Store(f)
 	return f
 }
@@ -143,12 +158,55 @@ func renderRow(b *strings.Builder, emu *vterm.Terminal, line vterm.Line, width i
 			b.WriteString(uv.StyleDiff(emu.Style(pen), emu.Style(style)))
 			pen = style
 		}
-		b.WriteString(content)
+		if len(content) == 1 && content[0] >= 0x20 && content[0] < 0x7f {
+			b.WriteString(content) // printable ASCII, the bulk of any screen
+		} else if next, nw := line.Text(x + 1); isFlagHalf(content) && w == 1 && nw == 1 && x+2 <= width && isFlagHalf(next) {
+			// A flag is two regional indicators, a cell each (as in
+			// tmux), and two columns together; alone, each would be two.
+			b.WriteString(content + next)
+			w = 2
+		} else {
+			b.WriteString(drawable(content, w))
+		}
 		x += w
 	}
 	if pen != 0 {
 		b.WriteString(ansi.ResetStyle)
 	}
+}
+
+// drawable is a cell's content as it may be written to the real
+// terminal, a last fence behind vterm's own rules: never a control
+// character (C0, or C1, which VTE, screen and mosh act on as CSI and
+// OSC), and exactly w columns as lipgloss measures it (the layout joins
+// the pane's rows to the panels assuming each is exactly its width).
+// Otherwise the first character alone if that is fine, else '?'.
+func drawable(s string, w int) string {
+	if fits(s, w) {
+		return s
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	if base := string(r); fits(base, w) {
+		return base
+	}
+	return "?" + strings.Repeat(" ", w-1)
+}
+
+// fits says s has no control character and is w columns wide, both as
+// lipgloss measures (grapheme clusters) and as wcwidth does.
+func fits(s string, w int) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Bidi_Control, r) {
+			return false
+		}
+	}
+	return ansi.StringWidth(s) == w && (w == 2 || ansi.StringWidthWc(s) == w)
+}
+
+// isFlagHalf says s is one regional indicator, half of a flag.
+func isFlagHalf(s string) bool {
+	r, n := utf8.DecodeRuneInString(s)
+	return n == len(s) && r >= 0x1F1E6 && r <= 0x1F1FF
 }
 
 // scrollBadge is the "[42/1000]" shown top right while scrolled back, in
