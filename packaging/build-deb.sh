@@ -70,7 +70,13 @@ mkdir -p "$stage/DEBIAN" "$stage/usr/bin" "$stage/usr/share/man/man1" \
 # Static (make exports CGO_ENABLED=0; said again for a direct run), without
 # the symbol table and DWARF (-s -w: 16 MB instead of 20, stack traces
 # still name functions), and without this machine's paths (-trimpath).
-CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$VERSION -X main.commit=$COMMIT" \
+# The container's init, the small program of its own (cmd/vme50-init),
+# carried inside as `make build` carries it (Makefile: init).
+mkdir -p .cache
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o .cache/vme50-init ./cmd/vme50-init
+printf '{"Replace":{"%s":"%s"}}\n' "$PWD/runtime/initbin/bin/vme50-init" "$PWD/.cache/vme50-init" >.cache/init-overlay.json
+CGO_ENABLED=0 go build -trimpath -overlay .cache/init-overlay.json \
+	-ldflags "-s -w -X main.version=$VERSION -X main.commit=$COMMIT" \
 	-o "$stage/usr/bin/vme50-tui" .
 bin="$stage/usr/bin/vme50-tui"
 "$bin" completion bash >"$stage/usr/share/bash-completion/completions/vme50-tui"

@@ -106,6 +106,9 @@ rootfs="$root/var/lib/vme50/rootfs/busybox"
 "$bin" rootfs create "$rootfs" >/dev/null || fail "rootfs create: status $?"
 err=$("$bin" run --rootfs "$rootfs" --memory-limit 64M --cpu-shares 200 /bin/true 2>&1 >/dev/null) || fail "run /bin/true: status $?: $err"
 [ -z "$err" ] || fail "run /bin/true said: $err"
+# The package's binary carries the small init (packaging/build-deb.sh).
+out=$("$bin" run -v --rootfs "$rootfs" /bin/true 2>&1) || fail "run -v /bin/true: status $?: $out"
+echo "$out" | grep -q 'vme50-init (the small init vme50-tui carries' || fail "the package's vme50-tui carries no small init: $out"
 st=0
 "$bin" run --rootfs "$rootfs" --memory-limit 64M /bin/sh -c 'exit 3' || st=$?
 [ $st = 3 ] || fail "run sh -c 'exit 3': status $st"

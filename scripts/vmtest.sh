@@ -188,7 +188,12 @@ build_initramfs() {
   rm -rf "$build"
   mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,lib/modules,proc,sys,dev,tmp,opt/vme50/bin}
   say "building vme50-tui and the test binaries (static)"
-  go build -o "$root/opt/vme50/bin/vme50-tui" .
+  # With the small init carried inside, as `make build` makes it
+  # (Makefile: init): a plain go build would run itself as init.
+  mkdir -p .cache
+  go build -trimpath -ldflags '-s -w' -o .cache/vme50-init ./cmd/vme50-init
+  printf '{"Replace":{"%s":"%s"}}\n' "$repo/runtime/initbin/bin/vme50-init" "$repo/.cache/vme50-init" >.cache/init-overlay.json
+  go build -overlay .cache/init-overlay.json -o "$root/opt/vme50/bin/vme50-tui" .
   local t
   for t in "${tests[@]}"; do
     mkdir -p "$root/opt/vme50/tests/$t"
