@@ -50,7 +50,7 @@ func TestTUIProcessListMemoryHog(t *testing.T) {
 				t.Errorf("the hog's pids: host %s, container %s", hog[1], hog[2])
 			}
 			// The kill: the victim marked in the list, named in the status.
-			s = tm.waitFor(`killed \(OOM\)`, 60*time.Second)
+			tm.waitFor(`killed \(OOM\)`, 60*time.Second)
 			s = tm.waitFor(`the kernel killed vme50-hog \(pid \d+ in the container\), anon-rss [\d.]+ MiB`, 5*time.Second)
 			t.Logf("after the OOM kill:\n%s", s)
 			victim := regexp.MustCompile(`(?m)^\s*(\d+)\s+(\d+|–)\s+killed \(OOM\)\s+–\s+([\d.]+) MiB\s+–\s+vme50-hog`).FindStringSubmatch(s)

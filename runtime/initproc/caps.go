@@ -36,9 +36,6 @@ func CapNamed(name string) Capability {
 	return Capability(slices.Index(capabilityNames, name))
 }
 
-// capNetRaw opens raw and packet sockets.
-var capNetRaw = CapNamed("NET_RAW")
-
 func (c Capability) String() string { return "CAP_" + c.name() }
 
 // name is the kernel's name without "CAP_", or the number of one this
