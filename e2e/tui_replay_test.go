@@ -66,10 +66,15 @@ func TestTUIReplayOfAnOOMKill(t *testing.T) {
 	tm.keys("q")
 	tm.waitFor(`EXIT=0`, 5*time.Second)
 
-	// A file that is not a recording: one line naming it and its line.
-	bad := vme50(t, "replay", "/etc/hostname")
+	// A file that is not a recording (the VM has no /etc/hostname: one
+	// of our own): one line naming it and its line.
+	notes := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(notes, []byte("the OOM killer took the hog\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := vme50(t, "replay", notes)
 	wantCode(t, bad, 125)
-	if lines := strings.Split(strings.TrimSpace(bad.stderr), "\n"); len(lines) != 1 || !strings.Contains(lines[0], "/etc/hostname: line 1: not a recording") {
-		t.Errorf("replay of /etc/hostname said:\n%s", bad.stderr)
+	if lines := strings.Split(strings.TrimSpace(bad.stderr), "\n"); len(lines) != 1 || !strings.Contains(lines[0], "notes.txt: line 1: not a recording") {
+		t.Errorf("replay of %s said:\n%s", notes, bad.stderr)
 	}
 }
