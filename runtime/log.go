@@ -124,7 +124,10 @@ func (c *Container) logCgroupChange(op, path, value string) {
 		return
 	}
 	name := path
-	if filepath.Base(filepath.Dir(path)) == c.id {
+	// A file of the container's own cgroup by its name; but not tasks,
+	// written in every v1 hierarchy as our thread steps into the leaf to
+	// fork init there: six lines alike would not say where it went.
+	if filepath.Base(filepath.Dir(path)) == c.id && filepath.Base(path) != "tasks" {
 		name = filepath.Base(path)
 	}
 	c.logf(FromParent, "%s <- %s", name, value)

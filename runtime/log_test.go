@@ -31,3 +31,15 @@ func TestKernelLogBounded(t *testing.T) {
 		t.Errorf("%d kept and %d said left out: %d, want 12000", kept, left, kept+left)
 	}
 }
+
+// A file of the container's cgroup is logged by its name, but tasks, which
+// our thread writes in every v1 hierarchy to fork init there, by its path.
+func TestCgroupChangeNames(t *testing.T) {
+	c := &Container{id: "abc"}
+	c.logCgroupChange("write", "/sys/fs/cgroup/memory/vme50/abc/memory.limit_in_bytes", "1024")
+	c.logCgroupChange("write", "/sys/fs/cgroup/pids/vme50/abc/tasks", "0")
+	got := c.Log()
+	if len(got) != 2 || got[0].Text != "memory.limit_in_bytes <- 1024" || got[1].Text != "/sys/fs/cgroup/pids/vme50/abc/tasks <- 0" {
+		t.Errorf("logged %+v", got)
+	}
+}

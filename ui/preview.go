@@ -131,10 +131,12 @@ func kernelSteps(host *cgroup.Host, v FormValues) ([]kernelStep, error) {
 	for i, s := range cgroupSteps(host, spec) {
 		add(i < 2, "%s", s) // the mkdir and the first limit
 	}
-	add(true, "clone(%s) = <pid>, which runs /proc/self/exe init", cloneFlags(host, spec))
 	if host.Version == cgroup.V1 {
-		add(false, "cgroup.procs <- <pid> (in each hierarchy: v1 has no CLONE_INTO_CGROUP)")
+		// v1 has no CLONE_INTO_CGROUP: the thread that forks init steps
+		// into the leaf of each hierarchy first (runtime/process_linux.go).
+		add(false, ".../vme50/<id>/tasks <- 0 (in each hierarchy: init is born where its parent's thread is)")
 	}
+	add(true, "clone(%s) = <pid>, which runs vme50-init", cloneFlags(host, spec))
 	if m := spec.UserNS; m != nil {
 		add(false, "/proc/<pid>/uid_map <- %s, gid_map <- %s", m, m)
 	}

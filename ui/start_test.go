@@ -153,7 +153,7 @@ func TestKernelSteps(t *testing.T) {
 	}
 	want := []string{"mkdir /sys/fs/cgroup/vme50/<id>", "memory.max <- 67108864", "cpu.weight <- 200", "cpu.max <- 50000 100000",
 		"pids.max <- 1024", "memory.swap.max <- 0",
-		"clone(CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET|CLONE_INTO_CGROUP) = <pid>, which runs /proc/self/exe init",
+		"clone(CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET|CLONE_INTO_CGROUP) = <pid>, which runs vme50-init",
 		"ip link add vme50<id> type veth peer name eth0 netns <pid>",
 		"nft add rule ip vme50 published tcp dport 8080 counter dnat to <address>:80"}
 	for i, w := range want {
@@ -187,7 +187,7 @@ func TestKernelSteps(t *testing.T) {
 	wantContains(t, text, "mkdir /sys/fs/cgroup/{memory,cpu,cpuacct,pids}/vme50/<id>\nmemory.limit_in_bytes <- 67108864\n",
 		"cpu.shares <- 2048\ncpu.cfs_period_us <- 100000\ncpu.cfs_quota_us <- 50000\npids.max <- 1024\n",
 		"clone(CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWUSER) = <pid>",
-		"cgroup.procs <- <pid>", "/proc/<pid>/uid_map <- 0 ")
+		"/vme50/<id>/tasks <- 0", "/proc/<pid>/uid_map <- 0 ")
 	wantLacks(t, text, "veth", "|CLONE_INTO_CGROUP", "CLONE_NEWNET")
 }
 
