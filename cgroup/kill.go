@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"slices"
 	"time"
 
@@ -48,6 +49,12 @@ func killListed(procsFiles ...string) ([]int, error) {
 		return nil, err
 	}
 	for _, pid := range pids {
+		// Never ourselves: on v1 a thread of ours steps into a leaf for
+		// a moment to fork a process there (runtime/process_linux.go),
+		// and cgroup.procs then lists our whole process.
+		if pid == os.Getpid() {
+			continue
+		}
 		// ESRCH: it died by itself between the read and now.
 		if err := unix.Kill(pid, unix.SIGKILL); err != nil && err != unix.ESRCH {
 			return pids, fmt.Errorf("kill -KILL %d: %w", pid, err)

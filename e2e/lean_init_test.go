@@ -88,3 +88,29 @@ func isSmallInit(exe os.FileInfo) bool {
 	}
 	return false
 }
+
+// When vme50-init cannot be written (here its directory is a file; a full
+// disk does the same), the container still starts, from our own binary on
+// a read-only mount, never from a /proc/self/exe a container could write
+// (an attack review found that fallback unprotected).
+func TestLeanInitUnwritableFallsBackReadOnly(t *testing.T) {
+	clean(t)
+	dir := filepath.Dir(initCacheGlob)
+	held := dir + ".held-by-test"
+	if err := os.Rename(dir, held); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		os.Remove(dir)
+		os.Rename(held, dir)
+	}()
+	if err := os.WriteFile(dir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "--verbose", "/bin/sh", "-c", "echo ran")
+	wantCode(t, r, 0)
+	if strings.TrimSpace(r.stdout) != "ran" || !strings.Contains(r.stderr, "our binary on a read-only mount") ||
+		strings.Contains(r.stderr, "which a container could write") {
+		t.Fatalf("stdout %q\nstderr:\n%s", r.stdout, r.stderr)
+	}
+}

@@ -24,29 +24,45 @@ type initProgram struct {
 	how   string // for the kernel log
 }
 
-// initExe finds the program once per process. Either runs from a bind
-// mount of its own, read-only and attached nowhere (readOnlyBind): no
-// container that reaches it through /proc/PID/exe can write to it, the
-// protection runc needed after CVE-2019-5736.
-var initExe = sync.OnceValues(func() (initProgram, error) {
+// initExe finds the program. Either runs from a bind mount of its own,
+// read-only and attached nowhere (readOnlyBind): no container that reaches
+// it through /proc/PID/exe can write to it, the protection runc needed
+// after CVE-2019-5736. The small init found is kept for the process; a
+// failure to write or bind it (a full disk, another version's start
+// removing the file meanwhile) is not: that start runs our own binary,
+// read-only too, and the next one tries again (an attack review found a
+// TUI left on the unprotected fallback for good).
+func initExe() (initProgram, error) {
+	initFound.Lock()
+	defer initFound.Unlock()
+	if initFound.prog.small {
+		return initFound.prog, nil
+	}
 	cached, err := cachedInit()
 	if err == nil {
-		path, err := readOnlyBind(cached)
-		if err != nil {
-			return initProgram{}, err
+		var path string
+		if path, err = readOnlyBind(cached); err == nil {
+			initFound.prog = initProgram{path: path, small: true,
+				how: "vme50-init (the small init vme50-tui carries, " + cached + ", as " + path + " on a read-only mount)"}
+			return initFound.prog, nil
 		}
-		return initProgram{path: path, small: true,
-			how: "vme50-init (the small init vme50-tui carries, " + cached + ", as " + path + " on a read-only mount)"}, nil
 	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return initProgram{}, err
+	self, serr := readOnlySelf()
+	if serr != nil {
+		return initProgram{}, errors.Join(err, serr)
 	}
-	self, err := readOnlySelf()
-	if err != nil {
-		return initProgram{}, err
+	how := "/proc/self/exe init (as " + self + ", our binary on a read-only mount)"
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		how += "; vme50-init: " + err.Error()
 	}
-	return initProgram{path: self, how: "/proc/self/exe init (as " + self + ", our binary on a read-only mount)"}, nil
-})
+	return initProgram{path: self, how: how}, nil
+}
+
+// initFound is the small init once found.
+var initFound struct {
+	sync.Mutex
+	prog initProgram
+}
 
 // initCacheDir holds vme50-init's file, beside the state directory.
 func initCacheDir() string { return filepath.Join(filepath.Dir(StateDir), "init") }
