@@ -2,6 +2,7 @@ package cgroup
 
 import (
 	"errors"
+	"io/fs"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -250,6 +251,11 @@ func (l *v2Leaf) Kill() error {
 	var err error
 	if kill := l.file("cgroup.kill"); exists(kill) {
 		err = l.fs.write(kill, "1")
+		if errors.Is(err, fs.ErrNotExist) && !exists(l.dir) {
+			// Its owner removed it meanwhile: the container ended (on
+			// the SIGTERM a stop sent first), nothing is left to kill.
+			return nil
+		}
 	} else {
 		err = l.freezeAndKill()
 	}

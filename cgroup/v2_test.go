@@ -270,3 +270,15 @@ func TestV2Files(t *testing.T) {
 		}
 	}
 }
+
+// A leaf its owner removed meanwhile (the container ended on the signal a
+// stop sent before its kill) has nothing left to kill: no error.
+func TestV2KillOfAGoneLeaf(t *testing.T) {
+	_, m := sampleV2(t)
+	if err := os.RemoveAll(m.Paths()[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Kill(); err != nil {
+		t.Errorf("Kill of a removed leaf: %v", err)
+	}
+}
