@@ -11,6 +11,7 @@ import (
 	"vme50-tui/record"
 	"vme50-tui/runtime"
 	"vme50-tui/ui"
+	"vme50-tui/ui/frame"
 )
 
 func newReplayCommand() *cobra.Command {
@@ -50,7 +51,7 @@ would act on.`,
 			if note != "" {
 				warn("warning: %s", runtime.Printable(note))
 			}
-			if _, err := tea.NewProgram(ui.NewReplay(args[0], rec, note)).Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
+			if _, err := frame.New(ui.NewReplay(args[0], rec, note)).Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
 				return &exitError{code: runtime.ExitRuntimeFailed, msg: err.Error()}
 			}
 			return nil

@@ -11,6 +11,7 @@ import (
 
 	"vme50-tui/runtime"
 	"vme50-tui/ui"
+	"vme50-tui/ui/frame"
 )
 
 // runTUI opens the terminal UI with the form prefilled from the flags.
@@ -30,7 +31,9 @@ func runTUI(opts runtime.Options, args []string, interval time.Duration) error {
 	opts.Args = args
 	app := ui.New(ui.Config{Host: host, Options: opts, Interval: interval,
 		Hosts: hostContainers{host: host, interval: interval}})
-	p := tea.NewProgram(app)
+	// Drawn by ui/frame, which draws only when something changed: Bubble
+	// Tea's own renderer wakes 60 times a second (issue 13).
+	p := frame.New(app)
 
 	// Bubble Tea turns SIGTERM into a quit; SIGHUP (the terminal closed)
 	// must end us the same way.
@@ -44,6 +47,12 @@ func runTUI(opts runtime.Options, args []string, interval time.Duration) error {
 	return nil
 }
 
+// program is what runProgram runs: a *frame.Program, as a *tea.Program.
+type program interface {
+	Run() (tea.Model, error)
+	Quit()
+}
+
 // runProgram runs p until it ends, however it ends: a quit, a hup (which
 // ends it as a quit does), another signal, or a panic in the UI, which
 // Bubble Tea recovers from after restoring the terminal. Then it calls
@@ -51,7 +60,7 @@ func runTUI(opts runtime.Options, args []string, interval time.Duration) error {
 // UI. It returns Run's error. (It is apart from runTUI, which needs root
 // and a host, so that a test can run it on a model that panics:
 // tui_test.go.)
-func runProgram(p *tea.Program, shutdown func(), hup <-chan os.Signal) error {
+func runProgram(p program, shutdown func(), hup <-chan os.Signal) error {
 	ended := make(chan struct{})
 	defer close(ended)
 	go func() {

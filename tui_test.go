@@ -11,6 +11,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"vme50-tui/ui/frame"
 )
 
 // terminalModes are the modes Bubble Tea sets for the app's view (an
@@ -132,13 +134,13 @@ func (panicky) View() tea.View {
 // newTestProgram runs panicky headless: input from an empty reader, output
 // to scr, the size given rather than asked of a terminal, a fixed TERM,
 // and no signal handler of its own in the test binary.
-func newTestProgram(scr *screen) *tea.Program {
-	return tea.NewProgram(panicky{},
-		tea.WithInput(&bytes.Buffer{}),
-		tea.WithOutput(scr),
-		tea.WithWindowSize(80, 24),
-		tea.WithEnvironment([]string{"TERM=xterm-256color"}),
-		tea.WithoutSignalHandler(),
+func newTestProgram(scr *screen) *frame.Program {
+	return frame.New(panicky{},
+		frame.WithInput(&bytes.Buffer{}),
+		frame.WithOutput(scr),
+		frame.WithWindowSize(80, 24),
+		frame.WithEnvironment([]string{"TERM=xterm-256color"}),
+		frame.WithoutSignalHandler(),
 	)
 }
 
