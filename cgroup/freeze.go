@@ -55,8 +55,12 @@ func (l *v1Leaf) Frozen() (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	state, err := readText(filepath.Join(dir, "freezer.state"))
-	return state == "FROZEN", err
+	r := statsReader{dir: dir, files: l.files} // kept open: the panels read it every tick
+	state, ok := r.read("freezer.state")
+	if !ok && r.err == nil {
+		return false, fmt.Errorf("%s is missing", filepath.Join(dir, "freezer.state"))
+	}
+	return strings.TrimSpace(state) == "FROZEN", r.err
 }
 
 // Freeze writes freezer.state FROZEN or THAWED; FROZEN is reached through

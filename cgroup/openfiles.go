@@ -91,6 +91,12 @@ func preadAll(fd int) (string, error) {
 			return "", err
 		case m == 0:
 			return string(buf[:n]), nil
+		case n+m < len(buf):
+			// A cgroup file is a seq_file, which fills what is asked
+			// until the file ends: a short read is the end, and a
+			// second pread to hear 0 would double the syscalls of
+			// each tick.
+			return string(buf[:n+m]), nil
 		}
 		n += m
 	}

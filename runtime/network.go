@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The bridge network (--network bridge, the default), as Docker's default
@@ -101,6 +103,8 @@ type bridgeLink struct {
 	// stopProxies stop the servers of localhost:PORT, one per socket.
 	stopProxies []func()
 	left        bool // disconnectNetwork has run
+	// counters are its veth's statistics files, kept open for NetStats.
+	counters vethCounters
 }
 
 // Address is the container's address on the bridge with its prefix
@@ -338,7 +342,10 @@ func (c *Container) NetStats() (rx, tx uint64, err error) {
 		return 0, 0, fmt.Errorf("container %s has ended", c.id)
 	default:
 	}
-	return vethStats(c.id)
+	if c.bridge == nil {
+		return 0, 0, ErrNoBridge
+	}
+	return c.bridge.counters.read(c.id)
 }
 
 // NetStats is Container.NetStats for a container found on the host,
@@ -353,19 +360,56 @@ func (f Found) NetStats() (rx, tx uint64, err error) {
 // vethStats reads the counters of container id's veth, as the container
 // sees them.
 func vethStats(id string) (rx, tx uint64, err error) {
-	dir := filepath.Join("/sys/class/net", VethName(id), "statistics")
-	read := func(name string) (uint64, error) {
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return 0, err
+	var v vethCounters
+	defer v.close()
+	return v.read(id)
+}
+
+// vethCounters are the two statistics files of a veth, opened on the
+// first read and kept open: the panels read them at every tick, and a
+// sysfs file read again from offset 0 is read afresh.
+type vethCounters struct {
+	mu     sync.Mutex
+	files  [2]*os.File // tx_bytes (what the container receives), rx_bytes
+	closed bool
+}
+
+func (v *vethCounters) read(id string) (rx, tx uint64, err error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return 0, 0, fmt.Errorf("container %s has left the bridge", id)
+	}
+	var n [2]uint64
+	for i, name := range [2]string{"tx_bytes", "rx_bytes"} {
+		if v.files[i] == nil {
+			f, err := os.Open(filepath.Join("/sys/class/net", VethName(id), "statistics", name))
+			if err != nil {
+				return 0, 0, err
+			}
+			v.files[i] = f
 		}
-		return strconv.ParseUint(strings.TrimSpace(string(data)), 10, 64)
+		var buf [32]byte
+		m, err := v.files[i].ReadAt(buf[:], 0)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return 0, 0, err
+		}
+		if n[i], err = strconv.ParseUint(strings.TrimSpace(string(buf[:m])), 10, 64); err != nil {
+			return 0, 0, fmt.Errorf("%s: %w", v.files[i].Name(), err)
+		}
 	}
-	if rx, err = read("tx_bytes"); err != nil {
-		return 0, 0, err
+	return n[0], n[1], nil
+}
+
+// close closes the files; later reads fail.
+func (v *vethCounters) close() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for i, f := range v.files {
+		if f != nil {
+			f.Close()
+			v.files[i] = nil
+		}
 	}
-	if tx, err = read("rx_bytes"); err != nil {
-		return 0, 0, err
-	}
-	return rx, tx, nil
+	v.closed = true
 }

@@ -644,6 +644,7 @@ func (c *Container) disconnectNetwork() error {
 			h.f.Close()
 		}
 		b.reserved, b.stopProxies = nil, nil
+		b.counters.close()
 	}()
 	lock, err := lockNetwork()
 	if err != nil {

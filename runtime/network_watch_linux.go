@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/nftables"
@@ -30,8 +31,16 @@ import (
 // of reach meanwhile: route_localnet is off, network_proxy_linux.go.)
 
 // tableCheckEvery is how often the tables are looked at even without an
-// event: the kernel drops events for a socket whose buffer is full.
-const tableCheckEvery = 5 * time.Second
+// event while nftables' monitor cannot be opened; tableCheckListening
+// while it can. A monitor whose socket overflowed (the kernel drops
+// events then) reports an error, and is opened again and the tables
+// looked at (listenDeletions), so the slow check is only a last resort:
+// a look costs ~4 ms of netlink dumps, for each container, and at 5 s it
+// was a tenth of an idle TUI's CPU (issue 13).
+const (
+	tableCheckEvery     = 5 * time.Second
+	tableCheckListening = time.Minute
+)
 
 // tableWatch is this process's watcher, shared by its containers on the
 // bridge: running while there is one.
@@ -88,16 +97,22 @@ func watchLogf(format string, args ...any) {
 // every tableCheckEvery, until stop is closed.
 func watchLoop(stop chan struct{}) {
 	changed := make(chan struct{}, 1)
-	go listenDeletions(stop, changed)
+	var listening atomic.Bool
+	go listenDeletions(stop, changed, &listening)
 	tick := time.NewTicker(tableCheckEvery)
 	defer tick.Stop()
+	var looked time.Time
 	for {
 		select {
 		case <-stop:
 			return
 		case <-changed:
 		case <-tick.C:
+			if listening.Load() && time.Since(looked) < tableCheckListening {
+				continue
+			}
 		}
+		looked = time.Now()
 		if err := repairTables(watchLogf); err != nil {
 			watchLogf("# the nftables tables of the bridge could not be made again: %v", err)
 		}
@@ -106,7 +121,8 @@ func watchLoop(stop chan struct{}) {
 
 // listenDeletions says on changed (coalesced) whenever nftables reports
 // something deleted, until stop; a broken monitor is opened again.
-func listenDeletions(stop chan struct{}, changed chan<- struct{}) {
+// listening says whether a monitor is open.
+func listenDeletions(stop chan struct{}, changed chan<- struct{}, listening *atomic.Bool) {
 	said := false
 	for {
 		// Every action, sorted here: google/nftables v0.3.0's monitor
@@ -122,6 +138,7 @@ func listenDeletions(stop chan struct{}, changed chan<- struct{}) {
 			watchLogf("# nft monitor: %v: the tables are looked at every %s instead", err, tableCheckEvery)
 			said = true
 		}
+		listening.Store(err == nil)
 		if err == nil {
 			// A deletion before we listened went unheard: look now.
 			select {
@@ -146,6 +163,7 @@ func listenDeletions(stop chan struct{}, changed chan<- struct{}) {
 			}
 		}
 		mon.Close()
+		listening.Store(false)
 		select { // the ticker checks meanwhile
 		case <-stop:
 			return
