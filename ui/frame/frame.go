@@ -21,7 +21,6 @@
 package frame
 
 import (
-	"errors"
 	"io"
 	"os"
 	"os/signal"
@@ -130,24 +129,28 @@ func (p *Program) Run() (tea.Model, error) {
 		}
 		defer term.Restore(p.in.Fd(), old) //nolint:errcheck // nothing better to do
 	}
-	w := newWriter(p.out, func() { p.tea.Send(frameWritten{}) })
-	p.d.send = w.send
 	if _, err := io.WriteString(p.out, p.d.start()); err != nil {
 		return nil, err
 	}
+	w := newWriter(p.out, func() { p.tea.Send(frameWritten{}) })
+	p.d.send = w.send
 	stopResize := p.watchResize()
 	m, err := p.tea.Run()
 	stopResize()
-	w.close()
-	// The last frame is written (or its write failed); now the reset.
-	if _, werr := io.WriteString(p.out, p.d.end()); werr != nil && err == nil && !errors.Is(werr, os.ErrClosed) {
-		err = werr
-	}
+	// The reset goes after the last frame. A terminal that has stopped
+	// reading (XOFF, a suspended tmux client) must not keep the caller
+	// from shutting the containers down: it is waited for a while, not
+	// for ever.
+	w.finish([]byte(p.d.end()), finishWait)
 	if mm, ok := m.(model); ok {
 		return mm.inner, err
 	}
 	return m, err
 }
+
+// finishWait is how long Run waits for the terminal to take its last
+// bytes.
+var finishWait = 2 * time.Second
 
 // watchResize tells the model the terminal's new size on each SIGWINCH,
 // as Bubble Tea does with its renderer on.
@@ -195,7 +198,8 @@ func newWriter(out io.Writer, written func()) *writer {
 	go func() {
 		defer close(w.done)
 		for b := range w.frames {
-			_, _ = out.Write(b) // a terminal gone: the program ends on its own (SIGHUP, EOF)
+			// A terminal gone: the program ends on its own (SIGHUP, EOF).
+			_, _ = out.Write(b)
 			w.written()
 		}
 	}()
@@ -205,8 +209,18 @@ func newWriter(out io.Writer, written func()) *writer {
 // send hands a frame over; the drawer sends the next only after written.
 func (w *writer) send(b []byte) { w.frames <- b }
 
-// close waits for the last frame to be written.
-func (w *writer) close() {
-	close(w.frames)
-	<-w.done
+// finish writes last after the frames before it, and waits at most wait
+// for all of it to be written.
+func (w *writer) finish(last []byte, wait time.Duration) {
+	timeout := time.After(wait)
+	select {
+	case w.frames <- last:
+		close(w.frames)
+	case <-timeout:
+		return
+	}
+	select {
+	case <-w.done:
+	case <-timeout:
+	}
 }

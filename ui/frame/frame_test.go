@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -242,4 +243,44 @@ func (quitter) View() tea.View {
 	v.Cursor = tea.NewCursor(1, 0)
 	v.Cursor.Shape = tea.CursorBar
 	return v
+}
+
+// stuck is a terminal that takes the first write and then none: a
+// suspended client, XOFF.
+type stuck struct {
+	mu     sync.Mutex
+	writes int
+	block  chan struct{}
+}
+
+func (s *stuck) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	s.writes++
+	n := s.writes
+	s.mu.Unlock()
+	if n > 1 {
+		<-s.block
+	}
+	return len(b), nil
+}
+
+// A terminal that stops reading does not keep Run from returning, so the
+// caller can still shut its containers down.
+func TestRunReturnsPastAStuckTerminal(t *testing.T) {
+	defer func(w time.Duration) { finishWait = w }(finishWait)
+	finishWait = 100 * time.Millisecond
+	out := &stuck{block: make(chan struct{})}
+	defer close(out.block)
+	p := New(quitter{}, WithInput(&bytes.Buffer{}), WithOutput(out), WithWindowSize(20, 3),
+		WithEnvironment([]string{"TERM=xterm-256color"}), WithoutSignalHandler())
+	done := make(chan error, 1)
+	go func() { _, err := p.Run(); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run waited for a terminal that does not read")
+	}
 }
