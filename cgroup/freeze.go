@@ -104,8 +104,8 @@ func waitFor(file string, done func() (bool, error)) error {
 
 // readText reads a small file, trimmed.
 func readText(file string) (string, error) {
-	r := statsReader{}
-	text, ok := r.read(file)
+	r := statsReader{dir: filepath.Dir(file)}
+	text, ok := r.read(filepath.Base(file))
 	if !ok && r.err == nil {
 		return "", fmt.Errorf("%s is missing", file)
 	}

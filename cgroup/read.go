@@ -121,7 +121,9 @@ func (r *statsReader) read(name string) (string, bool) {
 	if r.err != nil {
 		return "", false
 	}
-	data, err := r.files.read(filepath.Join(r.dir, name))
+	// Not filepath.Join: dir is clean and name a file's, and Join's
+	// Clean was a twentieth of ten idle containers' reads.
+	data, err := r.files.read(r.dir + "/" + name)
 	if errors.Is(err, fs.ErrNotExist) {
 		r.missing = true
 		return "", false

@@ -53,6 +53,7 @@ type Container struct {
 	// cgroup, from the kernel's log (oomwatch_linux.go).
 	victims    []OOMKill
 	unwatchOOM func()
+	disk       diskFile // its /tmp, for DiskUsage (state_linux.go)
 }
 
 // Result is how a container ended.
@@ -209,6 +210,7 @@ func (c *Container) killAll() error {
 // cleanup removes the cgroup and the state directory, once killAll has
 // emptied it. It is safe to call on a half-made container.
 func (c *Container) cleanup() error {
+	c.disk.close()
 	if c.unwatchOOM != nil {
 		c.unwatchOOM()
 	}

@@ -35,3 +35,8 @@ func diskUsageOf(pid int) (used, size uint64, err error) { return 0, 0, errNotLi
 func watchOOM(id string, fn func(OOMKill)) (stop func(), err error) { return func() {}, errNotLinux }
 
 func (e *Exec) signalCommand(sig syscall.Signal) error { return errNotLinux }
+
+// diskFile is Linux's (state_linux.go).
+type diskFile struct{}
+
+func (*diskFile) close() {}
