@@ -140,16 +140,15 @@ func idleOnce(b *testing.B) idleCPU {
 	x.waitFor("top", `PID`, 10*time.Second)
 	time.Sleep(2 * time.Second) // past the starts
 	pids := map[string]int{"one": x.pid("one"), "top": x.pid("top"), "ten": x.pid("ten")}
-	before := map[string]int64{}
+	before := map[string]time.Duration{}
 	for w, pid := range pids {
-		before[w] = cpuTicks(b, pid)
+		before[w] = cpuTime(b, pid)
 	}
 	start := time.Now()
 	time.Sleep(idleSeconds * time.Second)
 	elapsed := time.Since(start).Seconds()
 	pct := func(w string) float64 {
-		// USER_HZ is 100 on Linux: a tick is 10 ms.
-		return float64(cpuTicks(b, pids[w])-before[w]) / 100 / elapsed * 100
+		return (cpuTime(b, pids[w]) - before[w]).Seconds() / elapsed * 100
 	}
 	idleDone = &idleCPU{one: pct("one"), top: pct("top"), ten: pct("ten")}
 	return *idleDone

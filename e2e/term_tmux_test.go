@@ -153,19 +153,28 @@ func (x *benchTmux) newContainer(name string, n int) {
 	x.enterThroughForm(name, n)
 }
 
-// cpuTicks is the CPU time pid used so far, user and system, in clock
-// ticks (/proc/PID/stat fields 14 and 15).
-func cpuTicks(tb testing.TB, pid int) int64 {
+// cpuTime is the CPU time pid used so far, user and system, to the
+// nanosecond: the sum over its threads of /proc/PID/task/TID/schedstat's
+// first field. (/proc/PID/stat counts 10 ms ticks: an idle TUI uses ten
+// or so in 15 s, and one tick either way moved a ratio by a tenth.) A
+// thread that ends takes its time with it; idle programs start and end
+// none.
+func cpuTime(tb testing.TB, pid int) time.Duration {
 	tb.Helper()
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	// The command name, in parentheses, may hold spaces: count after it.
-	fields := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
-	utime, _ := strconv.ParseInt(fields[11], 10, 64)
-	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	return utime + stime
+	var sum time.Duration
+	for _, t := range tasks {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", pid, t.Name()))
+		if err != nil {
+			continue // ended meanwhile
+		}
+		ns, _ := strconv.ParseInt(strings.Fields(string(data))[0], 10, 64)
+		sum += time.Duration(ns)
+	}
+	return sum
 }
 
 // rssMiB is pid's resident memory (VmRSS) in MiB.

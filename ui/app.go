@@ -66,6 +66,10 @@ type App struct {
 
 	status string // one line: the last error or question
 
+	// ticks counts the sampler's ticks; hidden tabs are read at every
+	// tick a second's worth apart (nextTick).
+	ticks int
+
 	// pressureNote is why the panels have no pressure to show on this
 	// host (Host.PressureNote), or "".
 	pressureNote string

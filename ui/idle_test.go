@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"vme50-tui/cgroup"
+	"vme50-tui/record"
 	"vme50-tui/runtime"
 )
 
@@ -47,7 +48,7 @@ func TestTickReadsEveryContainerInOneMessage(t *testing.T) {
 
 // The sampler's tick reads on its timer's goroutine and is itself the
 // message with the readings; taking it schedules the next tick, for the
-// containers that run then, and nothing else: one goroutine a tick.
+// containers the next one reads, and nothing else: one goroutine a tick.
 func TestSamplerTickIsItsReadings(t *testing.T) {
 	a, _ := onContainerScreen(t, 200, 50)
 	fs := withTabs(t, a, 2)
@@ -68,8 +69,43 @@ func TestSamplerTickIsItsReadings(t *testing.T) {
 		t.Fatalf("after a tick: %v, want the next tick alone", cmdName(cmd))
 	}
 	next, ok := runNow(cmd).(statsBatchMsg)
-	if !ok || !next.tick || len(next.readings) != 2 {
+	if !ok || !next.tick || len(next.readings) == 0 {
 		t.Errorf("the next tick brought %#v", next)
+	}
+}
+
+// The shown container is read at every tick, the hidden ones once a
+// second; all of them at every tick in the compare view, and one that
+// records.
+func TestHiddenTabsReadOnceASecond(t *testing.T) {
+	a, _ := onContainerScreen(t, 200, 50)
+	withTabs(t, a, 3)
+	every := int(time.Second / a.cfg.Interval)
+	if every < 2 {
+		t.Fatalf("interval %s: a second is %d ticks", a.cfg.Interval, every)
+	}
+	count := func() map[string]int {
+		n := map[string]int{}
+		for range 4 * every {
+			keys, _ := a.tickContainers()
+			for _, k := range keys {
+				n[k]++
+			}
+		}
+		return n
+	}
+	shown, hidden := a.current().key, a.tabs[0].key
+	if n := count(); n[shown] != 4*every || n[hidden] != 4 {
+		t.Errorf("in 4 s: shown tab read %d times, a hidden one %d; want %d and 4", n[shown], n[hidden], 4*every)
+	}
+	a.tabs[0].rec = &record.File{}
+	if n := count(); n[hidden] != 4*every {
+		t.Errorf("in 4 s: a hidden tab that records read %d times, want %d", n[hidden], 4*every)
+	}
+	a.tabs[0].rec = nil
+	a.views.compare = true
+	if n := count(); n[a.tabs[1].key] != 4*every {
+		t.Errorf("in 4 s of the compare view: a tab read %d times, want %d", n[a.tabs[1].key], 4*every)
 	}
 }
 
