@@ -275,8 +275,11 @@ func commandRuns(pids []int) bool {
 			continue
 		}
 		cmdline, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
-		if err != nil {
-			continue // gone meanwhile
+		if err != nil || len(cmdline) == 0 {
+			// Gone meanwhile; or in the middle of an execve, whose
+			// process has no command line for a moment (a VM's slow
+			// exec showed init so, and took it for the command).
+			continue
 		}
 		args := strings.Split(string(cmdline), "\x00")
 		// vme50-init, the small init vme50-tui carries, is another file

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -170,10 +171,12 @@ func exists(path string) bool {
 // process in its cgroup that is not vme50's init.
 func commandPidOf(t *testing.T, id string) int {
 	t.Helper()
-	for _, f := range strings.Fields(cgroupFile(t, id, "cgroup.procs", "pids", "cgroup.procs")) {
-		pid, _ := strconv.Atoi(f)
-		if commandRuns([]int{pid}) {
-			return pid
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for _, f := range strings.Fields(cgroupFile(t, id, "cgroup.procs", "pids", "cgroup.procs")) {
+			pid, _ := strconv.Atoi(f)
+			if commandRuns([]int{pid}) {
+				return pid
+			}
 		}
 	}
 	t.Fatalf("container %s: no command running", id)
