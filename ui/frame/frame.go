@@ -84,6 +84,13 @@ func New(m tea.Model, opts ...Option) *Program {
 		o(&c)
 	}
 	p := &Program{out: c.out, env: c.env}
+	if c.in == io.Reader(os.Stdin) && !term.IsTerminal(os.Stdin.Fd()) {
+		// Keys come from the terminal even when stdin is not it
+		// (`vme50-tui < file`), as with Bubble Tea's own renderer.
+		if tty, _, err := tea.OpenTTY(); err == nil {
+			c.in = tty
+		}
+	}
 	if f, ok := c.in.(*os.File); ok && term.IsTerminal(f.Fd()) {
 		p.in = f
 	}
