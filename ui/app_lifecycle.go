@@ -195,6 +195,7 @@ func (a *App) newTab(key string, kind tabKind, c Container) *tab {
 		panels: NewPanels(a.cfg.Host.Files(), a.cfg.Host.Version),
 		log:    NewKernelLog()}
 	t.panels.SetPressureNote(a.pressureNote)
+	t.panels.SetInterval(a.cfg.Interval)
 	t.panels.SetNetwork(c.Spec().Network, c.Address())
 	if c.Pty() != nil {
 		cols, rows := a.paneSize()

@@ -23,9 +23,10 @@ func TestCompareViewMarksEvents(t *testing.T) {
 	drive(a, press('g', tea.ModCtrl))
 	drive(a, text("c"))
 	s := plain(a)
-	// Memory's graph: the start at the first reading, the kill two
-	// readings on, in the next braille column.
-	if !strings.Contains(s, "oom_kill 0 -> 1 SK │") {
+	// Memory's graph: the start at the first reading, the kill a second
+	// on: four samples at the 250 ms interval, two braille columns (the
+	// limit's mark, L, between them).
+	if !strings.Contains(s, "oom_kill 0 -> 1 S  L K │") {
 		t.Errorf("the compare view does not mark the start and the kill:\n%s", s)
 	}
 	f.addVictim(runtime.OOMKill{Task: "vme50-hog", PID: 4242, ContainerPID: 7, AnonRSS: 30 << 20})

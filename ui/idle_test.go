@@ -236,3 +236,41 @@ func TestStartScreenIdleIsNotRedrawn(t *testing.T) {
 		t.Errorf("a key did not redraw the start screen (%d draws)", a.startDraws-draws)
 	}
 }
+
+// A reading that comes a second after the last, as a hidden tab's does,
+// stands for the four samples of that second: the graphs' x axis stays
+// time, a steady climb stays straight. Without an interval, or for the
+// shown tab's readings, one reading is one sample; a long gap fills at
+// most maxSlots.
+func TestHiddenSecondFillsItsSamples(t *testing.T) {
+	var r Readings
+	r.SetInterval(250 * time.Millisecond)
+	at := func(d time.Duration) cgroup.Stats {
+		s := panelSample(d)
+		s.Memory.Current = uint64(d / time.Millisecond << 10) // a steady climb
+		return s
+	}
+	for _, d := range []time.Duration{0, 250 * time.Millisecond, 1250 * time.Millisecond, 1500 * time.Millisecond} {
+		r.Push(at(d), panelsT0.Add(d))
+	}
+	h := r.memory
+	if len(h.times) != 7 {
+		t.Fatalf("readings at 0, 0.25, 1.25 and 1.5 s made %d samples, want 7", len(h.times))
+	}
+	for i := 1; i < len(h.times); i++ {
+		if gap := h.times[i].Sub(h.times[i-1]); gap != 250*time.Millisecond {
+			t.Errorf("samples %d and %d are %s apart, want 250ms", i-1, i, gap)
+		}
+	}
+	r.Push(at(20*time.Second), panelsT0.Add(20*time.Second))
+	if n := len(r.memory.times); n != 7+maxSlots {
+		t.Errorf("a reading 18.5 s late made %d samples, want %d", n-7, maxSlots)
+	}
+	var plain Readings
+	for _, d := range []time.Duration{0, time.Second, 2 * time.Second} {
+		plain.Push(at(d), panelsT0.Add(d))
+	}
+	if n := len(plain.memory.times); n != 3 {
+		t.Errorf("without an interval, 3 readings made %d samples", n)
+	}
+}

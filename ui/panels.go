@@ -85,6 +85,11 @@ func (p *Panels) SetSize(w, h int) { p.width, p.height = w, h }
 // Readings.Push); it tells which.
 func (p *Panels) Push(s cgroup.Stats) bool { return p.r.Push(s, p.now()) }
 
+// SetInterval is the sampler's: a reading that comes later (a hidden
+// tab's, once a second) fills the graphs' samples it stands for
+// (Readings.SetInterval).
+func (p *Panels) SetInterval(d time.Duration) { p.r.SetInterval(d) }
+
 // PushRecording takes one sample as Push, and writes the one before it,
 // with its events, to the recording f (nil: none): Readings.PushRecording.
 func (p *Panels) PushRecording(s cgroup.Stats, f *record.File) (bool, error) {

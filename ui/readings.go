@@ -52,6 +52,29 @@ type Readings struct {
 	// drawn is the time of the reading rev last counted: an idle
 	// container's graphs scroll once a second (Push).
 	drawn time.Time
+	// interval is the sampler's (SetInterval); 0: every reading is one
+	// sample of the graphs.
+	interval time.Duration
+}
+
+// maxSlots bounds the samples one reading fills: two seconds' worth at
+// the default interval, a hidden tab's second with room to spare.
+const maxSlots = 8
+
+// SetInterval says how far apart the sampler reads. The graphs' x axis
+// counts samples, so a reading that comes n intervals after the last (a
+// hidden tab is read once a second, App.tickContainers) is added n
+// times, an interval apart: otherwise a second hidden would take one
+// sample's width, and a steady climb would look steep while hidden.
+func (r *Readings) SetInterval(d time.Duration) { r.interval = d }
+
+// slots is how many samples a reading at t stands for.
+func (r *Readings) slots(t time.Time) int {
+	if r.interval <= 0 || !r.have {
+		return 1
+	}
+	n := int((t.Sub(r.last.Time) + r.interval/2) / r.interval)
+	return min(max(n, 1), maxSlots)
 }
 
 // FlashFor is how long a counter stays highlighted after it went up: long
@@ -96,8 +119,13 @@ func (r *Readings) Push(s cgroup.Stats, now time.Time) bool {
 	same := r.drawsTheSame(s, prevCPU, prevRates, points)
 	// Each sample keeps the limit it was read under, so the graphs' limit
 	// line steps where the limit changed.
+	n := r.slots(s.Time)
 	for _, pt := range points {
-		pt.hist.add(s.Time, pt.value, pt.limit)
+		// Each sample it stands for holds its values: a rate is the
+		// interval's average, a level is known at its end only.
+		for i := n - 1; i >= 0; i-- {
+			pt.hist.add(s.Time.Add(-time.Duration(i)*r.interval), pt.value, pt.limit)
+		}
 	}
 	// Only the graphs would move: the same numbers as the last reading,
 	// no event to mark.

@@ -146,7 +146,7 @@ func TestReplayStepBackPlaysFewRows(t *testing.T) {
 // looked at there (a slice shared by two copies is overwritten by both).
 func TestReadingsCloneKnowsEveryField(t *testing.T) {
 	known := []string{"fresh", "last", "have", "cpu", "rates", "memory", "cores", "ioRead", "ioWrite", "stall",
-		"ioWindow", "peakSeen", "disk", "net", "netWindow", "events", "victims", "victimsSeen", "recorded", "files", "rev", "drawn"}
+		"ioWindow", "peakSeen", "disk", "net", "netWindow", "events", "victims", "victimsSeen", "recorded", "files", "rev", "drawn", "interval"}
 	rt := reflect.TypeFor[Readings]()
 	for i := range rt.NumField() {
 		if name := rt.Field(i).Name; !slices.Contains(known, name) {
