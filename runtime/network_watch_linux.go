@@ -154,7 +154,7 @@ func listenDeletions(stop chan struct{}, changed chan<- struct{}, listening *ato
 				return
 			case ev, open = <-events:
 			}
-			if open && !isDeletion(ev.Type) {
+			if open && !isDeletion(ev.Type) && !addsToOurs(ev) {
 				continue
 			}
 			select {
@@ -182,6 +182,26 @@ func isDeletion(t nftables.MonitorEventType) bool {
 		return true
 	}
 	return false
+}
+
+// addsToOurs tells a table, chain, rule or set added to a vme50 table:
+// an `nft insert rule ... accept` would open what a chain closes (an
+// attack review's, which lived until the next slow check). Our own
+// starts and repairs add too, and cost one look each. (Set elements do
+// not name their table; the slow check covers them.)
+func addsToOurs(ev *nftables.MonitorEvent) bool {
+	var t *nftables.Table
+	switch d := ev.Data.(type) {
+	case *nftables.Table:
+		t = d
+	case *nftables.Chain:
+		t = d.Table
+	case *nftables.Rule:
+		t = d.Table
+	case *nftables.Set:
+		t = d.Table
+	}
+	return t != nil && t.Name == nftTableName
 }
 
 // repairTables makes the tables again, under the network lock, if the
