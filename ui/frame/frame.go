@@ -21,6 +21,7 @@
 package frame
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"os/signal"
@@ -141,6 +142,7 @@ func (p *Program) Run() (tea.Model, error) {
 	}
 	w := newWriter(p.out, func() { p.tea.Send(frameWritten{}) })
 	p.d.send = w.send
+	release := holdStderr()
 	stopResize := p.watchResize()
 	m, err := p.tea.Run()
 	stopResize()
@@ -149,6 +151,7 @@ func (p *Program) Run() (tea.Model, error) {
 	// from shutting the containers down: it is waited for a while, not
 	// for ever.
 	w.finish([]byte(p.d.end()), finishWait)
+	release()
 	if mm, ok := m.(model); ok {
 		return mm.inner, err
 	}
@@ -158,6 +161,38 @@ func (p *Program) Run() (tea.Model, error) {
 // finishWait is how long Run waits for the terminal to take its last
 // bytes.
 var finishWait = 2 * time.Second
+
+// stderrKept bounds what holdStderr keeps.
+const stderrKept = 1 << 20
+
+// holdStderr keeps what goes to os.Stderr until release, which writes it
+// there. While the program runs the terminal is the frames': a line on
+// stderr would be drawn over, and Bubble Tea's report of a panic (the
+// panic and its stack, written before Run returns) went with the
+// alternate screen when it was left. Released after the reset, it is on
+// the terminal the user gets back.
+func holdStderr() (release func()) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return func() {}
+	}
+	saved := os.Stderr
+	os.Stderr = w
+	var kept bytes.Buffer
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		io.Copy(&kept, io.LimitReader(r, stderrKept))
+		io.Copy(io.Discard, r) // past the bound: dropped, no writer blocks
+	}()
+	return func() {
+		os.Stderr = saved
+		w.Close()
+		<-done
+		r.Close()
+		saved.Write(kept.Bytes())
+	}
+}
 
 // watchResize tells the model the terminal's new size on each SIGWINCH,
 // as Bubble Tea does with its renderer on.

@@ -2,8 +2,10 @@ package frame
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -282,5 +284,46 @@ func TestRunReturnsPastAStuckTerminal(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run waited for a terminal that does not read")
+	}
+}
+
+// panicker panics when it learns the window's size.
+type panicker struct{}
+
+func (panicker) Init() tea.Cmd { return nil }
+
+func (panicker) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(tea.WindowSizeMsg); ok {
+		panic("test: the model broke")
+	}
+	return panicker{}, nil
+}
+
+func (panicker) View() tea.View { return tea.NewView("x") }
+
+// Bubble Tea's report of a panic, written to stderr while the alternate
+// screen is up, reaches the terminal after Run has left that screen: it
+// is not lost with it. (Here stderr and the output are one file, as on a
+// terminal.)
+func TestPanicReportOutlivesTheScreen(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = f
+	defer func() { os.Stderr = saved }()
+	p := New(panicker{}, WithInput(&bytes.Buffer{}), WithOutput(f), WithWindowSize(20, 3),
+		WithEnvironment([]string{"TERM=xterm-256color"}), WithoutSignalHandler())
+	if _, err := p.Run(); !errors.Is(err, tea.ErrProgramPanic) {
+		t.Fatalf("Run returned %v, want a panic", err)
+	}
+	if os.Stderr != f {
+		t.Error("Run left os.Stderr changed")
+	}
+	got, _ := os.ReadFile(f.Name())
+	left := strings.LastIndex(string(got), "\x1b[?1049l")
+	if left < 0 || !strings.Contains(string(got[left:]), "test: the model broke") || !strings.Contains(string(got[left:]), "goroutine") {
+		t.Errorf("the terminal got %q; want the panic and its stack after the alternate screen is left", got)
 	}
 }
