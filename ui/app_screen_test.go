@@ -214,3 +214,19 @@ func TestKillRunsInCmd(t *testing.T) {
 		t.Error("x did not close the killed container's tab")
 	}
 }
+
+// A window one or two rows high (tmux resize-window -y 1) is drawn as
+// far as it goes: it crashed the TUI, and every container with it.
+func TestTinyWindowDoesNotCrash(t *testing.T) {
+	for _, h := range []int{0, 1, 2, 3} {
+		a, _ := newTestApp(t, prefilled(t))
+		drive(a, tea.WindowSizeMsg{Width: 160, Height: h})
+		a.View()
+		a, _ = onContainerScreen(t, 160, 40)
+		withTab(t, a)
+		drive(a, tea.WindowSizeMsg{Width: 160, Height: h})
+		if v := a.View().Content; h > 0 && strings.Count(v, "\n") >= h {
+			t.Errorf("%d rows high: the view has %d lines", h, strings.Count(v, "\n")+1)
+		}
+	}
+}

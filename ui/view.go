@@ -185,6 +185,12 @@ func (a *App) compose(bar, body, bottom string) string {
 	h := a.height
 	return a.frame.get(frameKey{a.width, h, bar, body, bottom}, func() string {
 		a.frames++
+		switch {
+		case h < 2: // a window a row high: the tab bar, all there is room for
+			return bar
+		case h == 2:
+			return bar + "\n" + bottom
+		}
 		return bar + "\n" + fitLines(body, h-2) + "\n" + bottom
 	})
 }
@@ -193,6 +199,7 @@ func (a *App) compose(bar, body, bottom string) string {
 // Widths need no measuring: a line shorter than the screen leaves the rest
 // of its row blank, and the components never draw wider than they are told.
 func fitLines(s string, n int) string {
+	n = max(n, 0)
 	lines := strings.Split(s, "\n")
 	if len(lines) > n {
 		lines = lines[:n]
