@@ -72,6 +72,7 @@ func main() {
 func newRootCommand() *cobra.Command {
 	var opts runtime.Options
 	var interval time.Duration
+	var recordTo string
 	root := &cobra.Command{
 		Use:   "vme50-tui [flags] [command [args...]]",
 		Short: "Build a container and watch its cgroup limits bite",
@@ -88,12 +89,13 @@ ctrl+g q quits, ctrl+g n starts another container, ctrl+g ? shows them all.`,
 		SilenceErrors: true,
 		Args:          cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runTUI(opts, args, interval)
+			return runTUI(opts, args, interval, recordTo)
 		},
 	}
 	root.Flags().SetInterspersed(false)
 	registerContainerFlags(root.Flags(), &opts)
 	root.Flags().DurationVar(&interval, "interval", defaultInterval, "time between two readings of the cgroup files")
+	root.Flags().StringVar(&recordTo, "record", "", "prefill the form's Record to: the first container's readings go to `file`, as CSV")
 	root.AddCommand(newRunCommand(), newUpdateCommand(), newPsCommand(), newStopCommand(), newKillCommand(), newExecCommand(), newPauseCommand(), newResumeCommand(), newRootfsCommand(), newInitCommand(), newHogCommand(), newPlotCommand(), newReplayCommand())
 	// version and --version (version.go); cobra adds completion bash|zsh|fish itself.
 	addVersion(root)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -15,7 +16,7 @@ import (
 )
 
 // runTUI opens the terminal UI with the form prefilled from the flags.
-func runTUI(opts runtime.Options, args []string, interval time.Duration) error {
+func runTUI(opts runtime.Options, args []string, interval time.Duration, recordTo string) error {
 	// Checked before the screen is touched: a refusal is one line on an
 	// untouched terminal.
 	if err := requireRoot("vme50-tui"); err != nil {
@@ -24,12 +25,15 @@ func runTUI(opts runtime.Options, args []string, interval time.Duration) error {
 	if err := checkInterval(interval); err != nil {
 		return err
 	}
+	if err := checkRecordFlag(recordTo); err != nil {
+		return err
+	}
 	host, err := hostSwept()
 	if err != nil {
 		return err
 	}
 	opts.Args = args
-	app := ui.New(ui.Config{Host: host, Options: opts, Interval: interval,
+	app := ui.New(ui.Config{Host: host, Options: opts, Interval: interval, Record: recordTo,
 		Hosts: hostContainers{host: host, interval: interval}})
 	// Drawn by ui/frame, which draws only when something changed: Bubble
 	// Tea's own renderer wakes 60 times a second (issue 13).
@@ -51,6 +55,14 @@ func runTUI(opts runtime.Options, args []string, interval time.Duration) error {
 type program interface {
 	Run() (tea.Model, error)
 	Quit()
+}
+
+// checkRecordFlag refuses, in one line, a --record the form would refuse.
+func checkRecordFlag(path string) error {
+	if err := ui.CheckRecordPath(path); err != nil {
+		return &exitError{code: runtime.ExitRuntimeFailed, msg: fmt.Sprintf("--record %s: %v", path, err)}
+	}
+	return nil
 }
 
 // runProgram runs p until it ends, however it ends: a quit, a hup (which

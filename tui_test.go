@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -216,4 +217,24 @@ func (s *screen) leftOnLocked() []string {
 		}
 	}
 	return on
+}
+
+// The TUI takes --record, as the contract says of both commands: it
+// prefills the form's Record to, and a path the form would refuse is
+// refused in one line naming the flag, before the screen is touched.
+func TestTUIRecordFlag(t *testing.T) {
+	root := newRootCommand()
+	if err := root.Flags().Parse([]string{"--record", "r.csv", "/bin/sh"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := root.Flags().GetString("record"); got != "r.csv" {
+		t.Errorf("--record parsed as %q", got)
+	}
+	if err := checkRecordFlag(filepath.Join(t.TempDir(), "r.csv")); err != nil {
+		t.Error(err)
+	}
+	err := checkRecordFlag("/no/such/dir/r.csv")
+	if ee, ok := err.(*exitError); !ok || ee.code != 125 || !strings.Contains(ee.msg, "--record /no/such/dir/r.csv") {
+		t.Errorf("got %v", err)
+	}
 }

@@ -24,6 +24,7 @@ import (
 type Config struct {
 	Host     *cgroup.Host
 	Options  runtime.Options // prefills the form
+	Record   string          // prefills the first form's Record to (--record)
 	Interval time.Duration   // between cgroup samples; 0 means 250 ms
 	// Hosts reaches every vme50 container on the host, for the host view
 	// and exec; nil: neither is offered.
@@ -132,7 +133,9 @@ func New(cfg Config) *App {
 		return startContainer(startOn(cfg.Host), a.all, p, cols, rows, replaceID)
 	}
 	a.hostForLessons = func(rootfs string) LessonHost { return HostForLessons(cfg.Host, rootfs) }
-	a.form = NewForm(FormValues{Options: cfg.Options}, cfg.Host.Files())
+	// Only the first form: a second container recording into the first's
+	// file would overwrite it.
+	a.form = NewForm(FormValues{Options: cfg.Options, Record: cfg.Record}, cfg.Host.Files())
 	return a
 }
 

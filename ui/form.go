@@ -169,7 +169,7 @@ func NewForm(v FormValues, files cgroup.Files) *Form {
 				return yesNo(f.opts.UserNS, "yes: root is an ordinary uid outside", "no: root is the host's root")
 			}}},
 		{key: fieldCommand, field: input("Command", "PID 1; quoted as in a shell", &f.command, f.checkCommand)},
-		{key: fieldRecord, field: input("Record to", "a CSV file; empty: none", &f.record, checkRecordPath)},
+		{key: fieldRecord, field: input("Record to", "a CSV file; empty: none", &f.record, CheckRecordPath)},
 	}
 	huhFields := make([]huh.Field, len(f.fields))
 	for i, ff := range f.fields {
@@ -388,9 +388,9 @@ func (f *Form) Values() FormValues {
 	return FormValues{Options: opts, Record: strings.TrimSpace(f.record), Lesson: f.lesson}
 }
 
-// checkRecordPath checks that a recording could be made there: the file
+// CheckRecordPath checks that a recording could be made there: the file
 // is created (or emptied) when the container starts.
-func checkRecordPath(path string) error {
+func CheckRecordPath(path string) error {
 	path = strings.TrimSpace(path)
 	if path == "" {
 		return nil

@@ -162,3 +162,20 @@ func TestFormSubmitsOnce(t *testing.T) {
 		t.Errorf("%d submits from one form", submits)
 	}
 }
+
+// --record prefills the first form's Record to, and only the first: a
+// second container would record over the first's file.
+func TestRecordFlagPrefillsTheFirstForm(t *testing.T) {
+	host := cgroup.NewHost(cgroup.V2, t.TempDir(), nil)
+	a := New(Config{Host: host, Options: prefilled(t), Record: "hog.csv"})
+	if got := a.form.Values().Record; got != "hog.csv" {
+		t.Errorf("the first form records to %q, want hog.csv", got)
+	}
+	drive(a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	a.leaveForm()
+	withTab(t, a)
+	prefix(a, text("n"))
+	if a.form == nil || a.form.Values().Record != "" {
+		t.Errorf("ctrl+g n: the next form records to %q, want nothing", a.form.Values().Record)
+	}
+}
