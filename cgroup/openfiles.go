@@ -51,10 +51,7 @@ func (o *openFiles) read(path string) (string, error) {
 	if err != nil {
 		unix.Close(fd)
 		delete(o.fds, path)
-		if errors.Is(err, unix.ENODEV) {
-			err = unix.ENOENT // the leaf was removed under the open file
-		}
-		return "", &fs.PathError{Op: "read", Path: path, Err: err}
+		return "", readError(path, err)
 	}
 	return text, nil
 }
@@ -71,6 +68,16 @@ func (o *openFiles) close() {
 		delete(o.fds, path)
 	}
 	o.closed = true
+}
+
+// readError is the error of a read of path: ENODEV, which a file of a
+// leaf removed while it was open reads, is the leaf gone (ENOENT), as
+// for a file opened after.
+func readError(path string, err error) error {
+	if errors.Is(err, unix.ENODEV) {
+		err = unix.ENOENT
+	}
+	return &fs.PathError{Op: "read", Path: path, Err: err}
 }
 
 // preadAll reads an open file whole, from offset 0.

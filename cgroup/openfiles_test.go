@@ -3,6 +3,7 @@ package cgroup
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -66,5 +67,39 @@ func TestKernelOpenFiles(t *testing.T) {
 	}
 	if s, err := m.Stats(); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Stats of a removed leaf: %+v, %v", s, err)
+	}
+}
+
+// A file opened before its leaf was removed reads ENODEV: readSmall, as
+// the kept files, calls that gone (a kill's wait for the leaf to empty
+// failed with "no such device" when its owner removed it meanwhile).
+// Kernel test (VME50_E2E=1).
+func TestKernelReadOfRemovedLeafIsGone(t *testing.T) {
+	if os.Getenv("VME50_E2E") != "1" {
+		t.Skip("uses the real cgroup tree: run as root with VME50_E2E=1")
+	}
+	h, err := Detect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := createTestLeaf(t, h)
+	dir := m.Paths()[0]
+	fd, err := unix.Open(filepath.Join(dir, "cgroup.procs"), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	for _, d := range m.Paths() {
+		if err := unix.Rmdir(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf [64]byte
+	_, rerr := unix.Read(fd, buf[:])
+	if !errors.Is(rerr, unix.ENODEV) {
+		t.Skipf("this kernel reads a removed leaf's open file as %v, not ENODEV", rerr)
+	}
+	if err := readError("x", rerr); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ENODEV read as %v, want a gone file", err)
 	}
 }
