@@ -86,7 +86,8 @@ func TestTermFloodKeepsEveryLine(t *testing.T) {
 	time.Sleep(time.Second)
 	start = time.Now()
 	tm.keys("C-c")
-	tm.waitFor(`(?m)^\^C.*\n/ # `, 10*time.Second)
+	// ^C where yes was cut off, at a line's start or after a "y".
+	tm.waitFor(`\^C.*\n/ # `, 10*time.Second)
 	t.Logf("ctrl+c in a flood of yes: the prompt back in %v", time.Since(start).Round(10*time.Millisecond))
 
 	tm.keys("C-g", "q")

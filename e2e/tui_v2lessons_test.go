@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"encoding/json"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -236,9 +238,22 @@ func TestTUIV2IOLesson(t *testing.T) {
 		t.Errorf("the I/O panel:\n%s", s)
 	}
 	tm.waitFor(`vme50-hog io: \d+\.\d\d MB/s read in the last second \(5[0-7] s left`, 20*time.Second)
-	m := regexp.MustCompile(`vme50-hog io: (\d+\.\d\d) MB/s read in the last second`).FindAllStringSubmatch(tm.screen(), -1)
-	if rate, _ := strconv.ParseFloat(m[len(m)-1][1], 64); rate < 1.5 || rate > 2.8 {
-		t.Errorf("the hog read %.2f MB/s under 2 MiB/s", rate)
+	// The hog's own count, second by second: the median of five seconds,
+	// for io.max lets a second after a slow one (a VM's stall) catch up
+	// (3.03 MB/s was seen once).
+	report := regexp.MustCompile(`vme50-hog io: (\d+\.\d\d) MB/s read in the last second \((\d+) s left`)
+	rates := map[string]float64{}
+	for deadline := time.Now().Add(15 * time.Second); len(rates) < 5 && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if m := report.FindAllStringSubmatch(tm.screen(), -1); len(m) > 0 {
+			rates[m[len(m)-1][2]], _ = strconv.ParseFloat(m[len(m)-1][1], 64)
+		}
+	}
+	seen := slices.Sorted(maps.Values(rates))
+	if len(seen) < 3 {
+		t.Fatalf("the hog reported %d seconds in 15 s", len(seen))
+	}
+	if rate := seen[len(seen)/2]; rate < 1.5 || rate > 2.8 {
+		t.Errorf("the hog read a median %.2f MB/s under 2 MiB/s (%v)", rate, seen)
 	}
 	quitTUI(tm)
 
