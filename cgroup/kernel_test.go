@@ -13,11 +13,10 @@ import (
 	"time"
 )
 
-// TestKernelLeaf is a kernel test (README, "Development"): it uses this
-// machine's real cgroup tree, as root, and only with VME50_E2E=1. It makes
-// vme50/test-<random>, limits it, runs a memory hog into its OOM kill and
-// a sleeper into Kill, and removes the leaf again.
-func TestKernelLeaf(t *testing.T) {
+// kernelHost is this machine's cgroup tree, for a kernel test: it skips
+// without VME50_E2E=1 and fails when not root.
+func kernelHost(t *testing.T) *Host {
+	t.Helper()
 	if os.Getenv("VME50_E2E") != "1" {
 		t.Skip("uses the real cgroup tree: run as root with VME50_E2E=1")
 	}
@@ -28,6 +27,15 @@ func TestKernelLeaf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return h
+}
+
+// TestKernelLeaf is a kernel test (README, "Development"): it uses this
+// machine's real cgroup tree, as root, and only with VME50_E2E=1. It makes
+// vme50/test-<random>, limits it, runs a memory hog into its OOM kill and
+// a sleeper into Kill, and removes the leaf again.
+func TestKernelLeaf(t *testing.T) {
+	h := kernelHost(t)
 	h.Trace = func(op, path, value string) { t.Logf("%s %s %s", op, path, value) }
 	m := createTestLeaf(t, h)
 
@@ -138,13 +146,7 @@ func killSleeper(t *testing.T, m Manager) {
 // growing; thawed, it grows again; frozen again, Kill still ends it (v1
 // must thaw after the SIGKILL for it to die).
 func TestKernelFreeze(t *testing.T) {
-	if os.Getenv("VME50_E2E") != "1" {
-		t.Skip("uses the real cgroup tree: run as root with VME50_E2E=1")
-	}
-	h, err := Detect()
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := kernelHost(t)
 	m := createTestLeaf(t, h)
 	busy := exec.Command("sh", "-c", "read go; while :; do :; done")
 	release, _ := busy.StdinPipe()

@@ -24,13 +24,7 @@ func openFDs(t *testing.T) int {
 // in the second); Destroy closes every file; a leaf removed under its
 // open files reads as gone, not as zeros. Kernel test (VME50_E2E=1).
 func TestKernelOpenFiles(t *testing.T) {
-	if os.Getenv("VME50_E2E") != "1" {
-		t.Skip("uses the real cgroup tree: run as root with VME50_E2E=1")
-	}
-	h, err := Detect()
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := kernelHost(t)
 	before := openFDs(t)
 	m := createTestLeaf(t, h)
 	for _, max := range []uint64{40, 50} {
@@ -75,13 +69,7 @@ func TestKernelOpenFiles(t *testing.T) {
 // failed with "no such device" when its owner removed it meanwhile).
 // Kernel test (VME50_E2E=1).
 func TestKernelReadOfRemovedLeafIsGone(t *testing.T) {
-	if os.Getenv("VME50_E2E") != "1" {
-		t.Skip("uses the real cgroup tree: run as root with VME50_E2E=1")
-	}
-	h, err := Detect()
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := kernelHost(t)
 	m := createTestLeaf(t, h)
 	dir := m.Paths()[0]
 	fd, err := unix.Open(filepath.Join(dir, "cgroup.procs"), unix.O_RDONLY|unix.O_CLOEXEC, 0)

@@ -97,12 +97,13 @@ func (d *drawer) draw(inner tea.Model) tea.Cmd {
 		// call again.
 		return nil
 	}
-	if wait := Interval - d.now().Sub(d.at); wait > 0 {
+	now := d.now()
+	if wait := Interval - now.Sub(d.at); wait > 0 {
 		d.timerSet = true
 		return tea.Tick(wait, func(time.Time) tea.Msg { return frameDue{} })
 	}
 	d.dirty = false
-	d.at = d.now()
+	d.at = now
 	v := inner.View()
 	if b := d.frame(&v); len(b) > 0 {
 		d.writing = true
@@ -114,7 +115,7 @@ func (d *drawer) draw(inner tea.Model) tea.Cmd {
 // frame is the bytes that bring the terminal from the last view to v:
 // none when v is the last view again.
 func (d *drawer) frame(v *tea.View) []byte {
-	if d.size.w <= 0 || d.size.h <= 0 || (d.last != nil && same(d.last, v)) {
+	if d.last != nil && same(d.last, v) {
 		return nil
 	}
 	d.out.Reset()

@@ -45,7 +45,6 @@ type Program struct {
 	d   *drawer
 	in  *os.File // the terminal, put in raw mode while running; nil: not a terminal
 	out io.Writer
-	env []string
 }
 
 // Option changes how New sets up a Program.
@@ -84,7 +83,7 @@ func New(m tea.Model, opts ...Option) *Program {
 	for _, o := range opts {
 		o(&c)
 	}
-	p := &Program{out: c.out, env: c.env}
+	p := &Program{out: c.out}
 	if c.in == io.Reader(os.Stdin) && !term.IsTerminal(os.Stdin.Fd()) {
 		// Keys come from the terminal even when stdin is not it
 		// (`vme50-tui < file`), as with Bubble Tea's own renderer.
