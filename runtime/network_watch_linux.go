@@ -201,7 +201,10 @@ func addsToOurs(ev *nftables.MonitorEvent) bool {
 	case *nftables.Set:
 		t = d.Table
 	}
-	return t != nil && t.Name == nftTableName
+	// Ours are ip and netdev; an arp or inet table of the same name is
+	// someone else's, and its churn would cost a look each.
+	return t != nil && t.Name == nftTableName &&
+		(t.Family == nftables.TableFamilyIPv4 || t.Family == nftables.TableFamilyNetdev)
 }
 
 // repairTables makes the tables again, under the network lock, if the

@@ -149,8 +149,9 @@ func (p *Program) Run() (tea.Model, error) {
 	// reading (XOFF, a suspended tmux client) must not keep the caller
 	// from shutting the containers down: it is waited for a while, not
 	// for ever.
-	w.finish([]byte(p.d.end()), finishWait)
-	release()
+	// What stderr got is written only to a terminal that took the reset:
+	// to one that stopped reading, it would hold the process for ever.
+	release(w.finish([]byte(p.d.end()), finishWait))
 	if mm, ok := m.(model); ok {
 		return mm.inner, err
 	}
@@ -165,15 +166,15 @@ var finishWait = 2 * time.Second
 const stderrKept = 1 << 20
 
 // holdStderr keeps what goes to os.Stderr until release, which writes it
-// there. While the program runs the terminal is the frames': a line on
+// there if told to (else drops it). While the program runs the terminal is the frames': a line on
 // stderr would be drawn over, and Bubble Tea's report of a panic (the
 // panic and its stack, written before Run returns) went with the
 // alternate screen when it was left. Released after the reset, it is on
 // the terminal the user gets back.
-func holdStderr() (release func()) {
+func holdStderr() (release func(write bool)) {
 	r, w, err := os.Pipe()
 	if err != nil {
-		return func() {}
+		return func(bool) {}
 	}
 	saved := os.Stderr
 	os.Stderr = w
@@ -184,12 +185,14 @@ func holdStderr() (release func()) {
 		io.Copy(&kept, io.LimitReader(r, stderrKept))
 		io.Copy(io.Discard, r) // past the bound: dropped, no writer blocks
 	}()
-	return func() {
+	return func(write bool) {
 		os.Stderr = saved
 		w.Close()
 		<-done
 		r.Close()
-		saved.Write(kept.Bytes())
+		if write {
+			saved.Write(kept.Bytes())
+		}
 	}
 }
 
@@ -251,17 +254,19 @@ func newWriter(out io.Writer, written func()) *writer {
 func (w *writer) send(b []byte) { w.frames <- b }
 
 // finish writes last after the frames before it, and waits at most wait
-// for all of it to be written.
-func (w *writer) finish(last []byte, wait time.Duration) {
+// for all of it to be written; false: the terminal did not take it.
+func (w *writer) finish(last []byte, wait time.Duration) bool {
 	timeout := time.After(wait)
 	select {
 	case w.frames <- last:
 		close(w.frames)
 	case <-timeout:
-		return
+		return false
 	}
 	select {
 	case <-w.done:
+		return true
 	case <-timeout:
+		return false
 	}
 }

@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	uv "github.com/charmbracelet/ultraviolet"
+	"golang.org/x/sys/unix"
 )
 
 // clock is a time that moves only when the test says.
@@ -325,5 +326,46 @@ func TestPanicReportOutlivesTheScreen(t *testing.T) {
 	left := strings.LastIndex(string(got), "\x1b[?1049l")
 	if left < 0 || !strings.Contains(string(got[left:]), "test: the model broke") || !strings.Contains(string(got[left:]), "goroutine") {
 		t.Errorf("the terminal got %q; want the panic and its stack after the alternate screen is left", got)
+	}
+}
+
+// A terminal that stopped reading gets no kept stderr either: written
+// after a reset it did not take, it held the process for ever (an attack
+// review saw a quit TUI live on until the terminal read again). Here
+// stderr is a pipe already full.
+func TestStuckTerminalKeepsNoStderrWrite(t *testing.T) {
+	defer func(w time.Duration) { finishWait = w }(finishWait)
+	finishWait = 100 * time.Millisecond
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	fd := int(w.Fd()) // once: each Fd call makes the file blocking again
+	if err := unix.SetNonblock(fd, true); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := unix.Write(fd, make([]byte, 4096)); err != nil {
+			break // full
+		}
+	}
+	if err := unix.SetNonblock(fd, false); err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = w
+	defer func() { os.Stderr = saved }()
+	out := &stuck{block: make(chan struct{})}
+	defer close(out.block)
+	p := New(panicker{}, WithInput(&bytes.Buffer{}), WithOutput(out), WithWindowSize(20, 3),
+		WithEnvironment([]string{"TERM=xterm-256color"}), WithoutSignalHandler())
+	done := make(chan struct{})
+	go func() { p.Run(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run wrote the kept stderr to a terminal that does not read")
 	}
 }
